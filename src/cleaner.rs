@@ -1,0 +1,112 @@
+//! One document through the middle stages: decode → repair → segment → classify → assemble.
+
+use crate::classify::Classifier;
+use crate::decode;
+use crate::error::{Error, Result};
+use crate::record::Record;
+use crate::repair::{self, RepairOptions};
+use crate::rules::RuleSet;
+use crate::segment;
+
+/// Default for [`Options::max_doc_bytes`]: 64 MiB.
+pub const DEFAULT_MAX_DOC_BYTES: u64 = 64 << 20;
+
+/// Options of a [`Cleaner`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Options of the repair stage.
+    pub repair: RepairOptions,
+    /// Documents larger than this are refused with [`Error::TooLarge`].
+    pub max_doc_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            repair: RepairOptions::default(),
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+        }
+    }
+}
+
+/// Cleans single documents. Build it once (it compiles the rules) and share it
+/// between threads.
+#[derive(Debug)]
+pub struct Cleaner {
+    classifier: Classifier,
+    options: Options,
+}
+
+impl Cleaner {
+    /// A cleaner with the built-in rules and default options.
+    pub fn builtin() -> Result<Self> {
+        Ok(Self::new(RuleSet::builtin()?, Options::default()))
+    }
+
+    /// A cleaner with `rules` and `options`.
+    pub fn new(rules: RuleSet, options: Options) -> Self {
+        Cleaner {
+            classifier: Classifier::new(rules),
+            options,
+        }
+    }
+
+    /// The classifier (and through it, the rules).
+    pub fn classifier(&self) -> &Classifier {
+        &self.classifier
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Cleans raw bytes of any encoding. `tld_hint` is the top-level domain of the
+    /// page's URL, when known. `id` and `source` of the record are left empty.
+    pub fn clean_bytes(&self, bytes: &[u8], tld_hint: Option<&str>) -> Result<Record> {
+        self.check_size(bytes.len())?;
+        let decoded = decode::decode(bytes, tld_hint)?;
+        let mut rec = self.clean_decoded(&decoded.text);
+        if !decoded.fixes.is_empty() {
+            let mut fixes = decoded.fixes;
+            fixes.append(&mut rec.fixes);
+            rec.fixes = fixes;
+        }
+        rec.encoding = decoded.encoding.to_string();
+        Ok(rec)
+    }
+
+    /// Cleans text that is already decoded (for example a JSONL `text` field).
+    /// The record's `encoding` is `UTF-8`.
+    pub fn clean_text(&self, text: &str) -> Record {
+        let mut rec = self.clean_decoded(text);
+        rec.encoding = "UTF-8".to_string();
+        rec
+    }
+
+    /// Cleans text, refusing it when over the size limit.
+    pub fn try_clean_text(&self, text: &str) -> Result<Record> {
+        self.check_size(text.len())?;
+        Ok(self.clean_text(text))
+    }
+
+    fn check_size(&self, len: usize) -> Result<()> {
+        let size = len as u64;
+        if size > self.options.max_doc_bytes {
+            return Err(Error::TooLarge {
+                size,
+                limit: self.options.max_doc_bytes,
+            });
+        }
+        Ok(())
+    }
+
+    fn clean_decoded(&self, text: &str) -> Record {
+        let repaired = repair::repair(text, &self.options.repair);
+        let lines = segment::lines(&repaired.text);
+        let decisions = self.classifier.classify(&lines);
+        let mut rec = crate::assemble::assemble(&lines, &decisions);
+        rec.fixes = repaired.fixes;
+        rec
+    }
+}

@@ -1,0 +1,71 @@
+//! Command-line parsing (clap derive) and dispatch to one module per command.
+
+mod clean;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: every document cleaned.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: some documents failed (the rest were written).
+pub const EXIT_SOME_FAILED: u8 = 1;
+/// Exit code: usage error, or the output could not be written.
+pub const EXIT_FATAL: u8 = 2;
+
+/// Turn scraped web text into clean, structured records.
+///
+/// rinse decodes any encoding, repairs mojibake and lost characters, strips
+/// boilerplate by named rules, separates the article from captions, credits and
+/// related links, and writes JSONL or CSV with an audit trail of every change.
+#[derive(Debug, Parser)]
+#[command(name = "rinse", version, propagate_version = true)]
+#[command(after_help = "Examples:\n  \
+    rinse clean samples/ -o cleaned.jsonl      clean a folder of .txt files\n  \
+    rinse clean shard.jsonl.gz -o out.csv      clean a JSONL shard into CSV\n  \
+    cat in.jsonl | rinse clean --input-format jsonl - > out.jsonl")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Clean documents into JSONL or CSV records.
+    Clean(clean::CleanArgs),
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_FATAL } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Clean(args) => clean::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::from(EXIT_OK);
+            }
+            eprintln!("rinse: error: {e:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+/// True when the error chain ends in a broken pipe (`rinse … | head`).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || matches!(c.downcast_ref::<rinse::Error>(), Some(rinse::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,58 @@
+//! Errors of the library. Each names the input it happened on and the reason;
+//! an error on one document never stops the others.
+
+use std::path::PathBuf;
+
+/// The result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while reading, cleaning or writing.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be opened, read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The bytes look like a binary file, not text.
+    #[error("binary file: {reason}")]
+    Binary {
+        /// Why the bytes were judged binary.
+        reason: String,
+    },
+    /// The document is larger than the configured limit.
+    #[error("document is {size} bytes, over the limit of {limit} bytes (--max-doc-bytes)")]
+    TooLarge {
+        /// The document's size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A JSONL line is not a JSON object, or lacks the text field.
+    #[error("{0}")]
+    Json(String),
+    /// A rule file is malformed.
+    #[error("{file}: rule {rule:?}: {problem}")]
+    Rule {
+        /// The rule file (`<builtin>/promo.toml` for an embedded one).
+        file: String,
+        /// The rule id, or `""` when the problem is with the file as a whole.
+        rule: String,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,393 @@
+//! The driver: runs documents through the [`Cleaner`] in parallel, in input order.
+//!
+//! Jobs are read in batches (bounded by document count and bytes, so memory
+//! stays bounded whatever the corpus size), cleaned and serialised in parallel
+//! with rayon, then written in input order. The output is byte-identical for any
+//! number of threads.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cleaner::Cleaner;
+use crate::error::{Error, Result};
+use crate::read::{self, InputFile, JsonDoc};
+use crate::record::Record;
+use crate::write::{ErrorRecord, Format};
+
+/// Settings of a run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Output format.
+    pub format: Format,
+    /// The JSONL field holding the text (`--text-key`).
+    pub text_key: String,
+    /// The JSONL field holding the id (`--id-key`).
+    pub id_key: String,
+    /// Documents per parallel batch.
+    pub batch_docs: usize,
+    /// Bytes per parallel batch (a batch ends when either bound is reached).
+    pub batch_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            format: Format::Jsonl,
+            text_key: "text".into(),
+            id_key: "id".into(),
+            batch_docs: 1024,
+            batch_bytes: 16 << 20,
+        }
+    }
+}
+
+/// Figures of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Documents read (written + failed).
+    pub documents_in: u64,
+    /// Documents written to the output.
+    pub documents_written: u64,
+    /// Documents that failed and went to the error report.
+    pub documents_failed: u64,
+    /// Bytes of input documents.
+    pub bytes_in: u64,
+    /// Bytes written to the output.
+    pub bytes_out: u64,
+    /// Lines removed, by rule id.
+    pub removed_by_rule: BTreeMap<String, u64>,
+    /// Repairs made, by rule id.
+    pub fixes_by_rule: BTreeMap<String, u64>,
+}
+
+impl Stats {
+    /// Total lines removed.
+    pub fn lines_removed(&self) -> u64 {
+        self.removed_by_rule.values().sum()
+    }
+    /// Total repairs made.
+    pub fn fixes(&self) -> u64 {
+        self.fixes_by_rule.values().sum()
+    }
+}
+
+/// What the driver reports while it runs.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A document is done (written or failed); `bytes` is its input size.
+    Progress {
+        /// Input bytes of the document.
+        bytes: u64,
+    },
+    /// A document failed; it is in the error report, not in the output.
+    Failed(&'a ErrorRecord),
+}
+
+enum Job {
+    Text(InputFile),
+    Json {
+        source: Arc<str>,
+        line_no: usize,
+        line: Vec<u8>,
+    },
+    Failed(ErrorRecord, u64),
+}
+
+impl Job {
+    fn size(&self) -> usize {
+        match self {
+            Job::Text(_) => 64 << 10,
+            Job::Json { line, .. } => line.len(),
+            Job::Failed(..) => 0,
+        }
+    }
+}
+
+enum Outcome {
+    Written {
+        bytes_in: u64,
+        out: Vec<u8>,
+        removed: Vec<String>,
+        fixes: Vec<String>,
+    },
+    Failed(ErrorRecord, u64),
+}
+
+/// Runs every document of `inputs` through `cleaner`, writing records to `out`
+/// in input order. Per-document failures are reported through `events` and
+/// counted; only a failure to write `out` ends the run early with an error.
+pub fn run(
+    inputs: &[InputFile],
+    cleaner: &Cleaner,
+    config: &Config,
+    out: &mut dyn Write,
+    out_name: &Path,
+    events: &mut dyn FnMut(Event<'_>),
+) -> Result<Stats> {
+    let mut stats = Stats::default();
+    let write_err = |e| Error::io(out_name, e);
+    let header = config.format.header();
+    out.write_all(&header).map_err(write_err)?;
+    stats.bytes_out += header.len() as u64;
+
+    let mut batch: Vec<Job> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let mut flush = |batch: &mut Vec<Job>, stats: &mut Stats| -> Result<()> {
+        let outcomes: Vec<Outcome> = batch
+            .par_drain(..)
+            .map(|job| process(job, cleaner, config))
+            .collect();
+        for o in outcomes {
+            stats.documents_in += 1;
+            match o {
+                Outcome::Written {
+                    bytes_in,
+                    out: bytes,
+                    removed,
+                    fixes,
+                } => {
+                    out.write_all(&bytes).map_err(write_err)?;
+                    stats.documents_written += 1;
+                    stats.bytes_in += bytes_in;
+                    stats.bytes_out += bytes.len() as u64;
+                    for r in removed {
+                        *stats.removed_by_rule.entry(r).or_default() += 1;
+                    }
+                    for f in fixes {
+                        *stats.fixes_by_rule.entry(f).or_default() += 1;
+                    }
+                    events(Event::Progress { bytes: bytes_in });
+                }
+                Outcome::Failed(err, bytes_in) => {
+                    stats.documents_failed += 1;
+                    stats.bytes_in += bytes_in;
+                    events(Event::Failed(&err));
+                    events(Event::Progress { bytes: bytes_in });
+                }
+            }
+        }
+        Ok(())
+    };
+    let mut push = |job: Job, batch: &mut Vec<Job>, stats: &mut Stats| -> Result<()> {
+        batch_bytes += job.size();
+        batch.push(job);
+        if batch.len() >= config.batch_docs || batch_bytes >= config.batch_bytes {
+            batch_bytes = 0;
+            flush(batch, stats)?;
+        }
+        Ok(())
+    };
+    let limit = cleaner.options().max_doc_bytes;
+    for input in inputs {
+        if !input.jsonl {
+            push(Job::Text(input.clone()), &mut batch, &mut stats)?;
+            continue;
+        }
+        let source: Arc<str> = input.source().into();
+        let mut reader = match read::open(input) {
+            Ok(r) => r,
+            Err(e) => {
+                let err = ErrorRecord {
+                    source: source.to_string(),
+                    id: input.id.clone(),
+                    reason: error_reason(&e),
+                };
+                push(Job::Failed(err, 0), &mut batch, &mut stats)?;
+                continue;
+            }
+        };
+        let mut line_no = 0usize;
+        loop {
+            line_no += 1;
+            let mut line = Vec::new();
+            match read_line_limited(&mut reader, &mut line, limit) {
+                Ok(LineRead::Eof) => break,
+                Ok(LineRead::Line) => {
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let job = Job::Json {
+                        source: source.clone(),
+                        line_no,
+                        line,
+                    };
+                    push(job, &mut batch, &mut stats)?;
+                }
+                Ok(LineRead::TooLong(size)) => {
+                    let err = ErrorRecord {
+                        source: format!("{source}:{line_no}"),
+                        id: format!("{}:{line_no}", input.id),
+                        reason: Error::TooLarge { size, limit }.to_string(),
+                    };
+                    push(Job::Failed(err, size), &mut batch, &mut stats)?;
+                }
+                Err(e) => {
+                    let err = ErrorRecord {
+                        source: format!("{source}:{line_no}"),
+                        id: format!("{}:{line_no}", input.id),
+                        reason: format!("read error, rest of file skipped: {e}"),
+                    };
+                    push(Job::Failed(err, 0), &mut batch, &mut stats)?;
+                    break;
+                }
+            }
+        }
+    }
+    flush(&mut batch, &mut stats)?;
+    out.flush().map_err(write_err)?;
+    Ok(stats)
+}
+
+enum LineRead {
+    Eof,
+    Line,
+    TooLong(u64),
+}
+
+/// Reads one line (without its `\n`) into `buf`; a line over `limit` bytes is
+/// skipped to its end and reported with its size instead of being kept.
+fn read_line_limited(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<LineRead> {
+    let mut size = 0u64;
+    let mut any = false;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i, true),
+            None => (chunk.len(), false),
+        };
+        size += take as u64;
+        if size <= limit {
+            buf.extend_from_slice(&chunk[..take]);
+        } else {
+            buf.clear();
+        }
+        r.consume(if done { take + 1 } else { take });
+        if done {
+            break;
+        }
+    }
+    if !any {
+        return Ok(LineRead::Eof);
+    }
+    if size > limit {
+        return Ok(LineRead::TooLong(size));
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(LineRead::Line)
+}
+
+/// The reason text of an error, without the path (which the report names already).
+fn error_reason(e: &Error) -> String {
+    match e {
+        Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
+    match job {
+        Job::Failed(err, size) => Outcome::Failed(err, size),
+        Job::Text(input) => {
+            let source = input.source();
+            let fail = |reason: String, size| {
+                Outcome::Failed(
+                    ErrorRecord {
+                        source: source.clone(),
+                        id: input.id.clone(),
+                        reason,
+                    },
+                    size,
+                )
+            };
+            let bytes = match read::read_text(&input, cleaner.options().max_doc_bytes) {
+                Ok(b) => b,
+                Err(e) => return fail(error_reason(&e), 0),
+            };
+            let size = bytes.len() as u64;
+            match cleaner.clean_bytes(&bytes, None) {
+                Ok(mut rec) => {
+                    rec.id = input.id.clone();
+                    rec.source = source.clone();
+                    finish(rec, None, size, config).unwrap_or_else(|e| fail(error_reason(&e), size))
+                }
+                Err(e) => fail(error_reason(&e), size),
+            }
+        }
+        Job::Json {
+            source,
+            line_no,
+            line,
+        } => {
+            let size = line.len() as u64;
+            let src = format!("{source}:{line_no}");
+            let fail = |id: String, reason: String| {
+                Outcome::Failed(
+                    ErrorRecord {
+                        source: src.clone(),
+                        id,
+                        reason,
+                    },
+                    size,
+                )
+            };
+            let Ok(text) = std::str::from_utf8(&line) else {
+                return fail(String::new(), "line is not valid UTF-8".into());
+            };
+            let doc = match JsonDoc::parse(text) {
+                Ok(d) => d,
+                Err(reason) => return fail(String::new(), reason),
+            };
+            let id = doc.get_str(&config.id_key).unwrap_or_else(|| {
+                doc.get(&config.id_key)
+                    .map(|v| v.get().to_string())
+                    .unwrap_or_else(|| src.clone())
+            });
+            let Some(raw) = doc.get(&config.text_key) else {
+                return fail(id, format!("no {:?} field", config.text_key));
+            };
+            let Ok(body) = serde_json::from_str::<String>(raw.get()) else {
+                return fail(id, format!("field {:?} is not a string", config.text_key));
+            };
+            match cleaner.try_clean_text(&body) {
+                Ok(mut rec) => {
+                    rec.id = id.clone();
+                    rec.source = src.clone();
+                    finish(rec, Some((&doc, config.text_key.as_str())), size, config)
+                        .unwrap_or_else(|e| fail(id, error_reason(&e)))
+                }
+                Err(e) => fail(id, error_reason(&e)),
+            }
+        }
+    }
+}
+
+fn finish(
+    rec: Record,
+    input: Option<(&JsonDoc, &str)>,
+    bytes_in: u64,
+    config: &Config,
+) -> Result<Outcome> {
+    let mut out = Vec::with_capacity(rec.text.len() + 256);
+    config.format.serialize(&rec, input, &mut out)?;
+    Ok(Outcome::Written {
+        bytes_in,
+        out,
+        removed: rec.removed.into_iter().map(|r| r.rule).collect(),
+        fixes: rec.fixes.into_iter().map(|f| f.rule).collect(),
+    })
+}

@@ -1,0 +1,279 @@
+//! Stage 1: find the input documents and read them.
+//!
+//! Inputs are files, folders (walked recursively in sorted order, keeping files
+//! that match a glob), JSONL files (one document per line, gzip or zstd
+//! compressed or not) or standard input. Reading yields [`Job`]s in input order;
+//! the bytes of a text file are read by the worker that cleans it, so reading
+//! runs in parallel too.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+
+/// How to read an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// `.jsonl`, `.jsonl.gz`, `.jsonl.zst` (and `.json*` alike) are JSONL, the rest text.
+    #[default]
+    Auto,
+    /// Every input is one text document.
+    Text,
+    /// Every input is JSONL, one document per line.
+    Jsonl,
+}
+
+/// One input file (or standard input) found on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// The path as read; `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// The document id: the path relative to the folder given, or the file name.
+    pub id: String,
+    /// Whether the file is read as JSONL.
+    pub jsonl: bool,
+}
+
+impl InputFile {
+    /// The source name used in records and errors: the path, or `-` for stdin.
+    pub fn source(&self) -> String {
+        match &self.path {
+            Some(p) => p.display().to_string(),
+            None => "-".to_string(),
+        }
+    }
+}
+
+/// A problem met while finding inputs (an unreadable folder, a broken link…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindError {
+    /// The path concerned.
+    pub source: String,
+    /// What went wrong.
+    pub reason: String,
+}
+
+fn is_jsonl_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let base = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
+    base.ends_with(".jsonl") || base.ends_with(".ndjson") || base.ends_with(".json")
+}
+
+/// Finds the input files named by `paths`: files as given, folders walked
+/// recursively in sorted order keeping names that match `glob` (or JSONL names
+/// when `format` is [`InputFormat::Jsonl`]). An empty `paths`, or `-`, is stdin.
+pub fn find_inputs(
+    paths: &[PathBuf],
+    glob: &str,
+    format: InputFormat,
+) -> Result<(Vec<InputFile>, Vec<FindError>)> {
+    let matcher: GlobMatcher = Glob::new(glob)
+        .map_err(|e| Error::Json(format!("bad --glob {glob:?}: {e}")))?
+        .compile_matcher();
+    let jsonl_for = |name: &str| match format {
+        InputFormat::Auto => is_jsonl_name(name),
+        InputFormat::Text => false,
+        InputFormat::Jsonl => true,
+    };
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    if paths.is_empty() {
+        files.push(InputFile {
+            path: None,
+            id: "-".into(),
+            jsonl: format == InputFormat::Jsonl,
+        });
+        return Ok((files, errors));
+    }
+    for path in paths {
+        if path.as_os_str() == "-" {
+            files.push(InputFile {
+                path: None,
+                id: "-".into(),
+                jsonl: format == InputFormat::Jsonl,
+            });
+            continue;
+        }
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(FindError {
+                    source: path.display().to_string(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string());
+            files.push(InputFile {
+                path: Some(path.clone()),
+                jsonl: jsonl_for(&name),
+                id: name,
+            });
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let source = e
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| path.display().to_string());
+                    let reason = match e.loop_ancestor() {
+                        Some(a) => format!("symlink loop back to {}", a.display()),
+                        None => e
+                            .io_error()
+                            .map(|io| io.to_string())
+                            .unwrap_or_else(|| e.to_string()),
+                    };
+                    errors.push(FindError { source, reason });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
+            let name = entry.file_name().to_string_lossy();
+            let wanted = match format {
+                InputFormat::Jsonl => is_jsonl_name(&name) || matcher.is_match(rel),
+                _ => matcher.is_match(rel) || matcher.is_match(&*name),
+            };
+            if !wanted {
+                continue;
+            }
+            let id = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push(InputFile {
+                path: Some(entry.path().to_path_buf()),
+                jsonl: jsonl_for(&name),
+                id,
+            });
+        }
+    }
+    Ok((files, errors))
+}
+
+/// Wraps `reader` in a gzip (multi-member) or zstd decoder when its first bytes
+/// are one of those formats' magic numbers.
+pub fn decompress<'a, R: BufRead + 'a>(mut reader: R) -> io::Result<Box<dyn BufRead + 'a>> {
+    let head = reader.fill_buf()?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(BufReader::new(
+            flate2::bufread::MultiGzDecoder::new(reader),
+        )))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Ok(Box::new(BufReader::new(
+            zstd::stream::read::Decoder::with_buffer(reader)?,
+        )))
+    } else {
+        Ok(Box::new(reader))
+    }
+}
+
+/// Opens `input` for reading (stdin when it has no path), decompressing by magic bytes.
+pub fn open(input: &InputFile) -> Result<Box<dyn BufRead>> {
+    const BUF: usize = 1 << 20;
+    match &input.path {
+        Some(p) => {
+            let f = File::open(p).map_err(|e| Error::io(p, e))?;
+            decompress(BufReader::with_capacity(BUF, f)).map_err(|e| Error::io(p, e))
+        }
+        None => {
+            decompress(BufReader::with_capacity(BUF, io::stdin())).map_err(|e| Error::io("-", e))
+        }
+    }
+}
+
+/// Reads a whole text document, refusing one larger than `limit` bytes
+/// without loading it whole.
+pub fn read_text(input: &InputFile, limit: u64) -> Result<Vec<u8>> {
+    let path: &Path = input.path.as_deref().unwrap_or(Path::new("-"));
+    let reader = open(input)?;
+    let mut buf = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(path, e))?;
+    if buf.len() as u64 > limit {
+        let size = match &input.path {
+            Some(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(limit + 1),
+            None => limit + 1,
+        };
+        return Err(Error::TooLarge { size, limit });
+    }
+    Ok(buf)
+}
+
+/// A JSONL document: its fields in input order, values kept byte for byte.
+#[derive(Debug)]
+pub struct JsonDoc {
+    /// (key, raw JSON value) pairs, in input order.
+    pub fields: Vec<(String, Box<RawValue>)>,
+}
+
+impl JsonDoc {
+    /// Parses one JSONL line. Fails unless it is a JSON object.
+    pub fn parse(line: &str) -> std::result::Result<Self, String> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<(String, Box<RawValue>)>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Box<RawValue>>()? {
+                    out.push((k, v));
+                }
+                Ok(out)
+            }
+        }
+        let mut de = serde_json::Deserializer::from_str(line);
+        let fields = (&mut de).deserialize_map(V).map_err(|e| {
+            if e.is_data() {
+                "not a JSON object".to_string()
+            } else {
+                format!("invalid JSON: {e}")
+            }
+        })?;
+        de.end().map_err(|e| format!("invalid JSON: {e}"))?;
+        Ok(JsonDoc { fields })
+    }
+
+    /// The raw value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&RawValue> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// The value of `key` as a string, if present and a string.
+    pub fn get_str(&self, key: &str) -> Option<String> {
+        self.get(key)
+            .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
+    }
+}

@@ -1,0 +1,339 @@
+//! Named, data-driven line rules: loaded from TOML, compiled once into fast matchers.
+//!
+//! A rule file (`rules/*.toml`) holds `[[rule]]` tables:
+//!
+//! ```toml
+//! [[rule]]
+//! id = "promo.whatsapp-channel"
+//! description = "Invitations to follow the site on a messaging channel."
+//! action = "remove"
+//! languages = ["en"]
+//! contains = ["whatsapp channel"]
+//! max_words = 25
+//! examples = ["Follow us on our official WhatsApp channel for breaking news alerts!"]
+//! counterexamples = ["The minister said the WhatsApp channel was used to plan the attack, which police said left three people dead."]
+//! ```
+//!
+//! A rule matches a line through any of: `equals` (the whole line, ignoring case,
+//! spacing and trailing punctuation), `starts_with`, `contains` (ignoring case and
+//! spacing) or `regex` (on the trimmed line; add `(?i)` for case-insensitivity).
+//! `max_words` and `min_words` bound the line's length in words, so that a
+//! sentence of the article that merely contains a phrase is not matched.
+//!
+//! The built-in rules are embedded in the binary ([`BUILTIN`]); users add a folder
+//! of their own, whose rules add to them or replace a built-in rule of the same id.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{RegexSet, RegexSetBuilder};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The built-in rule files, embedded at compile time: (file name, contents).
+///
+/// A test checks that this list names every file in `rules/`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("caption.toml", include_str!("../rules/caption.toml")),
+    ("credit.toml", include_str!("../rules/credit.toml")),
+    ("promo.toml", include_str!("../rules/promo.toml")),
+    ("related.toml", include_str!("../rules/related.toml")),
+    ("trailer.toml", include_str!("../rules/trailer.toml")),
+];
+
+/// What a rule does to the line it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Drop the line as boilerplate.
+    Remove,
+    /// The article has ended: drop this line and what follows, except related items.
+    Trailer,
+    /// The line heads a list of related links; the items below go to `related`.
+    RelatedHeader,
+    /// A photo caption or photo credit.
+    Caption,
+    /// A reporting or editing credit.
+    Credit,
+}
+
+/// One rule as written in a rule file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Unique id, `family.name`.
+    pub id: String,
+    /// What the rule catches and why.
+    pub description: String,
+    /// What happens to a matching line.
+    pub action: Action,
+    /// Languages the rule is written for (ISO 639-1), empty for any.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Whole-line matches (case, spacing and trailing punctuation ignored).
+    #[serde(default)]
+    pub equals: Vec<String>,
+    /// Line-prefix matches (case and spacing ignored).
+    #[serde(default)]
+    pub starts_with: Vec<String>,
+    /// Substring matches (case and spacing ignored).
+    #[serde(default)]
+    pub contains: Vec<String>,
+    /// A regular expression searched in the trimmed line.
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// The rule applies only to lines of at most this many words.
+    #[serde(default)]
+    pub max_words: Option<usize>,
+    /// The rule applies only to lines of at least this many words.
+    #[serde(default)]
+    pub min_words: Option<usize>,
+    /// Lines the rule must match.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Lines the rule must not match.
+    #[serde(default)]
+    pub counterexamples: Vec<String>,
+    /// The file the rule came from (set when loading).
+    #[serde(skip)]
+    pub file: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<Rule>,
+}
+
+/// Limit on the compiled size of user regexes, so a rule file cannot exhaust memory.
+pub const REGEX_SIZE_LIMIT: usize = 10 * (1 << 20);
+
+/// Parses one rule file. `name` is used in error messages.
+pub fn parse_file(name: &str, text: &str) -> Result<Vec<Rule>> {
+    let file: RuleFile = toml::from_str(text).map_err(|e| Error::Rule {
+        file: name.to_string(),
+        rule: String::new(),
+        problem: e.to_string().trim().to_string(),
+    })?;
+    let mut rules = file.rule;
+    for r in &mut rules {
+        r.file = name.to_string();
+    }
+    Ok(rules)
+}
+
+/// Parses the built-in rule files.
+pub fn builtin_rules() -> Result<Vec<Rule>> {
+    let mut all = Vec::new();
+    for (name, text) in BUILTIN {
+        all.extend(parse_file(&format!("<builtin>/{name}"), text)?);
+    }
+    Ok(all)
+}
+
+/// Parses every `*.toml` file in `dir`, in file-name order.
+pub fn load_dir(dir: &Path) -> Result<Vec<Rule>> {
+    let mut paths = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut all = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        all.extend(parse_file(&path.display().to_string(), &text)?);
+    }
+    Ok(all)
+}
+
+/// Merges `extra` into `base`: a rule whose id is already in `base` replaces it in
+/// place, a new id is appended.
+pub fn merge(base: &mut Vec<Rule>, extra: Vec<Rule>) {
+    for rule in extra {
+        match base.iter_mut().find(|r| r.id == rule.id) {
+            Some(slot) => *slot = rule,
+            None => base.push(rule),
+        }
+    }
+}
+
+/// Lower-cases and folds runs of whitespace to one space; trims both ends.
+pub fn normalize(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for word in line.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// [`normalize`], then strips trailing punctuation and arrows (`:`, `»`, `>`…).
+fn normalize_whole(line: &str) -> String {
+    let n = normalize(line);
+    n.trim_end_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ':' | '.' | '!' | '»' | '›' | '>' | '|' | '-' | '–' | '—' | '…' | '→'
+            )
+    })
+    .to_string()
+}
+
+fn word_count(line: &str) -> usize {
+    line.split_whitespace().count()
+}
+
+/// A compiled set of rules.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    equals: HashMap<String, Vec<usize>>,
+    literals: AhoCorasick,
+    /// For each literal pattern: (rule index, anchored at line start).
+    literal_rule: Vec<(usize, bool)>,
+    regexes: RegexSet,
+    regex_rule: Vec<usize>,
+}
+
+impl RuleSet {
+    /// Compiles `rules`. Fails on a duplicate id, a rule with nothing to match,
+    /// or a regex that does not compile within [`REGEX_SIZE_LIMIT`].
+    pub fn compile(rules: Vec<Rule>) -> Result<Self> {
+        let mut equals: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut patterns = Vec::new();
+        let mut literal_rule = Vec::new();
+        let mut regex_src = Vec::new();
+        let mut regex_rule = Vec::new();
+        let mut seen = HashMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            let problem = |p: String| Error::Rule {
+                file: r.file.clone(),
+                rule: r.id.clone(),
+                problem: p,
+            };
+            if r.id.trim().is_empty() {
+                return Err(problem("empty id".into()));
+            }
+            if let Some(prev) = seen.insert(r.id.as_str(), &r.file) {
+                return Err(problem(format!("duplicate id (also in {prev})")));
+            }
+            if r.equals.is_empty()
+                && r.starts_with.is_empty()
+                && r.contains.is_empty()
+                && r.regex.is_none()
+            {
+                return Err(problem(
+                    "matches nothing: give equals, starts_with, contains or regex".into(),
+                ));
+            }
+            for e in &r.equals {
+                equals.entry(normalize_whole(e)).or_default().push(i);
+            }
+            for (list, anchored) in [(&r.starts_with, true), (&r.contains, false)] {
+                for p in list {
+                    let p = normalize(p);
+                    if p.is_empty() {
+                        return Err(problem("empty phrase".into()));
+                    }
+                    patterns.push(p);
+                    literal_rule.push((i, anchored));
+                }
+            }
+            if let Some(re) = &r.regex {
+                // Compile alone first so that the error names this rule.
+                RegexSetBuilder::new([re])
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| problem(format!("bad regex: {e}")))?;
+                regex_src.push(re.clone());
+                regex_rule.push(i);
+            }
+        }
+        let literals = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| Error::Rule {
+                file: String::new(),
+                rule: String::new(),
+                problem: format!("literal set: {e}"),
+            })?;
+        let regexes = RegexSetBuilder::new(&regex_src)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| Error::Rule {
+                file: String::new(),
+                rule: String::new(),
+                problem: format!("regex set: {e}"),
+            })?;
+        Ok(RuleSet {
+            rules,
+            equals,
+            literals,
+            literal_rule,
+            regexes,
+            regex_rule,
+        })
+    }
+
+    /// Compiles the built-in rules.
+    pub fn builtin() -> Result<Self> {
+        Self::compile(builtin_rules()?)
+    }
+
+    /// The rules, in priority order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Indices of every rule that matches `line`, ascending (priority order).
+    pub fn matches(&self, line: &str) -> Vec<usize> {
+        let line = line.trim();
+        if line.is_empty() {
+            return Vec::new();
+        }
+        let mut hits = Vec::new();
+        let norm = normalize(line);
+        if !self.equals.is_empty()
+            && let Some(v) = self.equals.get(&normalize_whole(line))
+        {
+            hits.extend_from_slice(v);
+        }
+        for m in self.literals.find_overlapping_iter(&norm) {
+            let (rule, anchored) = self.literal_rule[m.pattern().as_usize()];
+            if !anchored || m.start() == 0 {
+                hits.push(rule);
+            }
+        }
+        if !self.regex_rule.is_empty() {
+            for m in self.regexes.matches(line).iter() {
+                hits.push(self.regex_rule[m]);
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        let words = word_count(line);
+        hits.retain(|&i| {
+            let r = &self.rules[i];
+            r.max_words.is_none_or(|m| words <= m) && r.min_words.is_none_or(|m| words >= m)
+        });
+        hits
+    }
+
+    /// The first (highest-priority) rule that matches `line`.
+    pub fn first_match(&self, line: &str) -> Option<&Rule> {
+        self.matches(line).first().map(|&i| &self.rules[i])
+    }
+}

@@ -1,0 +1,236 @@
+//! Stage 7: serialise records as JSONL or CSV, and write output files atomically.
+//!
+//! Records are serialised by the worker that cleaned them ([`Format::serialize`]),
+//! so the writer only copies finished bytes, in input order. An output file is
+//! written under a temporary name in its folder and renamed when complete
+//! ([`AtomicFile`]), so an interrupted run never leaves a half file under the
+//! final name.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::read::JsonDoc;
+use crate::record::{FIELDS, Record};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// One JSON object per line.
+    #[default]
+    Jsonl,
+    /// Comma-separated values with a header row; list fields as JSON arrays.
+    Csv,
+}
+
+impl Format {
+    /// The format an output path implies by its extension (`.csv` or else JSONL;
+    /// a `.gz`/`.zst` suffix is looked through).
+    pub fn from_path(path: &Path) -> Format {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let base = name
+            .strip_suffix(".gz")
+            .or_else(|| name.strip_suffix(".zst"))
+            .unwrap_or(&name);
+        if base.ends_with(".csv") {
+            Format::Csv
+        } else {
+            Format::Jsonl
+        }
+    }
+
+    /// The bytes written before the first record (the CSV header).
+    pub fn header(&self) -> Vec<u8> {
+        match self {
+            Format::Jsonl => Vec::new(),
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                // Writing to a Vec cannot fail.
+                let _ = w.write_record(FIELDS);
+                w.into_inner().unwrap_or_default()
+            }
+        }
+    }
+
+    /// Serialises `rec`, followed by a line break, onto `out`. For JSONL input,
+    /// `input` holds the input object: its fields come first, in their order and
+    /// byte for byte, with `text_key`'s value replaced by the clean text; then the
+    /// record's fields that the input does not have.
+    pub fn serialize(
+        &self,
+        rec: &Record,
+        input: Option<(&JsonDoc, &str)>,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        match self {
+            Format::Jsonl => match input {
+                None => {
+                    serde_json::to_writer(&mut *out, rec).map_err(json_err)?;
+                }
+                Some((doc, text_key)) => write_merged(rec, doc, text_key, out)?,
+            },
+            Format::Csv => {
+                let row: [String; 11] = [
+                    rec.id.clone(),
+                    rec.source.clone(),
+                    rec.title.clone(),
+                    rec.dateline.clone(),
+                    rec.text.clone(),
+                    json_cell(&rec.captions),
+                    json_cell(&rec.credits),
+                    json_cell(&rec.related),
+                    json_cell(&rec.removed),
+                    json_cell(&rec.fixes),
+                    rec.encoding.clone(),
+                ];
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(&mut *out);
+                w.write_record(&row)
+                    .map_err(|e| Error::Json(format!("CSV: {e}")))?;
+                w.flush().map_err(|e| Error::io("<buffer>", e))?;
+                return Ok(());
+            }
+        }
+        out.push(b'\n');
+        Ok(())
+    }
+}
+
+/// A list field as a JSON array, for a CSV cell.
+fn json_cell<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn json_err(e: serde_json::Error) -> Error {
+    Error::Json(format!("serialising record: {e}"))
+}
+
+fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) -> Result<()> {
+    let full = serde_json::to_value(rec).map_err(json_err)?;
+    let serde_json::Value::Object(fields) = full else {
+        return Err(Error::Json("record is not an object".into()));
+    };
+    out.push(b'{');
+    let mut first = true;
+    let mut put = |out: &mut Vec<u8>, key: &str, value: &dyn Fn(&mut Vec<u8>) -> Result<()>| {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        serde_json::to_writer(&mut *out, key).map_err(json_err)?;
+        out.push(b':');
+        value(out)
+    };
+    for (k, v) in &doc.fields {
+        if k == text_key {
+            put(out, k, &|o| {
+                serde_json::to_writer(&mut *o, &rec.text).map_err(json_err)
+            })?;
+        } else {
+            put(out, k, &|o| {
+                o.extend_from_slice(v.get().as_bytes());
+                Ok(())
+            })?;
+        }
+    }
+    for (k, v) in &fields {
+        if k == "text" || doc.get(k).is_some() {
+            continue;
+        }
+        put(out, k, &|o| {
+            serde_json::to_writer(&mut *o, v).map_err(json_err)
+        })?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// A record of the error report (`--errors FILE`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ErrorRecord {
+    /// The file (and line, for JSONL) the document came from.
+    pub source: String,
+    /// The document's id, as far as it is known.
+    pub id: String,
+    /// Why it failed.
+    pub reason: String,
+}
+
+/// A file written under a temporary name and renamed over `path` on [`AtomicFile::commit`].
+/// Dropped without commit, the temporary file is removed.
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: Option<BufWriter<tempfile::NamedTempFile>>,
+}
+
+impl AtomicFile {
+    /// Creates a temporary file beside `path`.
+    pub fn create(path: &Path) -> Result<Self> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".rinse-tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(path, e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp: Some(BufWriter::with_capacity(1 << 20, tmp)),
+        })
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs and renames the file to its final name.
+    pub fn commit(mut self) -> Result<()> {
+        let path = self.path.clone();
+        let Some(w) = self.tmp.take() else {
+            return Ok(());
+        };
+        let tmp = w
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.tmp {
+            Some(w) => w.write(buf),
+            None => Err(io::Error::other("file already committed")),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.tmp {
+            Some(w) => w.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Opens `path` for writing (a plain file, not atomic), for reports.
+pub fn create_plain(path: &Path) -> Result<BufWriter<File>> {
+    File::create(path)
+        .map(BufWriter::new)
+        .map_err(|e| Error::io(path, e))
+}
