@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,6 +19,20 @@ use crate::error::{Error, Result};
 use crate::read::{self, InputFile, JsonDoc};
 use crate::record::Record;
 use crate::write::{ErrorRecord, Format};
+
+/// What to do with a document that fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnError {
+    /// Leave it out of the output; it goes to the error report.
+    #[default]
+    Skip,
+    /// Write an error record in its place (same keys, empty values, and an
+    /// `error` field that every record then carries), so that output lines stay
+    /// aligned with input lines.
+    Record,
+    /// Stop the run at the first failure.
+    Fail,
+}
 
 /// Settings of a run.
 #[derive(Debug, Clone)]
@@ -32,6 +47,11 @@ pub struct Config {
     pub batch_docs: usize,
     /// Bytes per parallel batch (a batch ends when either bound is reached).
     pub batch_bytes: usize,
+    /// What to do with a document that fails.
+    pub on_error: OnError,
+    /// When set (for example by a signal handler), the run stops after the
+    /// current batch with [`Error::Interrupted`].
+    pub interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl Default for Config {
@@ -42,6 +62,8 @@ impl Default for Config {
             id_key: "id".into(),
             batch_docs: 1024,
             batch_bytes: 16 << 20,
+            on_error: OnError::Skip,
+            interrupt: None,
         }
     }
 }
@@ -66,6 +88,21 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Adds the figures of `other` to these.
+    pub fn add(&mut self, other: &Stats) {
+        self.documents_in += other.documents_in;
+        self.documents_written += other.documents_written;
+        self.documents_failed += other.documents_failed;
+        self.bytes_in += other.bytes_in;
+        self.bytes_out += other.bytes_out;
+        for (k, v) in &other.removed_by_rule {
+            *self.removed_by_rule.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.fixes_by_rule {
+            *self.fixes_by_rule.entry(k.clone()).or_default() += v;
+        }
+    }
+
     /// Total lines removed.
     pub fn lines_removed(&self) -> u64 {
         self.removed_by_rule.values().sum()
@@ -131,7 +168,8 @@ pub fn run(
 ) -> Result<Stats> {
     let mut stats = Stats::default();
     let write_err = |e| Error::io(out_name, e);
-    let header = config.format.header();
+    let error_field = config.on_error == OnError::Record;
+    let header = config.format.header(error_field);
     out.write_all(&header).map_err(write_err)?;
     stats.bytes_out += header.len() as u64;
 
@@ -168,8 +206,29 @@ pub fn run(
                     stats.bytes_in += bytes_in;
                     events(Event::Failed(&err));
                     events(Event::Progress { bytes: bytes_in });
+                    match config.on_error {
+                        OnError::Skip => {}
+                        OnError::Record => {
+                            let bytes = error_record(&err, config)?;
+                            out.write_all(&bytes).map_err(write_err)?;
+                            stats.bytes_out += bytes.len() as u64;
+                        }
+                        OnError::Fail => {
+                            return Err(Error::Stopped {
+                                origin: err.source,
+                                reason: err.reason,
+                            });
+                        }
+                    }
                 }
             }
+        }
+        if config
+            .interrupt
+            .as_ref()
+            .is_some_and(|i| i.load(Ordering::Relaxed))
+        {
+            return Err(Error::Interrupted);
         }
         Ok(())
     };
@@ -209,6 +268,16 @@ pub fn run(
                 Ok(LineRead::Eof) => break,
                 Ok(LineRead::Line) => {
                     if line.iter().all(u8::is_ascii_whitespace) {
+                        // A blank line is no document; in record mode it still
+                        // gets an output line, so that lines stay aligned.
+                        if config.on_error == OnError::Record {
+                            let err = ErrorRecord {
+                                source: format!("{source}:{line_no}"),
+                                id: String::new(),
+                                reason: "blank line".into(),
+                            };
+                            push(Job::Failed(err, 0), &mut batch, &mut stats)?;
+                        }
                         continue;
                     }
                     let job = Job::Json {
@@ -294,7 +363,7 @@ fn read_line_limited(
 /// The reason text of an error, without the path (which the report names already).
 fn error_reason(e: &Error) -> String {
     match e {
-        Error::Io { source, .. } => source.to_string(),
+        Error::Io { error, .. } => error.to_string(),
         other => other.to_string(),
     }
 }
@@ -376,6 +445,20 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
     }
 }
 
+/// The output line standing in for a failed document (`--on-error record`).
+fn error_record(err: &ErrorRecord, config: &Config) -> Result<Vec<u8>> {
+    let rec = Record {
+        id: err.id.clone(),
+        source: err.source.clone(),
+        ..Record::default()
+    };
+    let mut out = Vec::new();
+    config
+        .format
+        .serialize(&rec, None, Some(&err.reason), &mut out)?;
+    Ok(out)
+}
+
 fn finish(
     rec: Record,
     input: Option<(&JsonDoc, &str)>,
@@ -383,7 +466,8 @@ fn finish(
     config: &Config,
 ) -> Result<Outcome> {
     let mut out = Vec::with_capacity(rec.text.len() + 256);
-    config.format.serialize(&rec, input, &mut out)?;
+    let error = (config.on_error == OnError::Record).then_some("");
+    config.format.serialize(&rec, input, error, &mut out)?;
     Ok(Outcome::Written {
         bytes_in,
         out,
