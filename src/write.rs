@@ -207,9 +207,7 @@ impl AtomicFile {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o644));
         }
-        let tmp = builder
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(path, e))?;
+        let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp: Some(BufWriter::with_capacity(1 << 20, tmp)),

@@ -179,10 +179,18 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let (i, n) = s
         .split_once('/')
         .ok_or_else(|| format!("{s:?} is not I/N (for example 0/4)"))?;
-    let i: usize = i.trim().parse().map_err(|_| format!("{i:?} is not a number"))?;
-    let n: usize = n.trim().parse().map_err(|_| format!("{n:?} is not a number"))?;
+    let i: usize = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("{i:?} is not a number"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?} is not a number"))?;
     if n == 0 || i >= n {
-        return Err(format!("shard {i}/{n}: I must be below N, and N at least 1"));
+        return Err(format!(
+            "shard {i}/{n}: I must be below N, and N at least 1"
+        ));
     }
     Ok((i, n))
 }
@@ -315,10 +323,10 @@ pub fn run(args: CleanArgs) -> Result<u8> {
             let mut line = serde_json::to_vec(err).unwrap_or_default();
             line.push(b'\n');
             if let Err(e) = f.write_all(&line) {
-                error_write = Some(anyhow::Error::new(e).context(format!(
-                    "writing the error report {}",
-                    f.path().display()
-                )));
+                error_write = Some(
+                    anyhow::Error::new(e)
+                        .context(format!("writing the error report {}", f.path().display())),
+                );
             }
         }
     };
@@ -356,9 +364,11 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         let mut out = match out_path {
             None => Output::stdout(),
             Some(p) => {
-                if let Some(parent) = p.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| rinse::Error::io(parent, e))?;
+                // --output-dir creates the folders it mirrors; -o does not.
+                if args.output_dir.is_some()
+                    && let Some(parent) = p.parent()
+                {
+                    std::fs::create_dir_all(parent).map_err(|e| rinse::Error::io(parent, e))?;
                 }
                 Output::create(p)?
             }
@@ -404,7 +414,8 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         let mut f = write::create_plain(p)?;
         serde_json::to_writer_pretty(&mut f, &stats)?;
         f.write_all(b"\n")?;
-        f.flush().with_context(|| format!("writing {}", p.display()))?;
+        f.flush()
+            .with_context(|| format!("writing {}", p.display()))?;
     }
     if !args.quiet {
         eprintln!("{}", summary(&stats));
