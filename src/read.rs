@@ -178,6 +178,11 @@ pub fn find_inputs(
     Ok((files, errors))
 }
 
+fn is_compressed_name(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("zst"))
+}
+
 /// A relative path with `/` separators, lossily converted to UTF-8.
 fn slash_path(rel: &Path) -> String {
     rel.components()
@@ -269,6 +274,17 @@ pub fn open(input: &InputFile) -> Result<Box<dyn BufRead>> {
 /// without loading it whole.
 pub fn read_text(input: &InputFile, limit: u64) -> Result<Vec<u8>> {
     let path: &Path = input.path.as_deref().unwrap_or(Path::new("-"));
+    if let Some(p) = &input.path
+        && let Ok(meta) = std::fs::metadata(p)
+        && meta.is_file()
+        && meta.len() > limit
+        && !is_compressed_name(p)
+    {
+        return Err(Error::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
     let reader = open(input)?;
     let mut buf = Vec::new();
     reader
@@ -276,11 +292,11 @@ pub fn read_text(input: &InputFile, limit: u64) -> Result<Vec<u8>> {
         .read_to_end(&mut buf)
         .map_err(|e| Error::io(path, e))?;
     if buf.len() as u64 > limit {
-        let size = match &input.path {
-            Some(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(limit + 1),
-            None => limit + 1,
-        };
-        return Err(Error::TooLarge { size, limit });
+        // Only the first `limit + 1` bytes were read: the size is a lower bound.
+        return Err(Error::TooLarge {
+            size: buf.len() as u64,
+            limit,
+        });
     }
     Ok(buf)
 }
