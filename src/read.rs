@@ -241,7 +241,9 @@ pub fn output_name(id: &str, csv: bool) -> PathBuf {
 
 /// Wraps `reader` in a gzip (multi-member) or zstd decoder when its first bytes
 /// are one of those formats' magic numbers.
-pub fn decompress<'a, R: BufRead + 'a>(mut reader: R) -> io::Result<Box<dyn BufRead + 'a>> {
+pub fn decompress<'a, R: BufRead + Send + 'a>(
+    mut reader: R,
+) -> io::Result<Box<dyn BufRead + Send + 'a>> {
     let head = reader.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) {
         Ok(Box::new(BufReader::new(
@@ -257,7 +259,7 @@ pub fn decompress<'a, R: BufRead + 'a>(mut reader: R) -> io::Result<Box<dyn BufR
 }
 
 /// Opens `input` for reading (stdin when it has no path), decompressing by magic bytes.
-pub fn open(input: &InputFile) -> Result<Box<dyn BufRead>> {
+pub fn open(input: &InputFile) -> Result<Box<dyn BufRead + Send>> {
     const BUF: usize = 1 << 20;
     match &input.path {
         Some(p) => {

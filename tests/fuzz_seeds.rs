@@ -11,7 +11,9 @@ use rinse::repair::{RepairOptions, repair};
 use rinse::write::Format;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds")
+        .join(target);
     let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| {
@@ -45,8 +47,7 @@ fn clean_text_seeds() {
         let rec = cleaner.clean_text(&String::from_utf8_lossy(&data));
         let mut out = Vec::new();
         Format::Jsonl.serialize(&rec, None, None, &mut out).unwrap();
-        serde_json::from_slice::<serde_json::Value>(&out)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
 
