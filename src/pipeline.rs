@@ -155,11 +155,19 @@ enum Outcome {
     Failed(ErrorRecord, u64),
 }
 
+/// A JSONL file being read: its reader, source name, input and last line number.
+struct OpenJsonl<'a> {
+    reader: Box<dyn BufRead + Send>,
+    source: Arc<str>,
+    input: &'a InputFile,
+    line_no: usize,
+}
+
 /// Reads jobs from the inputs, in order, a batch at a time.
 struct JobReader<'a> {
     inputs: std::slice::Iter<'a, InputFile>,
-    /// The JSONL file being read: its reader, source name, id and last line number.
-    current: Option<(Box<dyn BufRead + Send>, Arc<str>, &'a InputFile, usize)>,
+    /// The JSONL file being read.
+    current: Option<OpenJsonl<'a>>,
     config: &'a Config,
     limit: u64,
 }
@@ -192,7 +200,13 @@ impl<'a> JobReader<'a> {
 
     fn next_job(&mut self) -> Option<Job> {
         loop {
-            if let Some((reader, source, input, line_no)) = &mut self.current {
+            if let Some(OpenJsonl {
+                reader,
+                source,
+                input,
+                line_no,
+            }) = &mut self.current
+            {
                 *line_no += 1;
                 let n = *line_no;
                 let at = || format!("{source}:{n}");
@@ -250,7 +264,14 @@ impl<'a> JobReader<'a> {
                 return Some(Job::Text(input.clone()));
             }
             match read::open(input) {
-                Ok(r) => self.current = Some((r, input.source().into(), input, 0)),
+                Ok(reader) => {
+                    self.current = Some(OpenJsonl {
+                        reader,
+                        source: input.source().into(),
+                        input,
+                        line_no: 0,
+                    })
+                }
                 Err(e) => {
                     let err = ErrorRecord {
                         source: input.source(),
