@@ -38,6 +38,12 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The decision for a blank line.
+    pub const BLANK: Decision = Decision {
+        class: Class::Blank,
+        reason: String::new(),
+    };
+
     fn new(class: Class, reason: &str) -> Self {
         Decision {
             class,
