@@ -57,6 +57,8 @@ pub enum Action {
     Caption,
     /// A reporting or editing credit.
     Credit,
+    /// The line is itself a related link (`ALSO READ | …`, `Lire aussi : …`).
+    Related,
 }
 
 /// One rule as written in a rule file.
@@ -334,6 +336,11 @@ impl RuleSet {
 
     /// The first (highest-priority) rule that matches `line`.
     pub fn first_match(&self, line: &str) -> Option<&Rule> {
-        self.matches(line).first().map(|&i| &self.rules[i])
+        self.first_match_index(line).map(|i| &self.rules[i])
+    }
+
+    /// The index of the first (highest-priority) rule that matches `line`.
+    pub fn first_match_index(&self, line: &str) -> Option<usize> {
+        self.matches(line).first().copied()
     }
 }
