@@ -422,15 +422,16 @@ mod tests {
     #[test]
     fn short_lines_inside_the_span_are_kept_and_nav_outside_is_dropped() {
         let text = format!(
-            "City votes on trams - Example Times\nHome\nNews\nSport\nCity votes on trams\n{PROSE}\nWhat happens next:\n{PROSE}\nContact us\nAbout us\n"
+            "City votes on trams - Example Times\nHome\nNews\nSport\nCity votes on trams\n{PROSE}\nWhat happens next:\n{PROSE}\nPuzzles\nCrosswords\n"
         );
         let got = classify(&text);
         assert_eq!(got[0].1, signal::PAGE_TITLE_DUP);
-        assert_eq!(got[1], (Class::Boilerplate, signal::BEFORE.to_string()));
+        assert_eq!(got[1], (Class::Boilerplate, "nav.menu-item".to_string()));
+        assert_eq!(got[2], (Class::Boilerplate, signal::BEFORE.to_string()));
         assert_eq!(got[4], (Class::Title, signal::TITLE_REPEAT.to_string()));
         assert_eq!(got[5].0, Class::Body);
         assert_eq!(got[6], (Class::Body, signal::ARTICLE.to_string()));
-        assert_eq!(got[8].0, Class::Trailer);
+        assert_eq!(got[8], (Class::Trailer, signal::AFTER.to_string()));
     }
 
     #[test]
