@@ -23,7 +23,8 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Separators between an inline related link's label and its headline.
 static INLINE_RELATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*([^|:»>–—-]{2,40}?)\s*(?:\||:|»|>|–|—|-)\s*(.+)$").expect("inline related regex")
+    Regex::new(r"^\s*([^|:»>–—-]{2,40}?)\s*(?:\||:|»|>|–|—|-)\s*(.+)$")
+        .expect("inline related regex")
 });
 
 /// Builds a record's content fields (everything but `id`, `source`, `fixes` and

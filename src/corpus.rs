@@ -23,8 +23,9 @@ const MIN_CHARS: usize = 8;
 /// Hashes a line after normalisation (letters lower-cased, digits folded to `0`,
 /// everything else dropped); `None` for lines too short to count.
 pub fn line_hash(line: &str) -> Option<u64> {
-    let mut h = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-        .build_hasher();
+    let mut h =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .build_hasher();
     let mut n = 0usize;
     for c in line.chars() {
         if c.is_alphabetic() {
@@ -158,7 +159,9 @@ mod tests {
     #[test]
     fn lines_are_counted_once_per_document_after_normalisation() {
         let mut c = LineCounter::new();
-        c.add_document("Subscribe to our newsletter\nSubscribe to our newsletter\nStory one text here");
+        c.add_document(
+            "Subscribe to our newsletter\nSubscribe to our newsletter\nStory one text here",
+        );
         c.add_document("SUBSCRIBE to our  newsletter!\nStory two text here");
         c.add_document("Story three, updated 2024\nsomething else entirely");
         assert_eq!(c.count("subscribe to our newsletter"), 2);
@@ -171,6 +174,9 @@ mod tests {
 
     #[test]
     fn digits_are_folded() {
-        assert_eq!(line_hash("Updated 12:30 2024"), line_hash("Updated 09:15 1999"));
+        assert_eq!(
+            line_hash("Updated 12:30 2024"),
+            line_hash("Updated 09:15 1999")
+        );
     }
 }

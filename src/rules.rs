@@ -207,9 +207,9 @@ fn valid_id(id: &str) -> bool {
         && !id.starts_with('.')
         && !id.ends_with('.')
         && !id.contains("..")
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        })
 }
 
 fn word_count(line: &str) -> usize {
@@ -458,8 +458,16 @@ mod tests {
     #[test]
     fn rule_ids_start_with_their_file_family() {
         for r in builtin_rules().unwrap() {
-            let family = r.file.trim_start_matches("<builtin>/").trim_end_matches(".toml");
-            assert!(r.id.starts_with(&format!("{family}.")), "{} in {}", r.id, r.file);
+            let family = r
+                .file
+                .trim_start_matches("<builtin>/")
+                .trim_end_matches(".toml");
+            assert!(
+                r.id.starts_with(&format!("{family}.")),
+                "{} in {}",
+                r.id,
+                r.file
+            );
         }
     }
 

@@ -39,10 +39,14 @@ impl Lang {
 
     /// The language's stop words (lower case).
     pub fn stop_words(self) -> &'static HashSet<&'static str> {
-        static EN: LazyLock<HashSet<&str>> = LazyLock::new(|| set(include_str!("stopwords/en.txt")));
-        static FR: LazyLock<HashSet<&str>> = LazyLock::new(|| set(include_str!("stopwords/fr.txt")));
-        static DE: LazyLock<HashSet<&str>> = LazyLock::new(|| set(include_str!("stopwords/de.txt")));
-        static ES: LazyLock<HashSet<&str>> = LazyLock::new(|| set(include_str!("stopwords/es.txt")));
+        static EN: LazyLock<HashSet<&str>> =
+            LazyLock::new(|| set(include_str!("stopwords/en.txt")));
+        static FR: LazyLock<HashSet<&str>> =
+            LazyLock::new(|| set(include_str!("stopwords/fr.txt")));
+        static DE: LazyLock<HashSet<&str>> =
+            LazyLock::new(|| set(include_str!("stopwords/de.txt")));
+        static ES: LazyLock<HashSet<&str>> =
+            LazyLock::new(|| set(include_str!("stopwords/es.txt")));
         match self {
             Lang::En => &EN,
             Lang::Fr => &FR,
@@ -95,7 +99,10 @@ fn is_wide(c: char) -> bool {
 }
 
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '”' | '’' | '\'' | '»' | ')' | ']' | '*' | '」' | '』' | '）')
+    matches!(
+        c,
+        '"' | '”' | '’' | '\'' | '»' | ')' | ']' | '*' | '」' | '』' | '）'
+    )
 }
 
 fn is_stop(c: char) -> bool {
@@ -243,7 +250,12 @@ mod tests {
             let mut sorted = words.clone();
             sorted.sort_unstable();
             sorted.dedup();
-            assert_eq!(words, sorted, "{} list must be sorted and unique", lang.code());
+            assert_eq!(
+                words,
+                sorted,
+                "{} list must be sorted and unique",
+                lang.code()
+            );
         }
     }
 }

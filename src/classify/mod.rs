@@ -224,8 +224,7 @@ impl Classifier {
                         self.rules.first_match_index(l.text)
                     },
                     f: features::measure(l.text, lang, &mut buf),
-                    repeated: !blank
-                        && self.repeated.as_ref().is_some_and(|r| r.contains(l.text)),
+                    repeated: !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text)),
                 }
             })
             .collect();
@@ -261,7 +260,9 @@ impl Classifier {
                     }
                 }
                 None if span.is_none_or(|(s, _)| first < s)
-                    && infos[first].f.is_headline_shaped(title::headline_part(page_title)) =>
+                    && infos[first]
+                        .f
+                        .is_headline_shaped(title::headline_part(page_title)) =>
                 {
                     title_line = Some((first, signal::PAGE_TITLE));
                 }
