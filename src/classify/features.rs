@@ -91,6 +91,42 @@ pub struct Features {
     pub stops: usize,
     /// Words that are ASCII digits or contain digits (dates, counts, times).
     pub numeric: usize,
+    /// A link teaser flattened into one line: a headline glued to its summary
+    /// without a space (`…Spots In DetroitHoodline crunched…`).
+    pub glued_teaser: bool,
+}
+
+/// Finds a lower-case run of three or more letters glued to a capital that starts
+/// a new word, 15 to 160 characters in, with no sentence end before it.
+fn glued_teaser(t: &str) -> bool {
+    let mut lower_run = 0usize;
+    let mut prev_upper = false;
+    for (i, c) in t.char_indices() {
+        if i > 160 {
+            break;
+        }
+        if is_stop(c) && i + 1 < t.len() && t[i + c.len_utf8()..].starts_with(' ') {
+            return false;
+        }
+        if c.is_uppercase() {
+            if lower_run >= 3 && i >= 15 {
+                let rest = &t[i + c.len_utf8()..];
+                if rest.chars().next().is_some_and(char::is_lowercase) {
+                    return true;
+                }
+            }
+            prev_upper = true;
+            lower_run = 0;
+        } else if c.is_lowercase() {
+            lower_run += 1;
+            let _ = prev_upper;
+            prev_upper = false;
+        } else {
+            lower_run = 0;
+            prev_upper = false;
+        }
+    }
+    false
 }
 
 fn is_wide(c: char) -> bool {
@@ -151,6 +187,7 @@ pub fn measure(text: &str, lang: Option<Lang>, buf: &mut String) -> Features {
     f.terminal = last.is_some_and(is_stop)
         || (end.len() < t.len() && t.ends_with(')') && last.is_some_and(char::is_alphanumeric));
     f.colon = matches!(last, Some(':') | Some('：'));
+    f.glued_teaser = f.weight >= 60 && glued_teaser(t);
     f
 }
 
@@ -214,6 +251,13 @@ mod tests {
         assert!(m("서울에서 회의가 열렸다。").terminal);
         assert!(!m("Share this article").terminal);
         assert!(m("See tweets :").colon);
+    }
+
+    #[test]
+    fn glued_teasers_are_spotted_but_camel_case_names_early_are_not() {
+        assert!(m("The 4 Best Vegan Spots In DetroitHoodline crunched the numbers to find the top vegan spots around Detroit.").glued_teaser);
+        assert!(!m("YouTube said on Monday that it would remove the videos, which had been viewed millions of times.").glued_teaser);
+        assert!(!m("The firm said. PlayStation sales rose sharply in the quarter, beating what analysts had expected.").glued_teaser);
     }
 
     #[test]

@@ -155,6 +155,9 @@ fn line_score(info: &Info, action: Option<Action>, lang: Option<Lang>) -> i64 {
     }
     let f = &info.f;
     let w = f.weight as i64;
+    if f.glued_teaser {
+        return SHORT_SCORE;
+    }
     let sentence = f.terminal || f.inner_stops > 0;
     let wordy = lang.is_none() || f.words < 6 || f.stop_ratio() >= 0.12;
     if w >= 60 && sentence && wordy {
@@ -186,6 +189,35 @@ fn best_span(scores: &[i64]) -> Option<(usize, usize)> {
     }
     best.map(|(_, s, e)| (s, e))
 }
+
+/// The best run that starts within `window` lines after `anchor`: (score, start, end).
+fn anchored_span(scores: &[i64], anchor: usize, window: usize) -> Option<(i64, usize, usize)> {
+    let n = scores.len();
+    let lo = anchor + 1;
+    if lo >= n {
+        return None;
+    }
+    let hi = (lo + window).min(n);
+    // best[i]: the best sum of a run starting at i, and where it ends.
+    let mut best: Vec<(i64, usize)> = vec![(0, 0); n + 1];
+    for i in (lo..n).rev() {
+        let (next, next_end) = best[i + 1];
+        best[i] = if i + 1 < n && next > 0 {
+            (scores[i].saturating_add(next), next_end)
+        } else {
+            (scores[i], i)
+        };
+    }
+    (lo..hi)
+        .map(|i| (best[i].0, i, best[i].1))
+        .filter(|&(s, _, _)| s > 0)
+        .max_by_key(|&(s, i, _)| (s, std::cmp::Reverse(i)))
+}
+
+/// Lines after the headline in which the article must start.
+const ANCHOR_WINDOW: usize = 15;
+/// An anchored span must reach this share of the best span's score.
+const ANCHOR_SHARE: f64 = 0.2;
 
 impl Classifier {
     /// A classifier using `rules`.
@@ -234,7 +266,8 @@ impl Classifier {
             .collect();
         let span = best_span(&scores);
 
-        // The headline: the page title (first line) repeated above the article.
+        // The headline: the page title (first line) repeated above the article. The
+        // earliest repeat followed closely by a strong enough run anchors the span.
         let first = infos.iter().position(|i| !i.blank);
         let mut title_line: Option<(usize, &'static str)> = None;
         let mut span = span;
@@ -243,30 +276,34 @@ impl Classifier {
         {
             let page_title = lines[first].text;
             let head = title::headline_part(page_title);
-            let limit = span.map_or(lines.len(), |(s, _)| (s + 1).min(lines.len()));
-            let repeat = (first + 1..limit).rev().find(|&i| {
+            let best_score = span.map_or(0, |(s, e)| scores[s..=e].iter().sum::<i64>());
+            let repeats = (first + 1..lines.len()).filter(|&i| {
                 !infos[i].blank
                     && infos[i].rule.is_none()
                     && (title::same_text(lines[i].text, head)
                         || title::same_text(lines[i].text, page_title))
             });
-            match repeat {
-                Some(t) => {
+            let mut fallback = None;
+            for t in repeats {
+                if let Some((score, s, e)) = anchored_span(&scores, t, ANCHOR_WINDOW)
+                    && score as f64 >= best_score as f64 * ANCHOR_SHARE
+                {
                     title_line = Some((t, signal::TITLE_REPEAT));
-                    if let Some((s, e)) = span
-                        && t >= s
-                    {
-                        span = (t < e).then_some((t + 1, e));
-                    }
+                    span = Some((s, e));
+                    break;
                 }
-                None if span.is_none_or(|(s, _)| first < s)
-                    && infos[first]
-                        .f
-                        .is_headline_shaped(title::headline_part(page_title)) =>
+                if span.is_some_and(|(s, _)| t < s) {
+                    fallback = Some(t);
+                }
+            }
+            if title_line.is_none() {
+                if let Some(t) = fallback {
+                    title_line = Some((t, signal::TITLE_REPEAT));
+                } else if span.is_none_or(|(s, _)| first < s)
+                    && infos[first].f.is_headline_shaped(head)
                 {
                     title_line = Some((first, signal::PAGE_TITLE));
                 }
-                None => {}
             }
         }
 
