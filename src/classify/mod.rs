@@ -112,6 +112,8 @@ pub mod signal {
     pub const RELATED_ITEM: &str = "signal.related-item";
     /// One of a headerless run of headline-shaped lines right after the article.
     pub const RELATED_RUN: &str = "signal.related-run";
+    /// A short line right above a photo-credit line: the photo's caption.
+    pub const CAPTION_ABOVE_CREDIT: &str = "signal.caption-above-credit";
     /// A line of a document in which no article span was found.
     pub const NO_ARTICLE: &str = "signal.no-article";
 }
@@ -277,11 +279,13 @@ impl Classifier {
             let page_title = lines[first].text;
             let head = title::headline_part(page_title);
             let best_score = span.map_or(0, |(s, e)| scores[s..=e].iter().sum::<i64>());
+            let parts = title::parts(page_title);
             let repeats = (first + 1..lines.len()).filter(|&i| {
                 !infos[i].blank
                     && infos[i].rule.is_none()
                     && (title::same_text(lines[i].text, head)
-                        || title::same_text(lines[i].text, page_title))
+                        || title::same_text(lines[i].text, page_title)
+                        || parts.iter().any(|p| title::same_text(lines[i].text, p)))
             });
             let mut fallback = None;
             for t in repeats {
@@ -355,6 +359,10 @@ impl Classifier {
                 out.push(Decision::new(class, &rule.id));
                 continue;
             }
+            if self.is_credit_below(&infos, i) {
+                out.push(Decision::new(Class::Caption, signal::CAPTION_ABOVE_CREDIT));
+                continue;
+            }
             let shaped = info.f.is_headline_shaped(line.text);
             if inside {
                 if in_related && shaped && !info.f.terminal {
@@ -396,6 +404,21 @@ impl Classifier {
             out.push(Decision::new(Class::Trailer, signal::AFTER));
         }
         out
+    }
+
+    /// True when line `i` is short and the next non-blank line is a bare photo
+    /// credit (a caption rule on a line of at most six words).
+    fn is_credit_below(&self, infos: &[Info], i: usize) -> bool {
+        if infos[i].f.weight > 160 || infos[i].f.words < 4 {
+            return false;
+        }
+        let Some(next) = infos[i + 1..].iter().find(|n| !n.blank) else {
+            return false;
+        };
+        next.f.words <= 6
+            && next
+                .rule
+                .is_some_and(|r| self.rules.rules()[r].action == Action::Caption)
     }
 
     /// The headerless run of headline-shaped lines starting at `from` (blank lines

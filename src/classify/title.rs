@@ -16,7 +16,9 @@ pub fn headline_part(title: &str) -> &str {
     for sep in SEPARATORS {
         if let Some(i) = t.rfind(sep) {
             let site = &t[i + sep.len()..];
-            if site.split_whitespace().count() <= MAX_SITE_WORDS
+            let site_words = site.split_whitespace().count();
+            if site_words <= MAX_SITE_WORDS
+                && site_words < t[..i].split_whitespace().count()
                 && best.is_none_or(|(b, _)| i > b)
                 && i > 0
             {
@@ -43,6 +45,22 @@ pub fn headline_part(title: &str) -> &str {
         }
     }
     t
+}
+
+/// The parts of a page title split at every separator, longest first (the
+/// candidates for the headline when the site name is in the middle or unusual).
+pub fn parts(title: &str) -> Vec<&str> {
+    let mut parts = vec![title.trim()];
+    for sep in SEPARATORS {
+        let mut next = Vec::new();
+        for p in parts {
+            next.extend(p.split(sep).map(str::trim));
+        }
+        parts = next;
+    }
+    parts.retain(|p| p.split_whitespace().count() >= 3);
+    parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    parts
 }
 
 /// Compares two lines ignoring case, spacing and punctuation.
@@ -83,6 +101,14 @@ mod tests {
             "A - B - Politics"
         );
         assert_eq!(headline_part("Plain headline"), "Plain headline");
+        assert_eq!(
+            headline_part("TechNews Daily | Chipmaker unveils faster processor for laptops"),
+            "Chipmaker unveils faster processor for laptops"
+        );
+        assert_eq!(
+            parts("News | Mayor resigns after vote - City Paper"),
+            vec!["Mayor resigns after vote"]
+        );
     }
 
     #[test]
