@@ -47,7 +47,7 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
             Class::Dateline => rec.dateline = text.to_string(),
             Class::Caption => rec.captions.push(text.to_string()),
             Class::Credit => rec.credits.push(
-                text.trim_start_matches('(')
+                text.trim_start_matches(['(', '—', '–', '-', ' '])
                     .trim_end_matches(')')
                     .trim()
                     .to_string(),
