@@ -20,6 +20,13 @@
 //! `max_words` and `min_words` bound the line's length in words, so that a
 //! sentence of the article that merely contains a phrase is not matched.
 //!
+//! `action` is one of `remove` (boilerplate), `trailer` (the article has ended),
+//! `related-header` (the items below are related links), `related` (the line is
+//! itself a related link, `ALSO READ | …`), `caption` or `credit`. `languages` lists
+//! the ISO 639-1 codes the phrases are written in (documentation; rules apply to
+//! every document). Ids are `family.name`; a built-in rule's family is its file
+//! name. Every rule needs `examples`: `rinse rules test` fails without them.
+//!
 //! The built-in rules are embedded in the binary ([`BUILTIN`]); users add a folder
 //! of their own, whose rules add to them or replace a built-in rule of the same id.
 

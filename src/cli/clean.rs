@@ -197,13 +197,6 @@ pub fn run(args: CleanArgs) -> Result<u8> {
     let mut cleaner = Cleaner::new(rules, options);
 
     let (inputs, find_errors) = read::find_inputs(&args.paths, &args.glob, input_format)?;
-    if let Some(n) = args.repeated_lines {
-        if inputs.iter().any(|i| i.path.is_none()) {
-            bail!("--repeated-lines reads the input twice, so it cannot read standard input");
-        }
-        let repeated = count_lines(&inputs, &cleaner, &args.text_key, n);
-        cleaner = cleaner.with_repeated_lines(std::sync::Arc::new(repeated));
-    }
     if !to_stdout
         && let Some(clash) = inputs
             .iter()
@@ -227,6 +220,14 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         .num_threads(args.threads.unwrap_or(0))
         .build_global()
         .context("starting worker threads")?;
+
+    if let Some(n) = args.repeated_lines {
+        if inputs.iter().any(|i| i.path.is_none()) {
+            bail!("--repeated-lines reads the input twice, so it cannot read standard input");
+        }
+        let repeated = count_lines(&inputs, &cleaner, &args.text_key, n);
+        cleaner = cleaner.with_repeated_lines(std::sync::Arc::new(repeated));
+    }
 
     let mut error_file = match &args.errors {
         Some(p) => Some(AtomicFile::create(p)?),
