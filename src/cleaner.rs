@@ -1,6 +1,9 @@
 //! One document through the middle stages: decode → repair → segment → classify → assemble.
 
+use std::sync::Arc;
+
 use crate::classify::{Classifier, Decision};
+use crate::corpus::RepeatedLines;
 use crate::decode;
 use crate::error::{Error, Result};
 use crate::record::Record;
@@ -27,6 +30,15 @@ impl Default for Options {
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }
     }
+}
+
+/// A document's repaired text and the decision on each of its lines.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// The repaired text; [`segment::lines`] splits it into the lines decided.
+    pub text: String,
+    /// One decision per line of `text`.
+    pub decisions: Vec<Decision>,
 }
 
 /// A cleaned document with what it was made from.
@@ -60,6 +72,39 @@ impl Cleaner {
             classifier: Classifier::new(rules),
             options,
         }
+    }
+
+    /// Adds the corpus pass (`--repeated-lines`): lines in `repeated` count as
+    /// boilerplate outside the article span.
+    pub fn with_repeated_lines(mut self, repeated: Arc<RepeatedLines>) -> Self {
+        self.classifier = self.classifier.with_repeated_lines(repeated);
+        self
+    }
+
+    /// Decodes and repairs `bytes` and classifies its lines, for `rinse explain`
+    /// and `rinse coverage`: the repaired text (split it with
+    /// [`segment::lines`]) and one decision per line.
+    pub fn explain_bytes(&self, bytes: &[u8]) -> Result<Explanation> {
+        self.check_size(bytes.len())?;
+        let decoded = decode::decode(bytes, None)?;
+        Ok(self.explain_text(&decoded.text))
+    }
+
+    /// [`Cleaner::explain_bytes`] for text that is already decoded.
+    pub fn explain_text(&self, text: &str) -> Explanation {
+        let repaired = repair::repair(text, &self.options.repair).text;
+        let decisions = self.classifier.classify(&segment::lines(&repaired));
+        Explanation {
+            text: repaired,
+            decisions,
+        }
+    }
+
+    /// The repaired text of `bytes`, as the classifier sees it (for the corpus pass).
+    pub fn repaired_text(&self, bytes: &[u8]) -> Result<String> {
+        self.check_size(bytes.len())?;
+        let decoded = decode::decode(bytes, None)?;
+        Ok(repair::repair(&decoded.text, &self.options.repair).text)
     }
 
     /// The classifier (and through it, the rules).

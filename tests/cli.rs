@@ -722,8 +722,16 @@ fn sigint_leaves_no_output_under_the_final_name() {
         .unwrap();
     }
     stdin.flush().unwrap();
-    // rinse is now blocked reading stdin, its handler installed.
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // rinse installs its signal handler before it creates the temporary
+    // output file; once that file exists, rinse is blocked reading stdin.
+    let start = std::time::Instant::now();
+    while leftover_temp_files(d.path()).is_empty() {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "rinse never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")

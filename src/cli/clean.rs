@@ -144,6 +144,12 @@ pub struct CleanArgs {
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
 
+    /// Corpus pass: first count lines across all documents, then treat a line seen
+    /// in at least N documents as boilerplate (`corpus.repeated-line`) unless it
+    /// sits inside the article span. Reads the input twice (not for stdin).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
+    pub repeated_lines: Option<u32>,
+
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -165,6 +171,39 @@ pub fn load_rules(dirs: &[PathBuf], disable: &[String]) -> Result<RuleSet> {
         }
     }
     Ok(RuleSet::compile(all)?)
+}
+
+/// The first pass of `--repeated-lines`: counts normalised lines per document.
+fn count_lines(
+    inputs: &[read::InputFile],
+    cleaner: &Cleaner,
+    text_key: &str,
+    min_docs: u32,
+) -> rinse::corpus::RepeatedLines {
+    use rayon::prelude::*;
+    let mut counter = rinse::corpus::LineCounter::new();
+    let mut errors = Vec::new();
+    let mut batch = Vec::new();
+    let limit = cleaner.options().max_doc_bytes;
+    let flush = |batch: &mut Vec<super::docs::Doc>, counter: &mut rinse::corpus::LineCounter| {
+        let hashes: Vec<Vec<u64>> = batch
+            .par_drain(..)
+            .filter_map(|d| cleaner.repaired_text(&d.bytes).ok())
+            .map(|t| rinse::corpus::document_hashes(&t))
+            .collect();
+        for h in hashes {
+            counter.add_hashes(&h);
+        }
+    };
+    for input in inputs {
+        super::docs::for_each_doc(input, text_key, limit, &mut errors, &mut |d| batch.push(d));
+        if batch.len() >= 256 {
+            flush(&mut batch, &mut counter);
+        }
+    }
+    flush(&mut batch, &mut counter);
+    // Failures are reported by the second pass, which reads the same documents.
+    counter.finish(min_docs)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -239,7 +278,7 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         ..Options::default()
     };
     options.repair.guess = !args.no_guess;
-    let cleaner = Cleaner::new(rules, options);
+    let mut cleaner = Cleaner::new(rules, options);
 
     let mut paths = args.paths.clone();
     if let Some(list) = &args.files_from {
@@ -275,6 +314,11 @@ pub fn run(args: CleanArgs) -> Result<u8> {
             clash.display()
         );
     }
+    let all_inputs = if args.repeated_lines.is_some() {
+        inputs.clone()
+    } else {
+        Vec::new()
+    };
     // In --output-dir mode, each input gets its own output file.
     let mut jobs: Vec<(Vec<read::InputFile>, Option<PathBuf>)> = Vec::new();
     let mut skipped = 0u64;
@@ -308,6 +352,16 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         .num_threads(args.threads.unwrap_or(0))
         .build_global()
         .context("starting worker threads")?;
+
+    if let Some(n) = args.repeated_lines {
+        if all_inputs.iter().any(|i| i.path.is_none()) {
+            bail!("--repeated-lines reads the input twice, so it cannot read standard input");
+        }
+        // Counted over every input, also those --resume skips, so that a
+        // resumed run decides as an uninterrupted one would.
+        let repeated = count_lines(&all_inputs, &cleaner, &args.text_key, n);
+        cleaner = cleaner.with_repeated_lines(std::sync::Arc::new(repeated));
+    }
 
     let mut error_file = match &args.errors {
         Some(p) => Some(AtomicFile::create(p)?),
