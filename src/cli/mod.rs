@@ -41,7 +41,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Clean documents into JSONL or CSV records.
-    Clean(clean::CleanArgs),
+    Clean(Box<clean::CleanArgs>),
     /// List the rules, or test every rule against its examples.
     Rules(rules::RulesArgs),
     /// Count, per rule, the lines and documents it fires on in a corpus.
@@ -61,7 +61,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Clean(args) => clean::run(args),
+        Command::Clean(args) => clean::run(*args),
         Command::Rules(args) => rules::run(args),
         Command::Coverage(args) => coverage::run(args),
         Command::Explain(args) => explain::run(args),
