@@ -126,6 +126,13 @@ pub struct CleanArgs {
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
+    /// With --output-dir: also write dolma attribute files under DIR, one per
+    /// input file at the input's relative path, marking by character offsets
+    /// the lines rinse removed (`rinse__boilerplate`) or kept out of the body
+    /// (`rinse__not_body`), so that dolma's mixer can apply rinse's decisions.
+    #[arg(long, value_name = "DIR", requires = "output_dir")]
+    pub attributes_dir: Option<PathBuf>,
+
     /// With --output-dir: skip inputs whose output file already exists (finished
     /// outputs only ever exist complete, so an interrupted run can be resumed).
     #[arg(long)]
@@ -211,6 +218,25 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
+}
+
+/// One output file and the inputs that go into it.
+struct Job {
+    inputs: Vec<read::InputFile>,
+    /// The output file; `None` for standard output.
+    output: Option<PathBuf>,
+    /// The dolma attribute file, with --attributes-dir.
+    attributes: Option<PathBuf>,
+}
+
+/// Creates `path`'s folder and an [`Output`] at it.
+fn create_output(path: &Path) -> rinse::Result<Output> {
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| rinse::Error::io(parent, e))?;
+    }
+    Output::create(path)
 }
 
 /// Parses `I/N` for `--shard`.
@@ -320,7 +346,7 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         Vec::new()
     };
     // In --output-dir mode, each input gets its own output file.
-    let mut jobs: Vec<(Vec<read::InputFile>, Option<PathBuf>)> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
     let mut skipped = 0u64;
     if let Some(dir) = &args.output_dir {
         for input in inputs {
@@ -335,14 +361,23 @@ pub fn run(args: CleanArgs) -> Result<u8> {
                 skipped += 1;
                 continue;
             }
-            jobs.push((vec![input], Some(out)));
+            let attributes = args.attributes_dir.as_ref().map(|a| a.join(&input.id));
+            jobs.push(Job {
+                inputs: vec![input],
+                output: Some(out),
+                attributes,
+            });
         }
     } else {
-        jobs.push((inputs, (!to_stdout).then(|| args.output.clone())));
+        jobs.push(Job {
+            inputs,
+            output: (!to_stdout).then(|| args.output.clone()),
+            attributes: None,
+        });
     }
     let total_bytes: u64 = jobs
         .iter()
-        .flat_map(|(inputs, _)| inputs)
+        .flat_map(|j| &j.inputs)
         .filter_map(|i| i.path.as_ref())
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
@@ -406,6 +441,7 @@ pub fn run(args: CleanArgs) -> Result<u8> {
             OnErrorArg::Fail => OnError::Fail,
         },
         interrupt: Some(interrupt.clone()),
+        attributes: args.attributes_dir.is_some(),
         ..Config::default()
     };
     let mut on_event = |ev: Event<'_>| match ev {
@@ -414,27 +450,43 @@ pub fn run(args: CleanArgs) -> Result<u8> {
     };
     let mut stats = Stats::default();
     let mut outcome: rinse::Result<()> = Ok(());
-    for (inputs, out_path) in &jobs {
-        let mut out = match out_path {
+    for job in &jobs {
+        let mut out = match &job.output {
             None => Output::stdout(),
-            Some(p) => {
-                // --output-dir creates the folders it mirrors; -o does not.
-                if args.output_dir.is_some()
-                    && let Some(parent) = p.parent()
-                {
-                    std::fs::create_dir_all(parent).map_err(|e| rinse::Error::io(parent, e))?;
-                }
-                Output::create(p)?
-            }
+            // --output-dir creates the folders it mirrors; -o does not.
+            Some(p) if args.output_dir.is_some() => create_output(p)?,
+            Some(p) => Output::create(p)?,
+        };
+        let mut attributes = match &job.attributes {
+            Some(p) => Some(create_output(p)?),
+            None => None,
         };
         let name = out.name().to_path_buf();
-        match pipeline::run(inputs, &cleaner, &config, &mut out, &name, &mut on_event) {
+        let attr_name = attributes.as_ref().map(|a| a.name().to_path_buf());
+        let attr_sink = attributes
+            .as_mut()
+            .zip(attr_name.as_deref())
+            .map(|(w, n)| (w as &mut (dyn Write + Send), n));
+        let result = pipeline::run(
+            &job.inputs,
+            &cleaner,
+            &config,
+            &mut out,
+            &name,
+            attr_sink,
+            &mut on_event,
+        );
+        match result {
             Ok(s) => {
                 stats.add(&s);
+                // The output file last: its existence marks the input done (--resume).
+                if let Some(a) = attributes {
+                    a.finish()?;
+                }
                 out.finish()?;
             }
             Err(e) => {
-                // Dropping `out` removes its temporary file.
+                // Dropping the outputs removes their temporary files.
                 outcome = Err(e);
                 break;
             }
