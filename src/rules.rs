@@ -34,7 +34,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -197,15 +197,18 @@ pub fn normalize(line: &str) -> String {
 
 /// [`normalize`], then strips trailing punctuation and arrows (`:`, `»`, `>`…).
 fn normalize_whole(line: &str) -> String {
-    let n = normalize(line);
-    n.trim_end_matches(|c: char| {
+    trim_whole(&normalize(line)).to_string()
+}
+
+/// Strips trailing punctuation and arrows from a normalised line.
+fn trim_whole(norm: &str) -> &str {
+    norm.trim_end_matches(|c: char| {
         c.is_whitespace()
             || matches!(
                 c,
                 ':' | '.' | '!' | '»' | '›' | '>' | '|' | '-' | '–' | '—' | '…' | '→'
             )
     })
-    .to_string()
 }
 
 /// True for ids like `family.name` (lower-case ASCII letters, digits, `-`, `_`).
@@ -231,8 +234,11 @@ pub struct RuleSet {
     literals: AhoCorasick,
     /// For each literal pattern: (rule index, anchored at line start).
     literal_rule: Vec<(usize, bool)>,
-    regexes: RegexSet,
-    regex_rule: Vec<usize>,
+    /// (rule index, compiled regex), in rule order. Each is its own matcher
+    /// rather than one `RegexSet`: a set cannot stop at the first (highest
+    /// priority) hit, and falls back to its slowest engine on Unicode word
+    /// boundaries, while single regexes fail fast on their anchors and literals.
+    regexes: Vec<(usize, Regex)>,
 }
 
 impl RuleSet {
@@ -242,8 +248,7 @@ impl RuleSet {
         let mut equals: HashMap<String, Vec<usize>> = HashMap::new();
         let mut patterns = Vec::new();
         let mut literal_rule = Vec::new();
-        let mut regex_src = Vec::new();
-        let mut regex_rule = Vec::new();
+        let mut regexes = Vec::new();
         let mut seen = HashMap::new();
         for (i, r) in rules.iter().enumerate() {
             let problem = |p: String| Error::Rule {
@@ -303,13 +308,12 @@ impl RuleSet {
                 }
             }
             if let Some(re) = &r.regex {
-                // Compile alone first so that the error names this rule.
-                RegexSetBuilder::new([re])
+                let compiled = RegexBuilder::new(re)
                     .size_limit(REGEX_SIZE_LIMIT)
+                    .dfa_size_limit(REGEX_SIZE_LIMIT)
                     .build()
                     .map_err(|e| problem(format!("bad regex: {e}")))?;
-                regex_src.push(re.clone());
-                regex_rule.push(i);
+                regexes.push((i, compiled));
             }
         }
         let literals = AhoCorasickBuilder::new()
@@ -320,21 +324,12 @@ impl RuleSet {
                 rule: String::new(),
                 problem: format!("literal set: {e}"),
             })?;
-        let regexes = RegexSetBuilder::new(&regex_src)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| Error::Rule {
-                file: String::new(),
-                rule: String::new(),
-                problem: format!("regex set: {e}"),
-            })?;
         Ok(RuleSet {
             rules,
             equals,
             literals,
             literal_rule,
             regexes,
-            regex_rule,
         })
     }
 
@@ -348,37 +343,46 @@ impl RuleSet {
         &self.rules
     }
 
-    /// Indices of every rule that matches `line`, ascending (priority order).
-    pub fn matches(&self, line: &str) -> Vec<usize> {
-        let line = line.trim();
-        if line.is_empty() {
-            return Vec::new();
+    /// Whether rule `i` applies to a line of `words` words (its word bounds).
+    fn fits(&self, i: usize, words: usize) -> bool {
+        let r = &self.rules[i];
+        r.max_words.is_none_or(|m| words <= m) && r.min_words.is_none_or(|m| words >= m)
+    }
+
+    /// Indices of the literal (`equals`, `starts_with`, `contains`) rules that
+    /// match `line` (trimmed, not empty), unsorted, within their word bounds.
+    fn literal_hits(&self, line: &str, words: usize, hits: &mut Vec<usize>) {
+        if self.equals.is_empty() && self.literal_rule.is_empty() {
+            return;
         }
-        let mut hits = Vec::new();
         let norm = normalize(line);
-        if !self.equals.is_empty()
-            && let Some(v) = self.equals.get(&normalize_whole(line))
-        {
-            hits.extend_from_slice(v);
+        if let Some(v) = self.equals.get(trim_whole(&norm)) {
+            hits.extend(v.iter().copied().filter(|&i| self.fits(i, words)));
         }
         for m in self.literals.find_overlapping_iter(&norm) {
             let (rule, anchored) = self.literal_rule[m.pattern().as_usize()];
-            if !anchored || m.start() == 0 {
+            if (!anchored || m.start() == 0) && self.fits(rule, words) {
                 hits.push(rule);
             }
         }
-        if !self.regex_rule.is_empty() {
-            for m in self.regexes.matches(line).iter() {
-                hits.push(self.regex_rule[m]);
+    }
+
+    /// Indices of every rule that matches `line`, ascending (priority order).
+    pub fn matches(&self, line: &str) -> Vec<usize> {
+        let line = line.trim();
+        let mut hits = Vec::new();
+        if line.is_empty() {
+            return hits;
+        }
+        let words = word_count(line);
+        self.literal_hits(line, words, &mut hits);
+        for (i, re) in &self.regexes {
+            if self.fits(*i, words) && re.is_match(line) {
+                hits.push(*i);
             }
         }
         hits.sort_unstable();
         hits.dedup();
-        let words = word_count(line);
-        hits.retain(|&i| {
-            let r = &self.rules[i];
-            r.max_words.is_none_or(|m| words <= m) && r.min_words.is_none_or(|m| words >= m)
-        });
         hits
     }
 
@@ -388,8 +392,28 @@ impl RuleSet {
     }
 
     /// The index of the first (highest-priority) rule that matches `line`.
+    ///
+    /// Cheaper than [`RuleSet::matches`]: regexes run in priority order, only
+    /// for rules whose word bounds fit the line, and stop at the first hit or
+    /// at the best literal hit.
     pub fn first_match_index(&self, line: &str) -> Option<usize> {
-        self.matches(line).first().copied()
+        let line = line.trim();
+        if line.is_empty() {
+            return None;
+        }
+        let words = word_count(line);
+        let mut hits = Vec::new();
+        self.literal_hits(line, words, &mut hits);
+        let best = hits.into_iter().min();
+        for (i, re) in &self.regexes {
+            if best.is_some_and(|b| *i >= b) {
+                break;
+            }
+            if self.fits(*i, words) && re.is_match(line) {
+                return Some(*i);
+            }
+        }
+        best
     }
 }
 
