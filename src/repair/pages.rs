@@ -1,0 +1,132 @@
+//! The single-byte code pages that mojibake is undone through, in the order they are
+//! tried, and a reverse index from a character to its byte in each page.
+
+use std::sync::OnceLock;
+
+use super::tables;
+
+/// A single-byte code page: ASCII below 0x80 and a table above.
+#[derive(Debug)]
+pub struct Page {
+    /// Name used in explanations.
+    pub name: &'static str,
+    /// Bytes 0x80-0xFF.
+    pub high: &'static [char; 128],
+    /// Undefined bytes decode to the code point of the same number, and U+FFFD
+    /// encodes as 0x1A (a byte that was lost), as browsers' decoders behave.
+    pub sloppy: bool,
+}
+
+/// Every page, in the order mojibake repair tries them.
+pub const PAGES: [Page; 10] = [
+    Page {
+        name: "latin-1",
+        high: &tables::LATIN_1,
+        sloppy: false,
+    },
+    Page {
+        name: "windows-1252",
+        high: &tables::WINDOWS_1252,
+        sloppy: true,
+    },
+    Page {
+        name: "windows-1251",
+        high: &tables::WINDOWS_1251,
+        sloppy: true,
+    },
+    Page {
+        name: "windows-1250",
+        high: &tables::WINDOWS_1250,
+        sloppy: true,
+    },
+    Page {
+        name: "windows-1253",
+        high: &tables::WINDOWS_1253,
+        sloppy: true,
+    },
+    Page {
+        name: "windows-1254",
+        high: &tables::WINDOWS_1254,
+        sloppy: true,
+    },
+    Page {
+        name: "windows-1257",
+        high: &tables::WINDOWS_1257,
+        sloppy: true,
+    },
+    Page {
+        name: "iso-8859-2",
+        high: &tables::ISO_8859_2,
+        sloppy: false,
+    },
+    Page {
+        name: "macintosh",
+        high: &tables::MAC_ROMAN,
+        sloppy: false,
+    },
+    Page {
+        name: "cp437",
+        high: &tables::CP437,
+        sloppy: false,
+    },
+];
+
+/// Index of windows-1252 in [`PAGES`].
+pub const W1252: usize = 1;
+/// Index of latin-1 in [`PAGES`].
+pub const LATIN1: usize = 0;
+
+/// A character's byte in each page (0 where the page lacks it).
+pub type Bytes = [u8; PAGES.len()];
+
+fn index() -> &'static [(char, Bytes)] {
+    static INDEX: OnceLock<Vec<(char, Bytes)>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map: std::collections::BTreeMap<char, Bytes> = Default::default();
+        for (p, page) in PAGES.iter().enumerate() {
+            for (i, &c) in page.high.iter().enumerate() {
+                if c != '\u{FFFD}' {
+                    map.entry(c).or_insert([0; PAGES.len()])[p] = 0x80 + i as u8;
+                }
+            }
+            if page.sloppy {
+                map.entry('\u{FFFD}').or_insert([0; PAGES.len()])[p] = 0x1A;
+            }
+        }
+        map.into_iter().collect()
+    })
+}
+
+/// The bytes of non-ASCII `c` in every page, or `None` when no page has it.
+pub fn lookup(c: char) -> Option<&'static Bytes> {
+    let idx = index();
+    idx.binary_search_by(|e| e.0.cmp(&c))
+        .ok()
+        .map(|i| &idx[i].1)
+}
+
+/// The byte of `c` in page `p`, if the page has it.
+pub fn byte(c: char, p: usize) -> Option<u8> {
+    if c.is_ascii() {
+        return Some(c as u8);
+    }
+    lookup(c).map(|b| b[p]).filter(|&b| b != 0)
+}
+
+/// Encodes `text` in page `p`, or `None` when a character is not in it.
+pub fn encode(text: &str, p: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(byte(c, p)?);
+    }
+    Some(out)
+}
+
+/// Decodes one byte of page `p`.
+pub fn decode_byte(b: u8, p: usize) -> char {
+    if b < 0x80 {
+        b as char
+    } else {
+        PAGES[p].high[(b - 0x80) as usize]
+    }
+}
