@@ -1,6 +1,7 @@
 //! Command-line parsing (clap derive) and dispatch to one module per command.
 
 mod clean;
+mod fix;
 mod progress;
 
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ struct Cli {
 enum Command {
     /// Clean documents into JSONL or CSV records.
     Clean(clean::CleanArgs),
+    /// Repair text only (encoding, mojibake, lost characters) and print it.
+    Fix(fix::FixArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -48,6 +51,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Clean(args) => clean::run(args),
+        Command::Fix(args) => fix::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

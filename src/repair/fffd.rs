@@ -220,11 +220,15 @@ mod tests {
             "he said “hello there,” and left"
         );
         assert_eq!(fix("l\u{FFFD}homme"), "l’homme");
+        assert_eq!(fix("Bj\u{FFFD}rn"), "Björn");
+        assert_eq!(fix("CAF\u{FFFD}"), "CAFÉ");
     }
 
     #[test]
     fn unresolvable_stays() {
-        assert_eq!(fix("Bj\u{FFFD}rn"), "Bj\u{FFFD}rn");
+        // für and før: two candidates, no guess.
+        assert_eq!(fix("f\u{FFFD}r"), "f\u{FFFD}r");
+        assert_eq!(fix("Qz\u{FFFD}rtp"), "Qz\u{FFFD}rtp");
         assert_eq!(fix("x \u{FFFD} y"), "x \u{FFFD} y");
         assert_eq!(fix("Fran\u{FFFD}oise"), "Fran\u{FFFD}oise");
     }

@@ -8,8 +8,6 @@ use super::tables;
 /// A single-byte code page: ASCII below 0x80 and a table above.
 #[derive(Debug)]
 pub struct Page {
-    /// Name used in explanations.
-    pub name: &'static str,
     /// Bytes 0x80-0xFF.
     pub high: &'static [char; 128],
     /// Undefined bytes decode to the code point of the same number, and U+FFFD
@@ -20,52 +18,42 @@ pub struct Page {
 /// Every page, in the order mojibake repair tries them.
 pub const PAGES: [Page; 10] = [
     Page {
-        name: "latin-1",
         high: &tables::LATIN_1,
         sloppy: false,
     },
     Page {
-        name: "windows-1252",
         high: &tables::WINDOWS_1252,
         sloppy: true,
     },
     Page {
-        name: "windows-1251",
         high: &tables::WINDOWS_1251,
         sloppy: true,
     },
     Page {
-        name: "windows-1250",
         high: &tables::WINDOWS_1250,
         sloppy: true,
     },
     Page {
-        name: "windows-1253",
         high: &tables::WINDOWS_1253,
         sloppy: true,
     },
     Page {
-        name: "windows-1254",
         high: &tables::WINDOWS_1254,
         sloppy: true,
     },
     Page {
-        name: "windows-1257",
         high: &tables::WINDOWS_1257,
         sloppy: true,
     },
     Page {
-        name: "iso-8859-2",
         high: &tables::ISO_8859_2,
         sloppy: false,
     },
     Page {
-        name: "macintosh",
         high: &tables::MAC_ROMAN,
         sloppy: false,
     },
     Page {
-        name: "cp437",
         high: &tables::CP437,
         sloppy: false,
     },

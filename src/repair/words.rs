@@ -46,3 +46,30 @@ pub fn is_english_word(word: &str) -> bool {
 pub fn all_lists() -> impl Iterator<Item = &'static str> {
     ACCENTED.iter().copied().chain(std::iter::once(ENGLISH))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_sorted_lowercase_and_unique() {
+        for list in all_lists() {
+            let words: Vec<&str> = list.lines().filter(|l| !l.starts_with('#')).collect();
+            assert!(!words.is_empty());
+            for pair in words.windows(2) {
+                assert!(pair[0] < pair[1], "{pair:?} out of order or repeated");
+            }
+            for w in words {
+                assert_eq!(w, w.to_lowercase());
+                assert!(!w.contains(char::is_whitespace));
+            }
+        }
+    }
+
+    #[test]
+    fn lookups() {
+        assert!(is_accented_word("café"));
+        assert!(!is_accented_word("cafe"));
+        assert!(is_english_word("authorities"));
+    }
+}
