@@ -76,3 +76,13 @@ fn clean_text_as_one_document_is_unchanged() {
     assert_eq!(out.text, doc);
     assert!(out.fixes.is_empty(), "{:?}", out.fixes);
 }
+
+#[test]
+fn ambiguous_run_is_decoded_only_beside_a_sure_one_in_the_same_word() {
+    let opts = RepairOptions::default();
+    assert_eq!(repair("Ã…lesund", &opts).text, "Ã…lesund");
+    assert_eq!(
+        repair("Chief executive BjÃ¶rn Ã…ngstrÃ¶m said “yes”", &opts).text,
+        "Chief executive Björn Ångström said “yes”"
+    );
+}

@@ -328,12 +328,22 @@ fn byte_1252(c: char) -> Option<u8> {
     pages::byte(c, W1252).or(if is_c1(c) { Some(c as u8) } else { None })
 }
 
-/// Fixes mojibake runs inside a line that as a whole is not mojibake.
+/// A run of UTF-8 sequences (as windows-1252 characters) inside a line.
+struct Run {
+    start: usize,
+    end: usize,
+    fixed: String,
+    /// Bad enough on its own to decode.
+    sure: bool,
+}
+
+/// Fixes mojibake runs inside a line that as a whole is not mojibake. A run that is
+/// ambiguous alone (`Ã…`) is decoded when another run in the same word is sure
+/// (`Ã…ngstrÃ¶m`).
 fn fix_inline(chars: &[char]) -> Option<String> {
-    let mut out = String::new();
-    let mut changed = false;
-    let mut i = 0;
     let orphan = |c: char| !c.is_ascii() && !common(c) && byte_1252(c).is_some_and(is_cont);
+    let mut runs: Vec<Run> = Vec::new();
+    let mut i = 0;
     while i < chars.len() {
         // Longest run of consecutive sequences starting at i.
         let mut j = i;
@@ -374,22 +384,52 @@ fn fix_inline(chars: &[char]) -> Option<String> {
             bytes.extend_from_slice(&seq);
             j += need + 1;
         }
-        let run = &chars[i..j];
-        let accept = j > i
-            && !(i > 0 && orphan(chars[i - 1]))
-            && !chars.get(j).is_some_and(|&c| orphan(c))
-            && !(run.len() == 2 && run == ['Ã', '¥'])
-            && (a_grave_at(chars, i) || is_bad(run));
-        if accept && let Some(fixed) = decode_utf8_variants(&replace_lossy(&bytes, false)) {
-            out.push_str(&fixed);
-            changed = true;
+        let eligible =
+            j > i && !(i > 0 && orphan(chars[i - 1])) && !chars.get(j).is_some_and(|&c| orphan(c));
+        if eligible && let Some(fixed) = decode_utf8_variants(&replace_lossy(&bytes, false)) {
+            let run = &chars[i..j];
+            let sure = run != ['Ã', '¥'] && (a_grave_at(chars, i) || is_bad(run));
+            runs.push(Run {
+                start: i,
+                end: j,
+                fixed,
+                sure,
+            });
             i = j;
             continue;
         }
-        out.push(chars[i]);
         i += 1;
     }
-    changed.then_some(out)
+    let word_of = |k: usize| {
+        let s = (0..k)
+            .rev()
+            .find(|&x| chars[x].is_whitespace())
+            .map_or(0, |x| x + 1);
+        let e = (k..chars.len())
+            .find(|&x| chars[x].is_whitespace())
+            .unwrap_or(chars.len());
+        (s, e)
+    };
+    let sure_words: Vec<(usize, usize)> = runs
+        .iter()
+        .filter(|r| r.sure)
+        .map(|r| word_of(r.start))
+        .collect();
+    if sure_words.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(chars.len() * 2);
+    let mut k = 0;
+    for r in &runs {
+        if !(r.sure || sure_words.contains(&word_of(r.start))) {
+            continue;
+        }
+        out.extend(&chars[k..r.start]);
+        out.push_str(&r.fixed);
+        k = r.end;
+    }
+    out.extend(&chars[k..]);
+    Some(out)
 }
 
 /// One step of mojibake repair on a line: the new line and the rule that made it.

@@ -43,6 +43,7 @@ pub fn is_english_word(word: &str) -> bool {
 }
 
 /// Every word list, for tests of their form.
+#[cfg(test)]
 pub fn all_lists() -> impl Iterator<Item = &'static str> {
     ACCENTED.iter().copied().chain(std::iter::once(ENGLISH))
 }
