@@ -104,7 +104,7 @@ fn plain(text: String, encoding: &'static str) -> Decoded {
 /// UTF-16 without a BOM: most code units of Latin, Cyrillic or Greek text have one
 /// zero byte, on the same side. `None` when the zero bytes do not say so.
 fn utf16_without_bom(bytes: &[u8]) -> Option<Decoded> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let units = bytes.len() / 2;

@@ -475,16 +475,67 @@ pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, 
 }
 
 #[cfg(test)]
-mod debug_tests {
+mod tests {
+    use super::*;
+
+    fn bad(s: &str) -> bool {
+        is_bad(&s.chars().collect::<Vec<_>>())
+    }
+
     #[test]
-    fn trace() {
-        let Ok(s) = std::env::var("RINSE_TRACE") else {
-            return;
-        };
-        let mut cur = s;
-        while let Some((f, r)) = super::fix_step(&cur, &|_| false) {
-            eprintln!("{r}: {f:?}");
+    fn badness_flags_mojibake_and_not_text() {
+        for s in [
+            "cafÃ©",
+            "â€œhiâ€\u{9d}",
+            "РґРѕСЂРѕРіРµ",
+            "×‘×”×•×“×¢×”",
+            "g√¢teaux",
+            "x\u{92}y",
+        ] {
+            assert!(bad(s), "{s}");
+        }
+        for s in [
+            "café",
+            "Ã…lesund",
+            "ВІКІ",
+            "её…",
+            "(-1/2)! = √π",
+            "NESTLÉ®",
+            "HÅØYA",
+        ] {
+            assert!(!bad(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn utf8_variants() {
+        assert_eq!(
+            decode_utf8_variants(b"\xed\xa0\xbd\xed\xb8\x8d").as_deref(),
+            Some("😍")
+        );
+        assert_eq!(decode_utf8_variants(b"a\xc0\x80b").as_deref(), Some("a\0b"));
+        assert_eq!(decode_utf8_variants(b"\xe9t\xe9"), None);
+    }
+
+    #[test]
+    fn lost_bytes() {
+        assert_eq!(restore_a0(b"voil\xc3 le"), b"voil\xc3\xa0 le");
+        assert_eq!(restore_a0(b"\xc3 s crian"), b"\xc3\xa0s crian");
+        assert_eq!(
+            replace_lossy(b"\xe2\x80\x1a!", false),
+            "\u{FFFD}!".as_bytes()
+        );
+    }
+
+    #[test]
+    fn steps_layer_by_layer() {
+        let mut cur = "The Mona Lisa doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t have eyebrows.".to_string();
+        let mut rules = Vec::new();
+        while let Some((f, r)) = fix_step(&cur, &|_| false) {
+            rules.push(r);
             cur = f;
         }
+        assert_eq!(cur, "The Mona Lisa doesn’t have eyebrows.");
+        assert!(rules.len() >= 2, "{rules:?}");
     }
 }
