@@ -20,7 +20,13 @@ use rinse::repair::{RepairOptions, repair};
 
 fn main() {
     let (clean, dirty) = inputs();
-    for (name, text) in [("clean", clean), ("damaged", dirty)] {
+    let (ru, zh) = (russian(), chinese());
+    for (name, text) in [
+        ("clean", clean),
+        ("damaged", dirty),
+        ("clean Russian", ru),
+        ("clean Chinese", zh),
+    ] {
         let opts = RepairOptions::default();
         let mut best = f64::MAX;
         let mut fixes = 0;
@@ -126,4 +132,31 @@ fn damaged_text(b: divan::Bencher) {
     let opts = RepairOptions::default();
     b.counter(divan::counter::BytesCount::of_str(dirty))
         .bench(|| repair(black_box(dirty), &opts));
+}
+
+/// Clean Russian news text (written for rinse), repeated to about 4 MB: every
+/// character is non-ASCII, so each line takes the slow path through the badness check.
+fn russian() -> &'static str {
+    static T: OnceLock<String> = OnceLock::new();
+    T.get_or_init(|| {
+        "Президент России заявил в среду, что правительство подготовит новый бюджет до конца года. «Это очень важное решение», — сказал он. Её имя — Анна, а ёлка стоит в углу.\n"
+            .repeat(4_000_000 / 300)
+    })
+}
+
+/// Clean Chinese text with full-width punctuation (written for rinse), about 4 MB.
+fn chinese() -> &'static str {
+    static T: OnceLock<String> = OnceLock::new();
+    T.get_or_init(|| {
+        "北京市政府星期三公布了明年的预算方案。市长在新闻发布会上表示：“这是为了保障市民生活的预算。”（测试）\n"
+            .repeat(4_000_000 / 150)
+    })
+}
+
+#[divan::bench(sample_count = 10)]
+fn clean_russian(b: divan::Bencher) {
+    let text = russian();
+    let opts = RepairOptions::default();
+    b.counter(divan::counter::BytesCount::of_str(text))
+        .bench(|| repair(black_box(text), &opts));
 }

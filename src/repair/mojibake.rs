@@ -87,20 +87,20 @@ fn bad_at(chars: &[char], i: usize, p: usize) -> Option<usize> {
         return None;
     }
     let conts = &chars[i + 1..=i + need];
-    let mut seq = vec![x];
+    let mut seq = [x, 0, 0, 0];
     let mut lossy = false;
-    for &c in conts {
+    for (k, &c) in conts.iter().enumerate() {
         let b = pages::byte(c, p)?;
         if b == 0x1A {
             lossy = true;
-            seq.push(0x80);
+            seq[k + 1] = 0x80;
         } else if is_cont(b) {
-            seq.push(b);
+            seq[k + 1] = b;
         } else {
             return None;
         }
     }
-    let value = sequence_value(&seq)?;
+    let value = sequence_value(&seq[..=need])?;
     let prev = i.checked_sub(1).map(|j| chars[j]);
     let next = chars.get(i + need + 1).copied();
     let len = need + 1;
@@ -182,10 +182,12 @@ pub fn is_bad(chars: &[char]) -> bool {
         if is_c1(c) || a_grave_at(chars, i) {
             return true;
         }
-        if pages::lookup(c).is_none() {
-            continue;
-        }
-        if (0..PAGES.len()).any(|p| bad_at(chars, i, p).is_some()) {
+        let (lead, _) = pages::masks(c);
+        let cont = chars.get(i + 1).map_or(0, |&n| pages::masks(n).1);
+        let both = lead & cont;
+        if both != 0
+            && (0..PAGES.len()).any(|p| both & (1 << p) != 0 && bad_at(chars, i, p).is_some())
+        {
             return true;
         }
     }

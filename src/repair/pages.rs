@@ -118,3 +118,66 @@ pub fn decode_byte(b: u8, p: usize) -> char {
         PAGES[p].high[(b - 0x80) as usize]
     }
 }
+
+/// Bit `p` set: the character is a UTF-8 lead byte (0xC2–0xF4) in page `p`, and,
+/// second, a continuation byte (0x80–0xBF, or U+FFFD as a lost byte in a sloppy
+/// page). Dense below U+2600, where nearly all page characters are.
+pub fn masks(c: char) -> (u16, u16) {
+    const DENSE: usize = 0x2600;
+    static TABLE: OnceLock<Vec<(u16, u16)>> = OnceLock::new();
+    let of = |c: char| -> (u16, u16) {
+        let Some(bytes) = lookup(c) else {
+            return (0, 0);
+        };
+        let (mut lead, mut cont) = (0u16, 0u16);
+        for (p, &b) in bytes.iter().enumerate() {
+            if (0xC2..=0xF4).contains(&b) {
+                lead |= 1 << p;
+            }
+            if (0x80..=0xBF).contains(&b) || b == 0x1A {
+                cont |= 1 << p;
+            }
+        }
+        (lead, cont)
+    };
+    let cp = c as usize;
+    // No page has a character in U+2600..U+F8FF (CJK, Hangul…).
+    if cp < 0x80 || (DENSE..0xF8FF).contains(&cp) {
+        return (0, 0);
+    }
+    if cp < DENSE {
+        let t = TABLE.get_or_init(|| {
+            (0..DENSE)
+                .map(|i| char::from_u32(i as u32).map_or((0, 0), of))
+                .collect()
+        });
+        return t[cp];
+    }
+    of(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_page_has_a_character_where_masks_takes_its_shortcut() {
+        for page in &PAGES {
+            for &c in page.high.iter() {
+                assert!(!(0x2600..0xF8FF).contains(&(c as u32)), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn masks_agree_with_bytes() {
+        // 'Ã' is 0xC3 in latin-1 and windows-1252: a lead byte there.
+        let (lead, _) = masks('Ã');
+        assert!(lead & (1 << LATIN1) != 0 && lead & (1 << W1252) != 0);
+        // '©' is 0xA9 in windows-1252: a continuation byte.
+        assert!(masks('©').1 & (1 << W1252) != 0);
+        assert_eq!(masks('中'), (0, 0));
+        assert_eq!(encode("café", W1252).as_deref(), Some(&b"caf\xe9"[..]));
+        assert_eq!(encode("中", W1252), None);
+    }
+}
