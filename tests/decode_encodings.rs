@@ -77,3 +77,16 @@ fn a_binary_file_is_refused() {
         Err(rinse::Error::Binary { .. })
     ));
 }
+
+proptest::proptest! {
+    /// Any bytes: decode returns text or an error, never panics, and UTF-8 stays as it is.
+    #[test]
+    fn decode_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+        if let Ok(d) = decode(&bytes, Some("fr"))
+            && let Ok(s) = std::str::from_utf8(&bytes)
+            && !bytes.starts_with(b"\xef\xbb\xbf")
+        {
+            proptest::prop_assert_eq!(d.text, s);
+        }
+    }
+}

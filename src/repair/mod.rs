@@ -262,3 +262,47 @@ pub(crate) fn changed_tokens(old: &str, new: &str) -> Vec<(String, String)> {
         new[start..new_end + tail].to_string(),
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast path never skips a line that the rules would change.
+        #[test]
+        fn a_clean_line_is_one_repair_leaves_alone(
+            s in "([a-z ]|é|’|“|Ã|©|\u{92}|\u{FFFD}|&|amp;|€|Р|ё|中){0,12}"
+        ) {
+            if is_clean(s.as_bytes(), true) {
+                let mut fixes = Vec::new();
+                let out = repair_line(&s, 1, true, &RepairOptions::default(), &mut fixes);
+                prop_assert_eq!(out, s);
+                prop_assert!(fixes.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_sees_each_trigger() {
+        for s in ["cafÃ©", "a\u{92}b", "x\u{FFFD}y", "Ã le", "&amp;"] {
+            assert!(!is_clean(s.as_bytes(), true), "{s}");
+        }
+        for s in [
+            "plain ASCII",
+            "café “quoted” it’s",
+            "Ã…lesund? no: Ã",
+            "a & b",
+        ] {
+            assert_eq!(is_clean(s.as_bytes(), false), !s.contains('…'), "{s}");
+        }
+    }
+
+    #[test]
+    fn every_rule_id_is_named_and_described() {
+        for (id, doc) in RULES {
+            assert!(id.starts_with("repair."), "{id}");
+            assert!(doc.len() > 20, "{id}");
+        }
+    }
+}
