@@ -1,8 +1,16 @@
 //! Stage 2: bytes of any encoding to text.
 //!
-//! Order of evidence: a byte-order mark; valid UTF-8; otherwise a guess by
-//! `chardetng`, decoded with `encoding_rs`. Bytes that look binary (NUL bytes
-//! outside UTF-16) are refused with [`Error::Binary`].
+//! Order of evidence:
+//! 1. a byte-order mark (UTF-8, UTF-16LE/BE);
+//! 2. valid UTF-8;
+//! 3. UTF-16 without a BOM, recognised by its zero bytes (every other byte zero in
+//!    mostly-Latin text);
+//! 4. NUL bytes otherwise: binary, refused with [`Error::Binary`];
+//! 5. UTF-8 with a few bad bytes (a file pasted together from two sources): the bad
+//!    bytes are read as windows-1252 instead of becoming U+FFFD, each reported as a
+//!    `decode.stray-byte` fix;
+//! 6. otherwise a guess by `chardetng` (with the page's top-level domain as a hint),
+//!    decoded with `encoding_rs`.
 
 use crate::error::{Error, Result};
 use crate::record::Fix;
@@ -18,45 +26,208 @@ pub struct Decoded {
     pub fixes: Vec<Fix>,
 }
 
+/// The decode-stage fix ids and what each does.
+pub const RULES: &[(&str, &str)] = &[(
+    "decode.stray-byte",
+    "a byte that is not UTF-8 in otherwise UTF-8 text, read as windows-1252",
+)];
+
 /// Decodes `bytes`. `tld_hint` is the top-level domain of the page's URL
 /// (`"fr"`, `"jp"`), when known, to help guess legacy encodings.
 pub fn decode(bytes: &[u8], tld_hint: Option<&str>) -> Result<Decoded> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Ok(Decoded {
-            text: text.into_owned(),
-            encoding: enc.name(),
-            fixes: Vec::new(),
-        });
+        return Ok(plain(text.into_owned(), enc.name()));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         if text.contains('\0') {
+            if let Some(d) = utf16_without_bom(bytes) {
+                return Ok(d);
+            }
             return Err(binary(bytes));
         }
-        return Ok(Decoded {
-            text: text.to_owned(),
-            encoding: "UTF-8",
-            fixes: Vec::new(),
-        });
+        return Ok(plain(text.to_owned(), "UTF-8"));
     }
     if memchr::memchr(0, bytes).is_some() {
-        return Err(binary(bytes));
+        return utf16_without_bom(bytes).ok_or_else(|| binary(bytes));
+    }
+    if let Some(d) = mostly_utf8(bytes) {
+        return Ok(d);
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     det.feed(bytes, true);
-    let tld = tld_hint.map(str::as_bytes);
-    let enc = det.guess(tld, chardetng::Utf8Detection::Allow);
+    let tld = tld_hint
+        .map(str::as_bytes)
+        .filter(|t| !t.is_empty() && t.iter().all(|b| b.is_ascii_lowercase()));
+    let mut enc = det.guess(tld, chardetng::Utf8Detection::Allow);
+    if enc == encoding_rs::WINDOWS_1252 && euro_as_iso_8859_15(bytes) {
+        enc = encoding_rs::ISO_8859_15;
+    }
     let (text, _, _) = enc.decode(bytes);
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding: enc.name(),
+    Ok(plain(text.into_owned(), enc.name()))
+}
+
+/// The top-level domain of `url` (`https://www.lemonde.fr/x` → `fr`), lowercased.
+pub fn tld_of_url(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?;
+    let tld = host.rsplit('.').next()?.to_ascii_lowercase();
+    (host.contains('.') && !tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+        .then_some(tld)
+}
+
+/// chardetng does not tell ISO-8859-15 from windows-1252. Their difference that
+/// shows is the euro sign: 0xA4 (`¤` in windows-1252) next to a number, in text
+/// without windows-1252's own euro byte 0x80, is ISO-8859-15's `€`.
+fn euro_as_iso_8859_15(bytes: &[u8]) -> bool {
+    if bytes.contains(&0x80) {
+        return false;
+    }
+    let near_digit = |i: usize| {
+        let lo = i.saturating_sub(2);
+        let hi = (i + 3).min(bytes.len());
+        bytes[lo..hi].iter().any(u8::is_ascii_digit)
+    };
+    memchr::memchr_iter(0xA4, bytes).any(near_digit)
+}
+
+fn plain(text: String, encoding: &'static str) -> Decoded {
+    Decoded {
+        text,
+        encoding,
         fixes: Vec::new(),
+    }
+}
+
+/// UTF-16 without a BOM: most code units of Latin, Cyrillic or Greek text have one
+/// zero byte, on the same side. `None` when the zero bytes do not say so.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Decoded> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let units = bytes.len() / 2;
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in bytes.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    let enc = if odd * 10 >= units * 3 && even * 20 <= units {
+        encoding_rs::UTF_16LE
+    } else if even * 10 >= units * 3 && odd * 20 <= units {
+        encoding_rs::UTF_16BE
+    } else {
+        return None;
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors || text.contains('\0') {
+        return None;
+    }
+    Some(plain(text.into_owned(), enc.name()))
+}
+
+/// UTF-8 with a few bytes that are not: at least one valid multi-byte sequence, and
+/// bad bytes fewer than one in a hundred of the non-ASCII bytes (or at most four).
+fn mostly_utf8(bytes: &[u8]) -> Option<Decoded> {
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut bad = Vec::new();
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                text.push_str(s);
+                break;
+            }
+            Err(e) => {
+                let (good, tail) = rest.split_at(e.valid_up_to());
+                text.push_str(std::str::from_utf8(good).ok()?);
+                let n = e.error_len().unwrap_or(tail.len()).max(1);
+                for &b in &tail[..n.min(tail.len())] {
+                    bad.push((text.len(), b));
+                    let one = [b];
+                    let (c, _, _) = encoding_rs::WINDOWS_1252.decode(&one);
+                    text.push_str(&c);
+                }
+                rest = &tail[n.min(tail.len())..];
+            }
+        }
+    }
+    let non_ascii = bytes.iter().filter(|&&b| b >= 0x80).count();
+    let multibyte = text.chars().filter(|c| !c.is_ascii()).count() > bad.len();
+    if !multibyte || bad.len() > 4.max(non_ascii / 100) {
+        return None;
+    }
+    let fixes = bad.iter().map(|&(at, b)| stray_fix(&text, at, b)).collect();
+    Some(Decoded {
+        text,
+        encoding: "UTF-8",
+        fixes,
     })
+}
+
+/// The fix for byte `b` decoded at byte offset `at` of `text`.
+fn stray_fix(text: &str, at: usize, b: u8) -> Fix {
+    let line = text[..at].matches('\n').count() + 1;
+    let start = text[..at].rfind(char::is_whitespace).map_or(0, |p| {
+        p + text[p..].chars().next().map_or(1, char::len_utf8)
+    });
+    let c_len = text[at..].chars().next().map_or(0, char::len_utf8);
+    let end = text[at + c_len..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |p| at + c_len + p);
+    let after = text[start..end].to_string();
+    let before = format!("{}\\x{b:02X}{}", &text[start..at], &text[at + c_len..end]);
+    Fix {
+        rule: "decode.stray-byte".to_string(),
+        line,
+        before,
+        after,
+    }
 }
 
 fn binary(bytes: &[u8]) -> Error {
     let nul = memchr::memchr(0, bytes).unwrap_or(0);
     Error::Binary {
         reason: format!("NUL byte at offset {nul}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tld_from_url() {
+        assert_eq!(
+            tld_of_url("https://www.lemonde.fr/a/b?c").as_deref(),
+            Some("fr")
+        );
+        assert_eq!(
+            tld_of_url("http://user@x.co.jp:8080/").as_deref(),
+            Some("jp")
+        );
+        assert_eq!(tld_of_url("localhost"), None);
+        assert_eq!(tld_of_url("http://1.2.3.4/"), None);
+    }
+
+    #[test]
+    fn stray_bytes_in_utf8_are_windows_1252() {
+        let bytes = b"na\xc3\xafve caf\xe9 ok\nline two \x93quoted\x94";
+        let d = decode(bytes, None).unwrap();
+        assert_eq!(d.text, "naïve café ok\nline two “quoted”");
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.fixes.len(), 3);
+        assert_eq!(d.fixes[0].before, "caf\\xE9");
+        assert_eq!(d.fixes[0].after, "café");
+        assert_eq!(d.fixes[1].line, 2);
+    }
+
+    #[test]
+    fn nul_bytes_are_binary() {
+        assert!(matches!(
+            decode(b"\x7fELF\x02\x01\x00\x00\xff\x00", None),
+            Err(Error::Binary { .. })
+        ));
     }
 }

@@ -171,6 +171,9 @@ pub fn load_rules(dirs: &[PathBuf], disable: &[String]) -> Result<RuleSet> {
         rules::merge(&mut all, extra);
     }
     for id in disable {
+        if rinse::repair::is_rule(id) {
+            continue; // a repair rule: goes to the repair options
+        }
         let before = all.len();
         all.retain(|r| &r.id != id);
         if all.len() == before {
@@ -304,6 +307,12 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         ..Options::default()
     };
     options.repair.guess = !args.no_guess;
+    options.repair.disabled = args
+        .disable
+        .iter()
+        .filter(|id| rinse::repair::is_rule(id))
+        .cloned()
+        .collect();
     let mut cleaner = Cleaner::new(rules, options);
 
     let mut paths = args.paths.clone();

@@ -4,6 +4,7 @@ mod clean;
 mod coverage;
 mod docs;
 mod explain;
+mod fix;
 mod progress;
 mod rules;
 
@@ -48,6 +49,8 @@ enum Command {
     Coverage(coverage::CoverageArgs),
     /// Show each line of a file with its class and the rule or signal that decided it.
     Explain(explain::ExplainArgs),
+    /// Repair text only (encoding, mojibake, lost characters) and print it.
+    Fix(fix::FixArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::Coverage(args) => coverage::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Fix(args) => fix::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,11 +1,29 @@
 //! Stage 3: repair mis-encoded text without touching text that was fine.
 //!
-//! Every change is a named rule and is reported as a [`Fix`]. Repair never adds
-//! or removes a line break, so line numbers stay those of the decoded input.
+//! Every change is a named rule (see [`RULES`]) and is reported as a [`Fix`].
+//! Repair never adds or removes a line break, so line numbers stay those of the
+//! decoded input. The rules, in the order they run on a line:
+//!
+//! * [`entities`]: HTML character references, only in text that is not HTML;
+//! * [`mojibake`]: UTF-8 read through a single-byte code page, one or more times,
+//!   whole lines or runs inside good lines, and C1 control characters;
+//! * [`fffd`]: characters lost to U+FFFD, guessed from context (`guess`).
+//!
+//! Clean text is the common case: a line with no suspicious byte (two non-ASCII
+//! characters in a row, a C1 control, U+FFFD, `Ã `, `&`) is only trimmed.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::record::Fix;
+
+pub mod entities;
+mod entity_table;
+pub mod fffd;
+pub mod mojibake;
+mod pages;
+mod tables;
+mod words;
 
 /// Options of the repair stage.
 #[derive(Debug, Clone)]
@@ -25,6 +43,13 @@ impl Default for RepairOptions {
     }
 }
 
+impl RepairOptions {
+    /// Whether rule `id` is turned off.
+    pub fn is_disabled(&self, id: &str) -> bool {
+        self.disabled.contains(id)
+    }
+}
+
 /// Repaired text and the fixes that made it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Repaired {
@@ -37,59 +62,300 @@ pub struct Repaired {
 /// The repair rules: id and what each does.
 pub const RULES: &[(&str, &str)] = &[
     (
+        "repair.html-entities",
+        "HTML character references (`&eacute;`, `&#233;`, `&#x92;` as windows-1252) decoded, only with the `;` and only in text that is not HTML",
+    ),
+    (
+        "repair.mojibake",
+        "a line that is UTF-8 read through a single-byte code page (windows-1252/1250/1251/1253/1254/1257, latin-1, ISO-8859-2, MacRoman, CP437), re-encoded and decoded as UTF-8, layer by layer",
+    ),
+    (
+        "repair.mojibake-inline",
+        "mojibake runs inside an otherwise good line (`l’Ã©valuation`), decoded as UTF-8 through windows-1252",
+    ),
+    (
+        "repair.c1-controls",
+        "C1 control characters (U+0080–U+009F) read as the windows-1252 characters they were",
+    ),
+    (
+        "repair.fffd-apostrophe",
+        "U+FFFD in a contraction or elision was an apostrophe: `don\u{FFFD}t` → `don’t`",
+    ),
+    (
         "repair.fffd-space",
         "U+FFFD between two words was a lost no-break space: a space",
     ),
-    ("repair.nbsp", "no-break space to space"),
+    (
+        "repair.fffd-dash",
+        "U+FFFD between two numbers was an en dash: `2019\u{FFFD}2020` → `2019–2020`",
+    ),
+    (
+        "repair.fffd-quotes",
+        "a pair of U+FFFD around words were curly double quotes",
+    ),
+    (
+        "repair.fffd-letter",
+        "U+FFFD inside a word was the one letter that makes a known word (`caf\u{FFFD}` → `café`)",
+    ),
     (
         "repair.whitespace",
         "trailing whitespace removed, whitespace-only lines emptied (not reported per line)",
     ),
+    (
+        "repair.nbsp",
+        "no-break spaces (U+00A0, U+202F, U+2007) to plain spaces, after mojibake repair (not reported per line)",
+    ),
+    (
+        "repair.invisible",
+        "zero-width spaces, word joiners, stray byte-order marks, soft hyphens and control characters other than tab removed",
+    ),
 ];
+
+/// Whether `id` names a repair rule.
+pub fn is_rule(id: &str) -> bool {
+    RULES.iter().any(|(r, _)| *r == id)
+}
+
+/// True when the line holds nothing any rule could change: no two non-ASCII
+/// characters in a row, no C1 control, no U+FFFD, no `Ã ` and (when `amp`) no `&`.
+fn is_clean(line: &[u8], amp: bool) -> bool {
+    let n = line.len();
+    let mut i = 0;
+    while i < n {
+        // Skip ASCII eight bytes at a time.
+        if i + 8 <= n {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&line[i..i + 8]);
+            let w = u64::from_ne_bytes(w);
+            if w & 0x8080_8080_8080_8080 == 0 && !(amp && w.to_ne_bytes().contains(&b'&')) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = line[i];
+        if b < 0x80 {
+            if amp && b == b'&' {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        let len = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        let end = (i + len).min(n);
+        let ch = &line[i..end];
+        if (b == 0xC2 && ch.get(1).is_some_and(|c| (0x80..=0x9F).contains(c)))
+            || ch == [0xEF, 0xBF, 0xBD]
+            || (ch == [0xC3, 0x83] && line.get(end) == Some(&b' '))
+            || line.get(end).is_some_and(|&c| c >= 0x80)
+        {
+            return false;
+        }
+        i = end;
+    }
+    true
+}
 
 /// Repairs `text`.
 pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
+    let trim = !opts.is_disabled("repair.whitespace");
+    // Whether a line is HTML is decided line by line, so that dropping a line
+    // with markup never changes how the others are repaired (cleaning is stable).
+    let amp = !opts.is_disabled("repair.html-entities");
     let mut out = String::with_capacity(text.len());
     let mut fixes = Vec::new();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let line = line.trim_end();
-        let mut fixed = String::with_capacity(line.len());
-        let chars: Vec<char> = line.chars().collect();
-        for (j, &c) in chars.iter().enumerate() {
-            match c {
-                '\u{FFFD}'
-                    if opts.guess
-                        && j > 0
-                        && j + 1 < chars.len()
-                        && chars[j - 1].is_alphanumeric()
-                        && chars[j + 1].is_alphanumeric() =>
-                {
-                    let start = chars[..j]
-                        .iter()
-                        .rposition(|c| c.is_whitespace())
-                        .map_or(0, |p| p + 1);
-                    let end = chars[j..]
-                        .iter()
-                        .position(|c| c.is_whitespace())
-                        .map_or(chars.len(), |p| j + p);
-                    let before: String = chars[start..end].iter().collect();
-                    let after = before.replace('\u{FFFD}', " ");
-                    fixes.push(Fix {
-                        rule: "repair.fffd-space".into(),
-                        line: i + 1,
-                        before,
-                        after,
-                    });
-                    fixed.push(' ');
+        let line = if trim { line.trim_end() } else { line };
+        let fixed = if is_clean(line.as_bytes(), amp) {
+            Cow::Borrowed(line)
+        } else {
+            Cow::Owned(repair_line(line, i + 1, amp, opts, &mut fixes))
+        };
+        match normalize_chars(&fixed, opts) {
+            Some(normal) => {
+                let (before, after) = (fixed.chars().count(), normal.chars().count());
+                if before != after {
+                    record(&mut fixes, "repair.invisible", i + 1, &fixed, &normal);
                 }
-                '\u{00A0}' if !opts.disabled.contains("repair.nbsp") => fixed.push(' '),
-                c => fixed.push(c),
+                let normal = if trim { normal.trim_end() } else { &normal };
+                out.push_str(normal);
             }
+            None => out.push_str(&fixed),
         }
-        out.push_str(&fixed);
     }
     Repaired { text: out, fixes }
+}
+
+/// Turns no-break spaces into spaces (`repair.nbsp`) and removes invisible
+/// characters (`repair.invisible`); `None` when the line has neither. Keeps the
+/// zero-width joiner and non-joiner, which scripts and emoji need.
+fn normalize_chars(line: &str, opts: &RepairOptions) -> Option<String> {
+    let bytes = line.as_bytes();
+    // Fast check: every character concerned starts with one of these bytes.
+    let suspect = bytes
+        .iter()
+        .any(|&b| (b < 0x20 && b != b'\t') || b == 0x7F || b == 0xC2 || b == 0xE2 || b == 0xEF);
+    if !suspect {
+        return None;
+    }
+    let nbsp = !opts.is_disabled("repair.nbsp");
+    let invisible = !opts.is_disabled("repair.invisible");
+    let mut out = String::with_capacity(line.len());
+    let mut changed = false;
+    for c in line.chars() {
+        match c {
+            '\u{A0}' | '\u{202F}' | '\u{2007}' if nbsp => {
+                out.push(' ');
+                changed = true;
+            }
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' if invisible => changed = true,
+            c if invisible && c != '\t' && (c < ' ' || c == '\u{7F}') => changed = true,
+            c => out.push(c),
+        }
+    }
+    changed.then_some(out)
+}
+
+/// Repairs one line that failed the clean check.
+fn repair_line(
+    line: &str,
+    line_no: usize,
+    amp: bool,
+    opts: &RepairOptions,
+    fixes: &mut Vec<Fix>,
+) -> String {
+    let mut cur: Cow<'_, str> = Cow::Borrowed(line);
+    if amp
+        && !entities::looks_like_html(&cur)
+        && let Some(fixed) = entities::unescape(&cur)
+    {
+        record(fixes, "repair.html-entities", line_no, &cur, &fixed);
+        cur = Cow::Owned(fixed);
+    }
+    let disabled = |id: &str| opts.is_disabled(id);
+    for _ in 0..8 {
+        match mojibake::fix_step(&cur, &disabled) {
+            Some((fixed, rule)) => {
+                record(fixes, rule, line_no, &cur, &fixed);
+                cur = Cow::Owned(fixed);
+            }
+            None => break,
+        }
+    }
+    if opts.guess && cur.contains('\u{FFFD}') {
+        let (fixed, mut found) = fffd::restore(&cur, line_no, &disabled);
+        fixes.append(&mut found);
+        cur = Cow::Owned(fixed);
+    }
+    cur.into_owned()
+}
+
+/// Records the change from `old` to `new` as fixes that show the whitespace-delimited
+/// tokens around each change.
+pub(crate) fn record(fixes: &mut Vec<Fix>, rule: &str, line: usize, old: &str, new: &str) {
+    for (before, after) in changed_tokens(old, new) {
+        fixes.push(Fix {
+            rule: rule.to_string(),
+            line,
+            before,
+            after,
+        });
+    }
+}
+
+/// The changed whitespace-delimited spans between `old` and `new`.
+pub(crate) fn changed_tokens(old: &str, new: &str) -> Vec<(String, String)> {
+    if old == new {
+        return Vec::new();
+    }
+    let ot: Vec<&str> = old.split(' ').collect();
+    let nt: Vec<&str> = new.split(' ').collect();
+    if ot.len() == nt.len() {
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < ot.len() {
+            if ot[k] == nt[k] {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            while k < ot.len() && ot[k] != nt[k] {
+                k += 1;
+            }
+            out.push((ot[start..k].join(" "), nt[start..k].join(" ")));
+        }
+        return out;
+    }
+    // Different token counts: one span from the first to the last change.
+    let prefix = old
+        .char_indices()
+        .zip(new.chars())
+        .take_while(|((_, a), b)| a == b)
+        .last()
+        .map_or(0, |((i, a), _)| i + a.len_utf8());
+    let suffix = old[prefix..]
+        .chars()
+        .rev()
+        .zip(new[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum::<usize>();
+    let start = old[..prefix].rfind(' ').map_or(0, |p| p + 1);
+    let old_end = old.len() - suffix;
+    let new_end = new.len() - suffix;
+    let tail = old[old_end..].find(' ').unwrap_or(suffix);
+    vec![(
+        old[start..old_end + tail].to_string(),
+        new[start..new_end + tail].to_string(),
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast path never skips a line that the rules would change.
+        #[test]
+        fn a_clean_line_is_one_repair_leaves_alone(
+            s in "([a-z ]|é|’|“|Ã|©|\u{92}|\u{FFFD}|&|amp;|€|Р|ё|中){0,12}"
+        ) {
+            if is_clean(s.as_bytes(), true) {
+                let mut fixes = Vec::new();
+                let out = repair_line(&s, 1, true, &RepairOptions::default(), &mut fixes);
+                prop_assert_eq!(out, s);
+                prop_assert!(fixes.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_sees_each_trigger() {
+        for s in ["cafÃ©", "a\u{92}b", "x\u{FFFD}y", "Ã le", "&amp;"] {
+            assert!(!is_clean(s.as_bytes(), true), "{s}");
+        }
+        for s in [
+            "plain ASCII",
+            "café “quoted” it’s",
+            "Ã…lesund? no: Ã",
+            "a & b",
+        ] {
+            assert_eq!(is_clean(s.as_bytes(), false), !s.contains('…'), "{s}");
+        }
+    }
+
+    #[test]
+    fn every_rule_id_is_named_and_described() {
+        for (id, doc) in RULES {
+            assert!(id.starts_with("repair."), "{id}");
+            assert!(doc.len() > 20, "{id}");
+        }
+    }
 }

@@ -1,0 +1,543 @@
+//! Mojibake: UTF-8 text that was decoded through a single-byte code page, maybe
+//! several times. The repair re-encodes through the code page and decodes as UTF-8,
+//! when a badness measure says the text is mojibake and the bytes are valid UTF-8.
+//!
+//! The steps on a line, repeated until nothing changes:
+//! 1. when the line looks bad ([`is_bad`]): the whole line through each page of
+//!    [`PAGES`] in turn, with bytes that were lost restored (0xA0 that became a space,
+//!    a sequence whose last byte became U+FFFD or `?`); the first that decodes wins;
+//! 2. else mojibake runs inside an otherwise good line, through windows-1252;
+//! 3. else C1 control characters, read as the windows-1252 characters they were.
+
+use super::pages::{self, PAGES, W1252};
+
+/// True for the C1 control characters U+0080–U+009F.
+pub fn is_c1(c: char) -> bool {
+    ('\u{80}'..='\u{9F}').contains(&c)
+}
+
+/// Punctuation that real text puts next to accented letters often enough that a
+/// lead character followed by it proves nothing.
+fn common(c: char) -> bool {
+    matches!(c, '…' | '’' | '‘' | '”' | '“' | '–' | '—' | '•' | '\u{A0}')
+}
+
+/// Cyrillic letters of Russian, Ukrainian and Belarusian that sit in the
+/// continuation-byte range of windows-1251.
+fn east_slavic(c: char) -> bool {
+    "ёЁіІїЇєЄўЎґҐ".contains(c)
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{400}'..='\u{4FF}').contains(&c)
+}
+
+fn is_box(c: char) -> bool {
+    ('\u{2500}'..='\u{259F}').contains(&c)
+}
+
+/// Whether `cont` after `lead` is what real text does.
+fn plausible_cont(lead: char, cont: char) -> bool {
+    common(cont)
+        || (is_cyrillic(lead) && (east_slavic(cont) || matches!(cont, '«' | '»')))
+        || (is_box(lead) && is_box(cont))
+}
+
+/// A byte's place in UTF-8: how many continuation bytes a lead byte wants.
+fn utf8_need(b: u8) -> Option<usize> {
+    match b {
+        0xC2..=0xDF => Some(1),
+        0xE0..=0xEF => Some(2),
+        0xF0..=0xF4 => Some(3),
+        _ => None,
+    }
+}
+
+fn is_cont(b: u8) -> bool {
+    (0x80..=0xBF).contains(&b)
+}
+
+/// The code point of a UTF-8 sequence (lead + continuation bytes), surrogates and
+/// overlong forms included; `None` when malformed.
+fn sequence_value(seq: &[u8]) -> Option<u32> {
+    let (first, rest) = seq.split_first()?;
+    let mut v = match rest.len() {
+        1 => (first & 0x1F) as u32,
+        2 => (first & 0x0F) as u32,
+        3 => (first & 0x07) as u32,
+        _ => return None,
+    };
+    for &b in rest {
+        if !is_cont(b) {
+            return None;
+        }
+        v = (v << 6) | (b & 0x3F) as u32;
+    }
+    let min = [0, 0x80, 0x800, 0x10000][rest.len()];
+    (v >= min && v <= 0x10FFFF).then_some(v)
+}
+
+/// Whether the characters around position `i` look like mojibake in page `p`:
+/// returns the length in characters of the suspicious sequence.
+fn bad_at(chars: &[char], i: usize, p: usize) -> Option<usize> {
+    let lead = chars[i];
+    let x = pages::byte(lead, p)?;
+    let need = utf8_need(x)?;
+    if i + need >= chars.len() {
+        return None;
+    }
+    let conts = &chars[i + 1..=i + need];
+    let mut seq = [x, 0, 0, 0];
+    let mut lossy = false;
+    for (k, &c) in conts.iter().enumerate() {
+        let b = pages::byte(c, p)?;
+        if b == 0x1A {
+            lossy = true;
+            seq[k + 1] = 0x80;
+        } else if is_cont(b) {
+            seq[k + 1] = b;
+        } else {
+            return None;
+        }
+    }
+    let value = sequence_value(&seq[..=need])?;
+    let prev = i.checked_sub(1).map(|j| chars[j]);
+    let next = chars.get(i + need + 1).copied();
+    let len = need + 1;
+    if lossy {
+        return (need >= 2 || prev.is_some_and(char::is_alphabetic)).then_some(len);
+    }
+    let all_plausible = conts.iter().all(|&c| plausible_cont(lead, c));
+    // Two sequences in a row (Hebrew, Arabic, Greek as windows-1252).
+    if !all_plausible && let Some(next_lead) = next {
+        let j = i + need + 1;
+        if let Some(nb) = pages::byte(next_lead, p)
+            && let Some(n2) = utf8_need(nb)
+            && j + n2 < chars.len()
+            && chars[j + 1..=j + n2]
+                .iter()
+                .all(|&c| pages::byte(c, p).is_some_and(is_cont))
+        {
+            return Some(len);
+        }
+    }
+    if need >= 2 {
+        // Letters after a letter are a word; one symbol repeated is decoration;
+        // a private-use code point is no one's intent.
+        let words = lead.is_alphabetic() && conts.iter().all(|c| c.is_alphabetic());
+        let repeated = conts.iter().all(|&c| c == conts[0]);
+        let private = (0xE000..=0xF8FF).contains(&value);
+        return (!all_plausible && !words && !repeated && !private).then_some(len);
+    }
+    let cont = conts[0];
+    match lead {
+        'Â' | 'Ã' => return (!matches!(cont, '…' | '’')).then_some(len),
+        'Р' | 'С' => return (!plausible_cont(lead, cont)).then_some(len),
+        '√' | 'ƒ' | '∆' | '≈' => {
+            return prev.is_some_and(char::is_alphabetic).then_some(len);
+        }
+        _ => {}
+    }
+    if is_box(lead) {
+        return cont.is_alphabetic().then_some(len);
+    }
+    if !lead.is_uppercase() || all_plausible {
+        return None;
+    }
+    // Targets that real text rarely means: Latin-1 symbols (except through Â),
+    // Armenian and the Cyrillic supplement.
+    if (0x80..=0xBF).contains(&value) || (0x500..=0x5CF).contains(&value) {
+        return None;
+    }
+    let bad = if cont.is_uppercase() {
+        next.is_some_and(char::is_lowercase)
+    } else if cont.is_alphabetic() {
+        true
+    } else {
+        next.is_some_and(char::is_alphanumeric) || prev.is_some_and(char::is_lowercase)
+    };
+    bad.then_some(len)
+}
+
+/// `Ã` and a space where `à` lost its 0xA0 byte: `voilÃ le`, `Ã perturber`.
+fn a_grave_at(chars: &[char], i: usize) -> bool {
+    let prev = i.checked_sub(1).map(|j| chars[j]);
+    chars.get(i) == Some(&'Ã')
+        && chars.get(i + 1) == Some(&' ')
+        && match chars.get(i + 2) {
+            Some(' ') => prev.is_some_and(char::is_lowercase),
+            Some(c) => c.is_lowercase() && !prev.is_some_and(char::is_uppercase),
+            None => false,
+        }
+}
+
+/// True when the text looks like mojibake: a C1 control character, or a character
+/// sequence that is a UTF-8 sequence in some page and implausible as real text.
+pub fn is_bad(chars: &[char]) -> bool {
+    for i in 0..chars.len() {
+        let c = chars[i];
+        if c.is_ascii() {
+            continue;
+        }
+        if is_c1(c) || a_grave_at(chars, i) {
+            return true;
+        }
+        let (lead, _) = pages::masks(c);
+        let cont = chars.get(i + 1).map_or(0, |&n| pages::masks(n).1);
+        let both = lead & cont;
+        if both != 0
+            && (0..PAGES.len()).any(|p| both & (1 << p) != 0 && bad_at(chars, i, p).is_some())
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Decodes UTF-8 and its variants: CESU-8 surrogate pairs and `C0 80` for NUL.
+pub fn decode_utf8_variants(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                return Some(out);
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(good).ok()?);
+                if bad.len() >= 6
+                    && bad[0] == 0xED
+                    && (0xA0..=0xAF).contains(&bad[1])
+                    && is_cont(bad[2])
+                    && bad[3] == 0xED
+                    && (0xB0..=0xBF).contains(&bad[4])
+                    && is_cont(bad[5])
+                {
+                    let hi = sequence_value(&bad[..3])?;
+                    let lo = sequence_value(&bad[3..6])?;
+                    let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?;
+                    out.push(c);
+                    rest = &bad[6..];
+                } else if bad.starts_with(&[0xC0, 0x80]) {
+                    out.push('\0');
+                    rest = &bad[2..];
+                } else {
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// Restores 0xA0 bytes that became spaces (`Â ` for a no-break space, `Ã ` for `à`).
+fn restore_a0(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len() + 4);
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        let at = |k: usize| b.get(i + k).copied();
+        if x == 0xC3 && at(1) == Some(b' ') {
+            let after = &b[(i + 2).min(b.len())..];
+            let keep_space = !(after.first() == Some(&b' ')
+                || after.starts_with(b"s ")
+                || after.starts_with(b"quele")
+                || after.starts_with(b"quela")
+                || after.starts_with(b"quilo"));
+            out.extend_from_slice(&[0xC3, 0xA0]);
+            if keep_space {
+                out.push(b' ');
+            }
+            i += 2;
+            continue;
+        }
+        match utf8_need(x) {
+            Some(1) if matches!(x, 0xC2 | 0xC5 | 0xCE | 0xD0 | 0xD9) && at(1) == Some(b' ') => {
+                out.extend_from_slice(&[x, 0xA0]);
+                i += 2;
+                continue;
+            }
+            Some(n @ 2..=3) => {
+                let seq: Vec<u8> = (1..=n).filter_map(at).collect();
+                if seq.len() == n
+                    && seq.iter().filter(|&&c| c == b' ').count() == 1
+                    && seq.iter().all(|&c| c == b' ' || is_cont(c))
+                {
+                    out.push(x);
+                    out.extend(seq.iter().map(|&c| if c == b' ' { 0xA0 } else { c }));
+                    i += n + 1;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(x);
+        i += 1;
+    }
+    out
+}
+
+/// Sequences whose continuation bytes were lost (0x1A for U+FFFD, or `?`) become
+/// U+FFFD; a lone 0x1A that stood for U+FFFD becomes U+FFFD again.
+fn replace_lossy(b: &[u8], had_sub: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if let Some(n) = utf8_need(x)
+            && i + n < b.len()
+        {
+            let conts = &b[i + 1..=i + n];
+            let lost = |c: u8| c == 0x1A || c == b'?';
+            let first_ok = conts[0] != b'?' || matches!(x, 0xC2 | 0xC3 | 0xE2);
+            if first_ok
+                && conts.iter().all(|&c| is_cont(c) || lost(c))
+                && conts.iter().any(|&c| lost(c))
+            {
+                out.extend_from_slice("\u{FFFD}".as_bytes());
+                i += n + 1;
+                continue;
+            }
+        }
+        if x == 0x1A && !had_sub {
+            out.extend_from_slice("\u{FFFD}".as_bytes());
+        } else {
+            out.push(x);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The whole line through page `p`, if that gives valid UTF-8.
+fn through_page(line: &str, p: usize) -> Option<String> {
+    let mut bytes = pages::encode(line, p)?;
+    if bytes.is_ascii() {
+        return None;
+    }
+    if bytes.contains(&b' ') && (PAGES[p].sloppy || p == pages::LATIN1) {
+        bytes = restore_a0(&bytes);
+    }
+    if PAGES[p].sloppy || line.contains('?') {
+        bytes = replace_lossy(&bytes, line.contains('\u{1A}'));
+    }
+    decode_utf8_variants(&bytes)
+}
+
+/// windows-1252 byte of `c`, with C1 characters as their own byte (latin-1).
+fn byte_1252(c: char) -> Option<u8> {
+    pages::byte(c, W1252).or(if is_c1(c) { Some(c as u8) } else { None })
+}
+
+/// A run of UTF-8 sequences (as windows-1252 characters) inside a line.
+struct Run {
+    start: usize,
+    end: usize,
+    fixed: String,
+    /// Bad enough on its own to decode.
+    sure: bool,
+}
+
+/// Fixes mojibake runs inside a line that as a whole is not mojibake. A run that is
+/// ambiguous alone (`Ã…`) is decoded when another run in the same word is sure
+/// (`Ã…ngstrÃ¶m`).
+fn fix_inline(chars: &[char]) -> Option<String> {
+    let orphan = |c: char| !c.is_ascii() && !common(c) && byte_1252(c).is_some_and(is_cont);
+    let mut runs: Vec<Run> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        // Longest run of consecutive sequences starting at i.
+        let mut j = i;
+        let mut bytes = Vec::new();
+        loop {
+            if a_grave_at(chars, j) {
+                bytes.extend_from_slice(&[0xC3, 0xA0]);
+                j += 1; // keep the space
+                break;
+            }
+            let Some(need) = chars.get(j).and_then(|&c| byte_1252(c)).and_then(utf8_need) else {
+                break;
+            };
+            if j + need >= chars.len() {
+                break;
+            }
+            let seq: Option<Vec<u8>> = chars[j..=j + need]
+                .iter()
+                .map(|&c| {
+                    if c == '\u{FFFD}' {
+                        Some(0x1A)
+                    } else {
+                        byte_1252(c)
+                    }
+                })
+                .collect();
+            let Some(seq) = seq else { break };
+            let lossy = seq[1..].contains(&0x1A);
+            let ok = if lossy {
+                seq[1..].iter().all(|&b| is_cont(b) || b == 0x1A)
+                    && (seq[1] != 0x1A || seq[0] == 0xE2)
+            } else {
+                sequence_value(&seq).is_some()
+            };
+            if !ok {
+                break;
+            }
+            bytes.extend_from_slice(&seq);
+            j += need + 1;
+        }
+        let eligible =
+            j > i && !(i > 0 && orphan(chars[i - 1])) && !chars.get(j).is_some_and(|&c| orphan(c));
+        if eligible && let Some(fixed) = decode_utf8_variants(&replace_lossy(&bytes, false)) {
+            let run = &chars[i..j];
+            let sure = run != ['Ã', '¥'] && (a_grave_at(chars, i) || is_bad(run));
+            runs.push(Run {
+                start: i,
+                end: j,
+                fixed,
+                sure,
+            });
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    let word_of = |k: usize| {
+        let s = (0..k)
+            .rev()
+            .find(|&x| chars[x].is_whitespace())
+            .map_or(0, |x| x + 1);
+        let e = (k..chars.len())
+            .find(|&x| chars[x].is_whitespace())
+            .unwrap_or(chars.len());
+        (s, e)
+    };
+    let sure_words: Vec<(usize, usize)> = runs
+        .iter()
+        .filter(|r| r.sure)
+        .map(|r| word_of(r.start))
+        .collect();
+    if sure_words.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(chars.len() * 2);
+    let mut k = 0;
+    for r in &runs {
+        if !(r.sure || sure_words.contains(&word_of(r.start))) {
+            continue;
+        }
+        out.extend(&chars[k..r.start]);
+        out.push_str(&r.fixed);
+        k = r.end;
+    }
+    out.extend(&chars[k..]);
+    Some(out)
+}
+
+/// One step of mojibake repair on a line: the new line and the rule that made it.
+pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, &'static str)> {
+    if line.is_ascii() {
+        return None;
+    }
+    let chars: Vec<char> = line.chars().collect();
+    if !is_bad(&chars) {
+        return None;
+    }
+    if !disabled("repair.mojibake") {
+        for p in 0..PAGES.len() {
+            if let Some(fixed) = through_page(line, p)
+                && fixed != line
+            {
+                return Some((fixed, "repair.mojibake"));
+            }
+        }
+    }
+    if !disabled("repair.mojibake-inline")
+        && let Some(fixed) = fix_inline(&chars)
+        && fixed != line
+    {
+        return Some((fixed, "repair.mojibake-inline"));
+    }
+    if !disabled("repair.c1-controls") && chars.iter().any(|&c| is_c1(c)) {
+        let fixed: String = chars
+            .iter()
+            .map(|&c| {
+                if is_c1(c) {
+                    pages::decode_byte(c as u8, W1252)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if fixed != line {
+            return Some((fixed, "repair.c1-controls"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bad(s: &str) -> bool {
+        is_bad(&s.chars().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn badness_flags_mojibake_and_not_text() {
+        for s in [
+            "cafÃ©",
+            "â€œhiâ€\u{9d}",
+            "РґРѕСЂРѕРіРµ",
+            "×‘×”×•×“×¢×”",
+            "g√¢teaux",
+            "x\u{92}y",
+        ] {
+            assert!(bad(s), "{s}");
+        }
+        for s in [
+            "café",
+            "Ã…lesund",
+            "ВІКІ",
+            "её…",
+            "(-1/2)! = √π",
+            "NESTLÉ®",
+            "HÅØYA",
+        ] {
+            assert!(!bad(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn utf8_variants() {
+        assert_eq!(
+            decode_utf8_variants(b"\xed\xa0\xbd\xed\xb8\x8d").as_deref(),
+            Some("😍")
+        );
+        assert_eq!(decode_utf8_variants(b"a\xc0\x80b").as_deref(), Some("a\0b"));
+        assert_eq!(decode_utf8_variants(b"\xe9t\xe9"), None);
+    }
+
+    #[test]
+    fn lost_bytes() {
+        assert_eq!(restore_a0(b"voil\xc3 le"), b"voil\xc3\xa0 le");
+        assert_eq!(restore_a0(b"\xc3 s crian"), b"\xc3\xa0s crian");
+        assert_eq!(
+            replace_lossy(b"\xe2\x80\x1a!", false),
+            "\u{FFFD}!".as_bytes()
+        );
+    }
+
+    #[test]
+    fn steps_layer_by_layer() {
+        let mut cur = "The Mona Lisa doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t have eyebrows.".to_string();
+        let mut rules = Vec::new();
+        while let Some((f, r)) = fix_step(&cur, &|_| false) {
+            rules.push(r);
+            cur = f;
+        }
+        assert_eq!(cur, "The Mona Lisa doesn’t have eyebrows.");
+        assert!(rules.len() >= 2, "{rules:?}");
+    }
+}

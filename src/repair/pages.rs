@@ -1,0 +1,183 @@
+//! The single-byte code pages that mojibake is undone through, in the order they are
+//! tried, and a reverse index from a character to its byte in each page.
+
+use std::sync::OnceLock;
+
+use super::tables;
+
+/// A single-byte code page: ASCII below 0x80 and a table above.
+#[derive(Debug)]
+pub struct Page {
+    /// Bytes 0x80-0xFF.
+    pub high: &'static [char; 128],
+    /// Undefined bytes decode to the code point of the same number, and U+FFFD
+    /// encodes as 0x1A (a byte that was lost), as browsers' decoders behave.
+    pub sloppy: bool,
+}
+
+/// Every page, in the order mojibake repair tries them.
+pub const PAGES: [Page; 10] = [
+    Page {
+        high: &tables::LATIN_1,
+        sloppy: false,
+    },
+    Page {
+        high: &tables::WINDOWS_1252,
+        sloppy: true,
+    },
+    Page {
+        high: &tables::WINDOWS_1251,
+        sloppy: true,
+    },
+    Page {
+        high: &tables::WINDOWS_1250,
+        sloppy: true,
+    },
+    Page {
+        high: &tables::WINDOWS_1253,
+        sloppy: true,
+    },
+    Page {
+        high: &tables::WINDOWS_1254,
+        sloppy: true,
+    },
+    Page {
+        high: &tables::WINDOWS_1257,
+        sloppy: true,
+    },
+    Page {
+        high: &tables::ISO_8859_2,
+        sloppy: false,
+    },
+    Page {
+        high: &tables::MAC_ROMAN,
+        sloppy: false,
+    },
+    Page {
+        high: &tables::CP437,
+        sloppy: false,
+    },
+];
+
+/// Index of windows-1252 in [`PAGES`].
+pub const W1252: usize = 1;
+/// Index of latin-1 in [`PAGES`].
+pub const LATIN1: usize = 0;
+
+/// A character's byte in each page (0 where the page lacks it).
+pub type Bytes = [u8; PAGES.len()];
+
+fn index() -> &'static [(char, Bytes)] {
+    static INDEX: OnceLock<Vec<(char, Bytes)>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map: std::collections::BTreeMap<char, Bytes> = Default::default();
+        for (p, page) in PAGES.iter().enumerate() {
+            for (i, &c) in page.high.iter().enumerate() {
+                if c != '\u{FFFD}' {
+                    map.entry(c).or_insert([0; PAGES.len()])[p] = 0x80 + i as u8;
+                }
+            }
+            if page.sloppy {
+                map.entry('\u{FFFD}').or_insert([0; PAGES.len()])[p] = 0x1A;
+            }
+        }
+        map.into_iter().collect()
+    })
+}
+
+/// The bytes of non-ASCII `c` in every page, or `None` when no page has it.
+pub fn lookup(c: char) -> Option<&'static Bytes> {
+    let idx = index();
+    idx.binary_search_by(|e| e.0.cmp(&c))
+        .ok()
+        .map(|i| &idx[i].1)
+}
+
+/// The byte of `c` in page `p`, if the page has it.
+pub fn byte(c: char, p: usize) -> Option<u8> {
+    if c.is_ascii() {
+        return Some(c as u8);
+    }
+    lookup(c).map(|b| b[p]).filter(|&b| b != 0)
+}
+
+/// Encodes `text` in page `p`, or `None` when a character is not in it.
+pub fn encode(text: &str, p: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(byte(c, p)?);
+    }
+    Some(out)
+}
+
+/// Decodes one byte of page `p`.
+pub fn decode_byte(b: u8, p: usize) -> char {
+    if b < 0x80 {
+        b as char
+    } else {
+        PAGES[p].high[(b - 0x80) as usize]
+    }
+}
+
+/// Bit `p` set: the character is a UTF-8 lead byte (0xC2–0xF4) in page `p`, and,
+/// second, a continuation byte (0x80–0xBF, or U+FFFD as a lost byte in a sloppy
+/// page). Dense below U+2600, where nearly all page characters are.
+pub fn masks(c: char) -> (u16, u16) {
+    const DENSE: usize = 0x2600;
+    static TABLE: OnceLock<Vec<(u16, u16)>> = OnceLock::new();
+    let of = |c: char| -> (u16, u16) {
+        let Some(bytes) = lookup(c) else {
+            return (0, 0);
+        };
+        let (mut lead, mut cont) = (0u16, 0u16);
+        for (p, &b) in bytes.iter().enumerate() {
+            if (0xC2..=0xF4).contains(&b) {
+                lead |= 1 << p;
+            }
+            if (0x80..=0xBF).contains(&b) || b == 0x1A {
+                cont |= 1 << p;
+            }
+        }
+        (lead, cont)
+    };
+    let cp = c as usize;
+    // No page has a character in U+2600..U+F8FF (CJK, Hangul…).
+    if cp < 0x80 || (DENSE..0xF8FF).contains(&cp) {
+        return (0, 0);
+    }
+    if cp < DENSE {
+        let t = TABLE.get_or_init(|| {
+            (0..DENSE)
+                .map(|i| char::from_u32(i as u32).map_or((0, 0), of))
+                .collect()
+        });
+        return t[cp];
+    }
+    of(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_page_has_a_character_where_masks_takes_its_shortcut() {
+        for page in &PAGES {
+            for &c in page.high.iter() {
+                assert!(!(0x2600..0xF8FF).contains(&(c as u32)), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn masks_agree_with_bytes() {
+        // 'Ã' is 0xC3 in latin-1 and windows-1252: a lead byte there.
+        let (lead, _) = masks('Ã');
+        assert!(lead & (1 << LATIN1) != 0 && lead & (1 << W1252) != 0);
+        // '©' is 0xA9 in windows-1252: a continuation byte.
+        assert!(masks('©').1 & (1 << W1252) != 0);
+        assert_eq!(masks('中'), (0, 0));
+        assert_eq!(encode("café", W1252).as_deref(), Some(&b"caf\xe9"[..]));
+        assert_eq!(encode("中", W1252), None);
+    }
+}

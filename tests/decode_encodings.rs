@@ -1,0 +1,92 @@
+//! Every fixture in tests/data/encodings/ decodes to its expected text (see the
+//! README there for how the bytes were made).
+
+use std::path::Path;
+
+use rinse::decode::decode;
+
+fn check(name: &str, want_encoding: &[&str], tld: Option<&str>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/encodings");
+    let bytes = std::fs::read(dir.join(format!("{name}.bin"))).unwrap();
+    let want = std::fs::read_to_string(dir.join(format!("{name}.txt"))).unwrap();
+    let d = decode(&bytes, tld).unwrap();
+    assert!(
+        want_encoding.contains(&d.encoding),
+        "{name}: decoded as {}",
+        d.encoding
+    );
+    assert_eq!(d.text, want, "{name}");
+    assert!(d.fixes.is_empty());
+}
+
+#[test]
+fn windows_1252() {
+    check("windows-1252", &["windows-1252"], None);
+}
+
+#[test]
+fn iso_8859_1_reads_as_its_superset_windows_1252() {
+    check("iso-8859-1", &["windows-1252"], None);
+}
+
+#[test]
+fn iso_8859_15_with_the_euro_sign() {
+    check("iso-8859-15", &["ISO-8859-15"], Some("es"));
+}
+
+#[test]
+fn windows_1251() {
+    check("windows-1251", &["windows-1251"], None);
+}
+
+#[test]
+fn koi8_r() {
+    check("koi8-r", &["KOI8-R", "KOI8-U"], None);
+}
+
+#[test]
+fn shift_jis() {
+    check("shift_jis", &["Shift_JIS"], None);
+}
+
+#[test]
+fn euc_kr() {
+    check("euc-kr", &["EUC-KR"], None);
+}
+
+#[test]
+fn gbk() {
+    check("gbk", &["GBK", "gb18030"], None);
+}
+
+#[test]
+fn utf_16_with_and_without_bom() {
+    check("utf-16le-bom", &["UTF-16LE"], None);
+    check("utf-16be-bom", &["UTF-16BE"], None);
+    check("utf-16le", &["UTF-16LE"], None);
+    check("utf-16be", &["UTF-16BE"], None);
+    check("utf-8-bom", &["UTF-8"], None);
+}
+
+#[test]
+fn a_binary_file_is_refused() {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend((0..200u8).map(|i| i.wrapping_mul(37)));
+    assert!(matches!(
+        decode(&bytes, None),
+        Err(rinse::Error::Binary { .. })
+    ));
+}
+
+proptest::proptest! {
+    /// Any bytes: decode returns text or an error, never panics, and UTF-8 stays as it is.
+    #[test]
+    fn decode_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+        if let Ok(d) = decode(&bytes, Some("fr"))
+            && let Ok(s) = std::str::from_utf8(&bytes)
+            && !bytes.starts_with(b"\xef\xbb\xbf")
+        {
+            proptest::prop_assert_eq!(d.text, s);
+        }
+    }
+}
