@@ -35,6 +35,8 @@ pub mod cleaner;
 pub mod decode;
 pub mod error;
 pub mod pipeline;
+#[cfg(feature = "python")]
+pub mod python;
 pub mod read;
 pub mod record;
 pub mod repair;

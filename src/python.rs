@@ -1,0 +1,324 @@
+//! Python bindings (PyO3), compiled only with the `python` cargo feature.
+//!
+//! maturin builds this module into `rinse._rinse` (see `pyproject.toml`); the
+//! pure-Python package under `python/rinse/` re-exports it. Three functions:
+//!
+//! * `clean(text, *, rules=None, disable=(), guess=True) -> dict`: one record;
+//! * `clean_batch(texts, *, rules=None, disable=(), guess=True) -> list[dict]`:
+//!   many records, cleaned in parallel on rinse's threads with the GIL released,
+//!   in input order;
+//! * `fix(text, *, guess=True) -> str`: the repair stage alone.
+//!
+//! A record is a dict with exactly the keys of [`Record`], in its field order,
+//! built from its serde form so the two cannot drift apart. A [`Cleaner`] is
+//! built once per set of options and cached. Bad arguments raise `TypeError`
+//! or `ValueError`, unreadable rule folders `OSError`; nothing panics.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString};
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::cleaner::{Cleaner, Options};
+use crate::error::Error;
+use crate::record::Record;
+use crate::repair::{self, RepairOptions};
+use crate::rules::{self, RuleSet};
+
+/// At most this many cleaners are cached; past it the cache starts afresh.
+const CACHE_LIMIT: usize = 32;
+
+/// What a cleaner is built from: rule folders, disabled ids, `guess`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    rules: Vec<PathBuf>,
+    disable: Vec<String>,
+    guess: bool,
+}
+
+/// One input document: text, or raw bytes of any encoding.
+enum Input {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+fn cache() -> &'static Mutex<HashMap<Key, Arc<Cleaner>>> {
+    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<Cleaner>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The Python exception for a library error.
+fn py_err(e: Error) -> PyErr {
+    match e {
+        Error::Io { .. } => PyOSError::new_err(e.to_string()),
+        other => PyValueError::new_err(other.to_string()),
+    }
+}
+
+/// Builds a cleaner as `rinse clean --rules … --disable … [--no-guess]` would.
+fn build(key: &Key) -> PyResult<Cleaner> {
+    let mut all = rules::builtin_rules().map_err(py_err)?;
+    for dir in &key.rules {
+        if !dir.is_dir() {
+            return Err(PyOSError::new_err(format!(
+                "rules: {} is not a folder of *.toml rule files",
+                dir.display()
+            )));
+        }
+        rules::merge(&mut all, rules::load_dir(dir).map_err(py_err)?);
+    }
+    for id in &key.disable {
+        let before = all.len();
+        all.retain(|r| &r.id != id);
+        if all.len() == before {
+            return Err(PyValueError::new_err(format!(
+                "disable: no rule has the id {id:?}"
+            )));
+        }
+    }
+    let mut options = Options::default();
+    options.repair.guess = key.guess;
+    Ok(Cleaner::new(
+        RuleSet::compile(all).map_err(py_err)?,
+        options,
+    ))
+}
+
+/// The cached cleaner for these options, built on first use.
+fn cleaner(
+    rules: Option<&Bound<'_, PyAny>>,
+    disable: &Bound<'_, PyAny>,
+    guess: bool,
+) -> PyResult<Arc<Cleaner>> {
+    let key = Key {
+        rules: rule_dirs(rules)?,
+        disable: strings(disable, "disable")?,
+        guess,
+    };
+    let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(c) = map.get(&key) {
+        return Ok(c.clone());
+    }
+    let c = Arc::new(build(&key)?);
+    if map.len() >= CACHE_LIMIT {
+        map.clear();
+    }
+    map.insert(key, c.clone());
+    Ok(c)
+}
+
+/// `rules`: `None`, one folder (`str` or `os.PathLike`), or a sequence of them.
+fn rule_dirs(rules: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
+    let Some(rules) = rules else {
+        return Ok(Vec::new());
+    };
+    if rules.is_none() {
+        return Ok(Vec::new());
+    }
+    if let Ok(one) = rules.extract::<PathBuf>() {
+        return Ok(vec![one]);
+    }
+    let err = || {
+        PyTypeError::new_err(format!(
+            "rules must be None, a folder path or a list of folder paths, not {}",
+            type_name(rules)
+        ))
+    };
+    let mut out = Vec::new();
+    for item in rules.try_iter().map_err(|_| err())? {
+        out.push(item?.extract::<PathBuf>().map_err(|_| err())?);
+    }
+    Ok(out)
+}
+
+/// A sequence of `str` (a lone `str` is refused: it would be split into letters).
+fn strings(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+    let err = || {
+        PyTypeError::new_err(format!(
+            "{what} must be a list or tuple of rule ids (str), not {}",
+            type_name(v)
+        ))
+    };
+    if v.is_instance_of::<PyString>() {
+        return Err(err());
+    }
+    let mut out = Vec::new();
+    for item in v.try_iter().map_err(|_| err())? {
+        let item = item?;
+        let s = item.cast::<PyString>().map_err(|_| err())?;
+        out.push(s.to_cow()?.into_owned());
+    }
+    Ok(out)
+}
+
+fn type_name(v: &Bound<'_, PyAny>) -> String {
+    v.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// A document: `str` (lone surrogates become U+FFFD) or `bytes`.
+fn input(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Input> {
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(Input::Text(s.to_string_lossy().into_owned()));
+    }
+    if let Ok(b) = v.cast::<PyBytes>() {
+        return Ok(Input::Bytes(b.as_bytes().to_vec()));
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be str or bytes, not {}",
+        type_name(v)
+    )))
+}
+
+/// Cleans one document and returns the record in its serde form.
+fn clean_one(cleaner: &Cleaner, doc: &Input) -> Result<Value, Error> {
+    let rec: Record = match doc {
+        Input::Text(t) => cleaner.try_clean_text(t)?,
+        Input::Bytes(b) => cleaner.clean_bytes(b, None)?,
+    };
+    serde_json::to_value(&rec).map_err(|e| Error::Json(e.to_string()))
+}
+
+/// A JSON value as a Python object (dicts keep the key order).
+fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, item) in map {
+                dict.set_item(k, to_py(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// Cleans one document (`str`, or `bytes` of any encoding) into a record dict.
+///
+/// `rules`: extra rule folders (like `--rules`); `disable`: rule ids to turn
+/// off (like `--disable`); `guess=False` is `--no-guess`. `id` and `source` are
+/// `""`. Raises `ValueError` for an unknown rule id, a malformed rule file, a
+/// binary or oversized document; `OSError` for an unreadable rule folder.
+#[pyfunction]
+#[pyo3(signature = (text, *, rules=None, disable=None, guess=true))]
+fn clean<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyAny>,
+    rules: Option<&Bound<'py, PyAny>>,
+    disable: Option<&Bound<'py, PyAny>>,
+    guess: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let doc = input(text, "text")?;
+    let empty = pyo3::types::PyTuple::empty(py);
+    let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
+    let value = py.detach(|| clean_one(&c, &doc)).map_err(py_err)?;
+    to_py(py, &value)
+}
+
+/// Cleans many documents in parallel, with the GIL released, into a list of
+/// record dicts in input order. Same options as `clean`. `texts` is any
+/// iterable of `str`/`bytes`; an error names the index of the document.
+#[pyfunction]
+#[pyo3(signature = (texts, *, rules=None, disable=None, guess=true))]
+fn clean_batch<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
+    rules: Option<&Bound<'py, PyAny>>,
+    disable: Option<&Bound<'py, PyAny>>,
+    guess: bool,
+) -> PyResult<Bound<'py, PyList>> {
+    if texts.is_instance_of::<PyString>() || texts.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(
+            "texts must be a list (or other iterable) of str or bytes, not a single document; \
+             use rinse.clean for one",
+        ));
+    }
+    let iter = texts.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "texts must be an iterable of str or bytes, not {}",
+            type_name(texts)
+        ))
+    })?;
+    let mut docs = Vec::new();
+    for (i, item) in iter.enumerate() {
+        docs.push(input(&item?, &format!("texts[{i}]"))?);
+    }
+    let empty = pyo3::types::PyTuple::empty(py);
+    let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
+    let values: Vec<Result<Value, Error>> =
+        py.detach(|| docs.par_iter().map(|d| clean_one(&c, d)).collect());
+    let out = PyList::empty(py);
+    for (i, v) in values.into_iter().enumerate() {
+        match v {
+            Ok(v) => out.append(to_py(py, &v)?)?,
+            Err(e) => {
+                let err = py_err(e);
+                let msg = format!("texts[{i}]: {}", err.value(py));
+                return Err(if err.is_instance_of::<PyOSError>(py) {
+                    PyOSError::new_err(msg)
+                } else {
+                    PyValueError::new_err(msg)
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Repairs mis-encoded text (the repair stage alone) and returns it. Lines are
+/// neither added nor removed; `guess=False` does not guess characters lost to
+/// U+FFFD.
+#[pyfunction]
+#[pyo3(signature = (text, *, guess=true))]
+fn fix(py: Python<'_>, text: &Bound<'_, PyAny>, guess: bool) -> PyResult<String> {
+    let s = text
+        .cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err(format!("text must be str, not {}", type_name(text))))?;
+    let s = s.to_string_lossy().into_owned();
+    let opts = RepairOptions {
+        guess,
+        ..RepairOptions::default()
+    };
+    Ok(py.detach(|| repair::repair(&s, &opts).text))
+}
+
+/// rinse's Rust core: `clean`, `clean_batch`, `fix`, and `FIELDS`, the keys of
+/// a record in order.
+#[pymodule(name = "_rinse")]
+mod rinse_module {
+    #[pymodule_export]
+    use super::{clean, clean_batch, fix};
+    use pyo3::prelude::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("FIELDS", crate::record::FIELDS.to_vec())?;
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        Ok(())
+    }
+}
