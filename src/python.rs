@@ -163,10 +163,39 @@ fn type_name(v: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
+/// A `str` as Rust text; each lone surrogate (which UTF-8 cannot hold) becomes
+/// one U+FFFD, as a decoder would make of it.
+fn text_of(s: &Bound<'_, PyString>) -> PyResult<String> {
+    if let Ok(t) = s.to_cow() {
+        return Ok(t.into_owned());
+    }
+    let units = s.call_method1("encode", ("utf-16-le", "surrogatepass"))?;
+    let bytes = units.cast::<PyBytes>()?.as_bytes();
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    Ok(String::from_utf16_lossy(&units))
+}
+
+/// A `bool` argument, `default` when not given; anything else is refused
+/// rather than judged truthy.
+fn flag(v: Option<&Bound<'_, PyAny>>, what: &str, default: bool) -> PyResult<bool> {
+    let Some(v) = v else {
+        return Ok(default);
+    };
+    v.cast::<PyBool>().map(|b| b.is_true()).map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what} must be True or False, not {}",
+            type_name(v)
+        ))
+    })
+}
+
 /// A document: `str` (lone surrogates become U+FFFD) or `bytes`.
 fn input(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Input> {
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Input::Text(s.to_string_lossy().into_owned()));
+        return Ok(Input::Text(text_of(s)?));
     }
     if let Ok(b) = v.cast::<PyBytes>() {
         return Ok(Input::Bytes(b.as_bytes().to_vec()));
@@ -225,16 +254,18 @@ fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
 /// `""`. Raises `ValueError` for an unknown rule id, a malformed rule file, a
 /// binary or oversized document; `OSError` for an unreadable rule folder.
 #[pyfunction]
-#[pyo3(signature = (text, *, rules=None, disable=None, guess=true))]
+#[pyo3(signature = (text, *, rules=None, disable=None, guess=None),
+       text_signature = "(text, *, rules=None, disable=(), guess=True)")]
 fn clean<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
     rules: Option<&Bound<'py, PyAny>>,
     disable: Option<&Bound<'py, PyAny>>,
-    guess: bool,
+    guess: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let doc = input(text, "text")?;
     let empty = pyo3::types::PyTuple::empty(py);
+    let guess = flag(guess, "guess", true)?;
     let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
     let value = py.detach(|| clean_one(&c, &doc)).map_err(py_err)?;
     to_py(py, &value)
@@ -244,13 +275,14 @@ fn clean<'py>(
 /// record dicts in input order. Same options as `clean`. `texts` is any
 /// iterable of `str`/`bytes`; an error names the index of the document.
 #[pyfunction]
-#[pyo3(signature = (texts, *, rules=None, disable=None, guess=true))]
+#[pyo3(signature = (texts, *, rules=None, disable=None, guess=None),
+       text_signature = "(texts, *, rules=None, disable=(), guess=True)")]
 fn clean_batch<'py>(
     py: Python<'py>,
     texts: &Bound<'py, PyAny>,
     rules: Option<&Bound<'py, PyAny>>,
     disable: Option<&Bound<'py, PyAny>>,
-    guess: bool,
+    guess: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
     if texts.is_instance_of::<PyString>() || texts.is_instance_of::<PyBytes>() {
         return Err(PyTypeError::new_err(
@@ -269,9 +301,11 @@ fn clean_batch<'py>(
         docs.push(input(&item?, &format!("texts[{i}]"))?);
     }
     let empty = pyo3::types::PyTuple::empty(py);
+    let guess = flag(guess, "guess", true)?;
     let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
+    // The inputs are consumed (and freed) without the GIL, too.
     let values: Vec<Result<Value, Error>> =
-        py.detach(|| docs.par_iter().map(|d| clean_one(&c, d)).collect());
+        py.detach(move || docs.into_par_iter().map(|d| clean_one(&c, &d)).collect());
     let out = PyList::empty(py);
     for (i, v) in values.into_iter().enumerate() {
         match v {
@@ -294,14 +328,18 @@ fn clean_batch<'py>(
 /// neither added nor removed; `guess=False` does not guess characters lost to
 /// U+FFFD.
 #[pyfunction]
-#[pyo3(signature = (text, *, guess=true))]
-fn fix(py: Python<'_>, text: &Bound<'_, PyAny>, guess: bool) -> PyResult<String> {
+#[pyo3(signature = (text, *, guess=None), text_signature = "(text, *, guess=True)")]
+fn fix(
+    py: Python<'_>,
+    text: &Bound<'_, PyAny>,
+    guess: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
     let s = text
         .cast::<PyString>()
         .map_err(|_| PyTypeError::new_err(format!("text must be str, not {}", type_name(text))))?;
-    let s = s.to_string_lossy().into_owned();
+    let s = text_of(s)?;
     let opts = RepairOptions {
-        guess,
+        guess: flag(guess, "guess", true)?,
         ..RepairOptions::default()
     };
     Ok(py.detach(|| repair::repair(&s, &opts).text))
