@@ -18,10 +18,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString};
 use rayon::prelude::*;
+use rayon::{ThreadPool, ThreadPoolBuilder};
 use serde_json::Value;
 
 use crate::cleaner::{Cleaner, Options};
@@ -45,6 +46,36 @@ struct Key {
 enum Input {
     Text(String),
     Bytes(Vec<u8>),
+}
+
+/// rinse's worker threads for `clean_batch`, one pool per process.
+///
+/// rayon's global pool does not survive `fork()`: a child forked after the
+/// parent used it (multiprocessing, datatrove's local executor, Spark's Python
+/// workers) would wait forever on threads that do not exist in it. So the pool
+/// is remembered with the id of the process that made it, and a forked child
+/// makes its own.
+fn pool() -> PyResult<Arc<ThreadPool>> {
+    static POOL: Mutex<Option<(u32, Arc<ThreadPool>)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut slot = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((owner, pool)) = slot.as_ref()
+        && *owner == pid
+    {
+        return Ok(pool.clone());
+    }
+    // Inherited through a fork: its threads are not in this process, so
+    // dropping it could wait on them. Leak it instead.
+    if let Some(old) = slot.take() {
+        std::mem::forget(old);
+    }
+    let pool = ThreadPoolBuilder::new()
+        .thread_name(|i| format!("rinse-{i}"))
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("starting rinse's worker threads: {e}")))?;
+    let pool = Arc::new(pool);
+    *slot = Some((pid, pool.clone()));
+    Ok(pool)
 }
 
 fn cache() -> &'static Mutex<HashMap<Key, Arc<Cleaner>>> {
@@ -304,8 +335,9 @@ fn clean_batch<'py>(
     let guess = flag(guess, "guess", true)?;
     let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
     // The inputs are consumed (and freed) without the GIL, too.
-    let values: Vec<Result<Value, Error>> =
-        py.detach(move || docs.into_par_iter().map(|d| clean_one(&c, &d)).collect());
+    let pool = pool()?;
+    let values: Vec<Result<Value, Error>> = py
+        .detach(move || pool.install(|| docs.into_par_iter().map(|d| clean_one(&c, &d)).collect()));
     let out = PyList::empty(py);
     for (i, v) in values.into_iter().enumerate() {
         match v {

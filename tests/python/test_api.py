@@ -1,6 +1,7 @@
 """The Python API of rinse: records, batches, repair, options and errors."""
 
 import json
+import multiprocessing
 import subprocess
 import sys
 import threading
@@ -163,6 +164,27 @@ def test_clean_batch_releases_the_gil(story):
     assert len(inside) > 100
     longest = max(b - a for a, b in zip(inside, inside[1:]))
     assert longest < duration / 2, (longest, duration)
+
+
+def _batch_titles(texts, queue):
+    queue.put([r["title"] for r in rinse.clean_batch(texts)])
+
+
+def test_clean_batch_works_in_a_child_forked_after_the_parent_used_it(story):
+    """A forked child must not wait on the parent's worker threads (regression)."""
+    texts = [f"Forked headline {i} here\n\n{story}" for i in range(64)]
+    parent = [r["title"] for r in rinse.clean_batch(texts)]
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_batch_titles, args=(texts, queue))
+    child.start()
+    child.join(60)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        pytest.fail("clean_batch hung in a forked child")
+    assert child.exitcode == 0
+    assert queue.get(timeout=10) == parent
 
 
 def test_fix_repairs_without_touching_lines():
