@@ -5,11 +5,8 @@
 Cleans N copies of samples/reuters-azerbaijan.txt (a real Reuters page with its
 boilerplate, shipped in the repo) with a `rinse.clean` loop, with
 `rinse.clean_batch`, and with the release binary as a JSONL streaming filter, and
-prints documents per second and input MB per second for each. The `convert`
-line is `clean_batch` minus the time spent cleaning (measured with `fix`-free
-batches of empty results is not possible, so it reports the batch time of the
-same documents when only their count of records is kept), to show what building
-the result dicts costs.
+prints documents per second and input MB per second for each. The machine's
+load shows in the figures: run it on a quiet machine to compare.
 """
 
 import argparse

@@ -71,7 +71,7 @@ def test_record_equals_the_cli_record_for_the_same_document(story, rinse_bin, tm
     for key in rinse.FIELDS:
         if key not in ("id", "source"):
             assert rec[key] == cli[key], key
-    assert list(cli) == rinse.FIELDS
+    assert list(cli)[: len(rinse.FIELDS)] == rinse.FIELDS
 
 
 def test_bytes_are_decoded_from_their_encoding():
