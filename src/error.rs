@@ -10,13 +10,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be opened, read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
         /// What the operating system said.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The bytes look like a binary file, not text.
     #[error("binary file: {reason}")]
@@ -35,6 +34,17 @@ pub enum Error {
     /// A JSONL line is not a JSON object, or lacks the text field.
     #[error("{0}")]
     Json(String),
+    /// The run was interrupted (by a signal) before it finished.
+    #[error("interrupted")]
+    Interrupted,
+    /// A document failed and the run was asked to stop at the first failure.
+    #[error("{origin}: {reason} (stopped: --on-error fail)")]
+    Stopped {
+        /// Where the failed document came from.
+        origin: String,
+        /// Why it failed.
+        reason: String,
+    },
     /// A rule file is malformed.
     #[error("{file}: rule {rule:?}: {problem}")]
     Rule {
@@ -52,7 +62,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }

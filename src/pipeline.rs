@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,6 +19,20 @@ use crate::error::{Error, Result};
 use crate::read::{self, InputFile, JsonDoc};
 use crate::record::Record;
 use crate::write::{ErrorRecord, Format};
+
+/// What to do with a document that fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnError {
+    /// Leave it out of the output; it goes to the error report.
+    #[default]
+    Skip,
+    /// Write an error record in its place (same keys, empty values, and an
+    /// `error` field that every record then carries), so that output lines stay
+    /// aligned with input lines.
+    Record,
+    /// Stop the run at the first failure.
+    Fail,
+}
 
 /// Settings of a run.
 #[derive(Debug, Clone)]
@@ -32,6 +47,11 @@ pub struct Config {
     pub batch_docs: usize,
     /// Bytes per parallel batch (a batch ends when either bound is reached).
     pub batch_bytes: usize,
+    /// What to do with a document that fails.
+    pub on_error: OnError,
+    /// When set (for example by a signal handler), the run stops after the
+    /// current batch with [`Error::Interrupted`].
+    pub interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl Default for Config {
@@ -42,6 +62,8 @@ impl Default for Config {
             id_key: "id".into(),
             batch_docs: 1024,
             batch_bytes: 16 << 20,
+            on_error: OnError::Skip,
+            interrupt: None,
         }
     }
 }
@@ -66,6 +88,21 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Adds the figures of `other` to these.
+    pub fn add(&mut self, other: &Stats) {
+        self.documents_in += other.documents_in;
+        self.documents_written += other.documents_written;
+        self.documents_failed += other.documents_failed;
+        self.bytes_in += other.bytes_in;
+        self.bytes_out += other.bytes_out;
+        for (k, v) in &other.removed_by_rule {
+            *self.removed_by_rule.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.fixes_by_rule {
+            *self.fixes_by_rule.entry(k.clone()).or_default() += v;
+        }
+    }
+
     /// Total lines removed.
     pub fn lines_removed(&self) -> u64 {
         self.removed_by_rule.values().sum()
@@ -118,129 +155,249 @@ enum Outcome {
     Failed(ErrorRecord, u64),
 }
 
-/// Runs every document of `inputs` through `cleaner`, writing records to `out`
-/// in input order. Per-document failures are reported through `events` and
-/// counted; only a failure to write `out` ends the run early with an error.
-pub fn run(
-    inputs: &[InputFile],
-    cleaner: &Cleaner,
-    config: &Config,
-    out: &mut dyn Write,
-    out_name: &Path,
-    events: &mut dyn FnMut(Event<'_>),
-) -> Result<Stats> {
-    let mut stats = Stats::default();
-    let write_err = |e| Error::io(out_name, e);
-    let header = config.format.header();
-    out.write_all(&header).map_err(write_err)?;
-    stats.bytes_out += header.len() as u64;
+/// A JSONL file being read: its reader, source name, input and last line number.
+struct OpenJsonl<'a> {
+    reader: Box<dyn BufRead + Send>,
+    source: Arc<str>,
+    input: &'a InputFile,
+    line_no: usize,
+}
 
-    let mut batch: Vec<Job> = Vec::new();
-    let mut batch_bytes = 0usize;
-    let mut flush = |batch: &mut Vec<Job>, stats: &mut Stats| -> Result<()> {
-        let outcomes: Vec<Outcome> = batch
-            .par_drain(..)
-            .map(|job| process(job, cleaner, config))
-            .collect();
-        for o in outcomes {
-            stats.documents_in += 1;
-            match o {
-                Outcome::Written {
-                    bytes_in,
-                    out: bytes,
-                    removed,
-                    fixes,
-                } => {
-                    out.write_all(&bytes).map_err(write_err)?;
-                    stats.documents_written += 1;
-                    stats.bytes_in += bytes_in;
-                    stats.bytes_out += bytes.len() as u64;
-                    for r in removed {
-                        *stats.removed_by_rule.entry(r).or_default() += 1;
-                    }
-                    for f in fixes {
-                        *stats.fixes_by_rule.entry(f).or_default() += 1;
-                    }
-                    events(Event::Progress { bytes: bytes_in });
+/// Reads jobs from the inputs, in order, a batch at a time.
+struct JobReader<'a> {
+    inputs: std::slice::Iter<'a, InputFile>,
+    /// The JSONL file being read.
+    current: Option<OpenJsonl<'a>>,
+    config: &'a Config,
+    limit: u64,
+}
+
+impl<'a> JobReader<'a> {
+    fn new(inputs: &'a [InputFile], config: &'a Config, limit: u64) -> Self {
+        JobReader {
+            inputs: inputs.iter(),
+            current: None,
+            config,
+            limit,
+        }
+    }
+
+    /// The next batch, bounded by document count and bytes; `None` at the end.
+    fn next_batch(&mut self) -> Option<Vec<Job>> {
+        let mut batch = Vec::new();
+        let mut bytes = 0usize;
+        while batch.len() < self.config.batch_docs && bytes < self.config.batch_bytes {
+            match self.next_job() {
+                Some(job) => {
+                    bytes += job.size();
+                    batch.push(job);
                 }
-                Outcome::Failed(err, bytes_in) => {
-                    stats.documents_failed += 1;
-                    stats.bytes_in += bytes_in;
-                    events(Event::Failed(&err));
-                    events(Event::Progress { bytes: bytes_in });
-                }
+                None => break,
             }
         }
-        Ok(())
-    };
-    let mut push = |job: Job, batch: &mut Vec<Job>, stats: &mut Stats| -> Result<()> {
-        batch_bytes += job.size();
-        batch.push(job);
-        if batch.len() >= config.batch_docs || batch_bytes >= config.batch_bytes {
-            batch_bytes = 0;
-            flush(batch, stats)?;
-        }
-        Ok(())
-    };
-    let limit = cleaner.options().max_doc_bytes;
-    for input in inputs {
-        if !input.jsonl {
-            push(Job::Text(input.clone()), &mut batch, &mut stats)?;
-            continue;
-        }
-        let source: Arc<str> = input.source().into();
-        let mut reader = match read::open(input) {
-            Ok(r) => r,
-            Err(e) => {
-                let err = ErrorRecord {
-                    source: source.to_string(),
-                    id: input.id.clone(),
-                    reason: error_reason(&e),
-                };
-                push(Job::Failed(err, 0), &mut batch, &mut stats)?;
-                continue;
-            }
-        };
-        let mut line_no = 0usize;
+        (!batch.is_empty()).then_some(batch)
+    }
+
+    fn next_job(&mut self) -> Option<Job> {
         loop {
-            line_no += 1;
-            let mut line = Vec::new();
-            match read_line_limited(&mut reader, &mut line, limit) {
-                Ok(LineRead::Eof) => break,
-                Ok(LineRead::Line) => {
-                    if line.iter().all(u8::is_ascii_whitespace) {
+            if let Some(OpenJsonl {
+                reader,
+                source,
+                input,
+                line_no,
+            }) = &mut self.current
+            {
+                *line_no += 1;
+                let n = *line_no;
+                let at = || format!("{source}:{n}");
+                let mut line = Vec::new();
+                match read_line_limited(reader.as_mut(), &mut line, self.limit) {
+                    Ok(LineRead::Eof) => {
+                        self.current = None;
                         continue;
                     }
-                    let job = Job::Json {
-                        source: source.clone(),
-                        line_no,
-                        line,
-                    };
-                    push(job, &mut batch, &mut stats)?;
+                    Ok(LineRead::Line) if line.iter().all(u8::is_ascii_whitespace) => {
+                        // A blank line is no document; in record mode it still
+                        // gets an output line, so that lines stay aligned.
+                        if self.config.on_error == OnError::Record {
+                            let err = ErrorRecord {
+                                source: at(),
+                                id: String::new(),
+                                reason: "blank line".into(),
+                            };
+                            return Some(Job::Failed(err, 0));
+                        }
+                    }
+                    Ok(LineRead::Line) => {
+                        return Some(Job::Json {
+                            source: source.clone(),
+                            line_no: n,
+                            line,
+                        });
+                    }
+                    Ok(LineRead::TooLong(size)) => {
+                        let err = ErrorRecord {
+                            source: at(),
+                            id: format!("{}:{n}", input.id),
+                            reason: Error::TooLarge {
+                                size,
+                                limit: self.limit,
+                            }
+                            .to_string(),
+                        };
+                        return Some(Job::Failed(err, size));
+                    }
+                    Err(e) => {
+                        let err = ErrorRecord {
+                            source: at(),
+                            id: format!("{}:{n}", input.id),
+                            reason: format!("read error, rest of file skipped: {e}"),
+                        };
+                        self.current = None;
+                        return Some(Job::Failed(err, 0));
+                    }
                 }
-                Ok(LineRead::TooLong(size)) => {
-                    let err = ErrorRecord {
-                        source: format!("{source}:{line_no}"),
-                        id: format!("{}:{line_no}", input.id),
-                        reason: Error::TooLarge { size, limit }.to_string(),
-                    };
-                    push(Job::Failed(err, size), &mut batch, &mut stats)?;
+                continue;
+            }
+            let input = self.inputs.next()?;
+            if !input.jsonl {
+                return Some(Job::Text(input.clone()));
+            }
+            match read::open(input) {
+                Ok(reader) => {
+                    self.current = Some(OpenJsonl {
+                        reader,
+                        source: input.source().into(),
+                        input,
+                        line_no: 0,
+                    })
                 }
                 Err(e) => {
                     let err = ErrorRecord {
-                        source: format!("{source}:{line_no}"),
-                        id: format!("{}:{line_no}", input.id),
-                        reason: format!("read error, rest of file skipped: {e}"),
+                        source: input.source(),
+                        id: input.id.clone(),
+                        reason: error_reason(&e),
                     };
-                    push(Job::Failed(err, 0), &mut batch, &mut stats)?;
-                    break;
+                    return Some(Job::Failed(err, 0));
                 }
             }
         }
     }
-    flush(&mut batch, &mut stats)?;
-    out.flush().map_err(write_err)?;
+}
+
+/// Runs every document of `inputs` through `cleaner`, writing records to `out`
+/// in input order. Per-document failures are reported through `events` and
+/// counted; only a failure to write `out` ends the run early with an error.
+///
+/// Three stages overlap: while the worker threads clean batch N, the calling
+/// thread writes batch N-1 and reads batch N+1.
+pub fn run(
+    inputs: &[InputFile],
+    cleaner: &Cleaner,
+    config: &Config,
+    out: &mut (dyn Write + Send),
+    out_name: &Path,
+    events: &mut (dyn FnMut(Event<'_>) + Send),
+) -> Result<Stats> {
+    let mut stats = Stats::default();
+    let error_field = config.on_error == OnError::Record;
+    let header = config.format.header(error_field);
+    out.write_all(&header).map_err(|e| Error::io(out_name, e))?;
+    stats.bytes_out += header.len() as u64;
+
+    let mut reader = JobReader::new(inputs, config, cleaner.options().max_doc_bytes);
+    let clean_batch = |batch: Vec<Job>| -> Vec<Outcome> {
+        batch
+            .into_par_iter()
+            .map(|job| process(job, cleaner, config))
+            .collect()
+    };
+    let mut next = reader.next_batch();
+    let mut done: Option<Vec<Outcome>> = None;
+    loop {
+        let Some(batch) = next.take() else {
+            if let Some(outcomes) = done.take() {
+                write_outcomes(outcomes, config, out, out_name, &mut stats, events)?;
+            }
+            break;
+        };
+        let (written, cleaned) = rayon::join(
+            || -> Result<Option<Vec<Job>>> {
+                if let Some(outcomes) = done.take() {
+                    write_outcomes(outcomes, config, out, out_name, &mut stats, events)?;
+                }
+                Ok(reader.next_batch())
+            },
+            || clean_batch(batch),
+        );
+        next = written?;
+        done = Some(cleaned);
+    }
+    out.flush().map_err(|e| Error::io(out_name, e))?;
     Ok(stats)
+}
+
+/// Writes a cleaned batch in order, counts it, and reports each document.
+fn write_outcomes(
+    outcomes: Vec<Outcome>,
+    config: &Config,
+    out: &mut (dyn Write + Send),
+    out_name: &Path,
+    stats: &mut Stats,
+    events: &mut (dyn FnMut(Event<'_>) + Send),
+) -> Result<()> {
+    let write_err = |e| Error::io(out_name, e);
+    for o in outcomes {
+        stats.documents_in += 1;
+        match o {
+            Outcome::Written {
+                bytes_in,
+                out: bytes,
+                removed,
+                fixes,
+            } => {
+                out.write_all(&bytes).map_err(write_err)?;
+                stats.documents_written += 1;
+                stats.bytes_in += bytes_in;
+                stats.bytes_out += bytes.len() as u64;
+                for r in removed {
+                    *stats.removed_by_rule.entry(r).or_default() += 1;
+                }
+                for f in fixes {
+                    *stats.fixes_by_rule.entry(f).or_default() += 1;
+                }
+                events(Event::Progress { bytes: bytes_in });
+            }
+            Outcome::Failed(err, bytes_in) => {
+                stats.documents_failed += 1;
+                stats.bytes_in += bytes_in;
+                events(Event::Failed(&err));
+                events(Event::Progress { bytes: bytes_in });
+                match config.on_error {
+                    OnError::Skip => {}
+                    OnError::Record => {
+                        let bytes = error_record(&err, config)?;
+                        out.write_all(&bytes).map_err(write_err)?;
+                        stats.bytes_out += bytes.len() as u64;
+                    }
+                    OnError::Fail => {
+                        return Err(Error::Stopped {
+                            origin: err.source,
+                            reason: err.reason,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if config
+        .interrupt
+        .as_ref()
+        .is_some_and(|i| i.load(Ordering::Relaxed))
+    {
+        return Err(Error::Interrupted);
+    }
+    Ok(())
 }
 
 enum LineRead {
@@ -294,7 +451,7 @@ fn read_line_limited(
 /// The reason text of an error, without the path (which the report names already).
 fn error_reason(e: &Error) -> String {
     match e {
-        Error::Io { source, .. } => source.to_string(),
+        Error::Io { error, .. } => error.to_string(),
         other => other.to_string(),
     }
 }
@@ -376,6 +533,20 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
     }
 }
 
+/// The output line standing in for a failed document (`--on-error record`).
+fn error_record(err: &ErrorRecord, config: &Config) -> Result<Vec<u8>> {
+    let rec = Record {
+        id: err.id.clone(),
+        source: err.source.clone(),
+        ..Record::default()
+    };
+    let mut out = Vec::new();
+    config
+        .format
+        .serialize(&rec, None, Some(&err.reason), &mut out)?;
+    Ok(out)
+}
+
 fn finish(
     rec: Record,
     input: Option<(&JsonDoc, &str)>,
@@ -383,7 +554,8 @@ fn finish(
     config: &Config,
 ) -> Result<Outcome> {
     let mut out = Vec::with_capacity(rec.text.len() + 256);
-    config.format.serialize(&rec, input, &mut out)?;
+    let error = (config.on_error == OnError::Record).then_some("");
+    config.format.serialize(&rec, input, error, &mut out)?;
     Ok(Outcome::Written {
         bytes_in,
         out,

@@ -70,10 +70,15 @@ fn is_jsonl_name(name: &str) -> bool {
 /// Finds the input files named by `paths`: files as given, folders walked
 /// recursively in sorted order keeping names that match `glob` (or JSONL names
 /// when `format` is [`InputFormat::Jsonl`]). An empty `paths`, or `-`, is stdin.
+///
+/// A file's id is its path relative to the folder it was found in; for a file
+/// named directly, its path relative to `base` when it lies under it, else its
+/// file name.
 pub fn find_inputs(
     paths: &[PathBuf],
     glob: &str,
     format: InputFormat,
+    base: Option<&Path>,
 ) -> Result<(Vec<InputFile>, Vec<FindError>)> {
     let matcher: GlobMatcher = Glob::new(glob)
         .map_err(|e| Error::Json(format!("bad --glob {glob:?}: {e}")))?
@@ -117,10 +122,14 @@ pub fn find_inputs(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| path.display().to_string());
+            let id = base
+                .and_then(|b| path.strip_prefix(b).ok())
+                .map(slash_path)
+                .unwrap_or_else(|| name.clone());
             files.push(InputFile {
                 path: Some(path.clone()),
                 jsonl: jsonl_for(&name),
-                id: name,
+                id,
             });
             continue;
         }
@@ -158,11 +167,7 @@ pub fn find_inputs(
             if !wanted {
                 continue;
             }
-            let id = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let id = slash_path(rel);
             files.push(InputFile {
                 path: Some(entry.path().to_path_buf()),
                 jsonl: jsonl_for(&name),
@@ -173,9 +178,72 @@ pub fn find_inputs(
     Ok((files, errors))
 }
 
+fn is_compressed_name(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("zst"))
+}
+
+/// A relative path with `/` separators, lossily converted to UTF-8.
+fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a list of paths, one per line (blank lines ignored), from `reader`.
+pub fn read_path_list(reader: impl BufRead) -> io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for line in reader.lines() {
+        let line = line?;
+        let line = line.trim_end_matches('\r');
+        if !line.trim().is_empty() {
+            out.push(PathBuf::from(line));
+        }
+    }
+    Ok(out)
+}
+
+/// Keeps shard `index` of `count`: the inputs at positions `index`, `index +
+/// count`, … of the inputs sorted by path.
+pub fn shard(mut inputs: Vec<InputFile>, index: usize, count: usize) -> Vec<InputFile> {
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    inputs
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % count == index)
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// The name of the output file for an input with id `id` in `--output-dir`
+/// mode: the same relative path, with the data extension replaced by the
+/// format's (`.jsonl`, `.csv`) and the compression suffix kept.
+pub fn output_name(id: &str, csv: bool) -> PathBuf {
+    let (stem, comp) = match id.rsplit_once('.') {
+        Some((stem, ext)) if ext.eq_ignore_ascii_case("gz") || ext.eq_ignore_ascii_case("zst") => {
+            (stem, Some(ext))
+        }
+        _ => (id, None),
+    };
+    let file_start = stem.rfind('/').map_or(0, |i| i + 1);
+    let stem = match stem[file_start..].rfind('.') {
+        Some(dot) if dot > 0 => &stem[..file_start + dot],
+        _ => stem,
+    };
+    let mut name = format!("{stem}.{}", if csv { "csv" } else { "jsonl" });
+    if let Some(c) = comp {
+        name.push('.');
+        name.push_str(c);
+    }
+    PathBuf::from(name)
+}
+
 /// Wraps `reader` in a gzip (multi-member) or zstd decoder when its first bytes
 /// are one of those formats' magic numbers.
-pub fn decompress<'a, R: BufRead + 'a>(mut reader: R) -> io::Result<Box<dyn BufRead + 'a>> {
+pub fn decompress<'a, R: BufRead + Send + 'a>(
+    mut reader: R,
+) -> io::Result<Box<dyn BufRead + Send + 'a>> {
     let head = reader.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) {
         Ok(Box::new(BufReader::new(
@@ -191,7 +259,7 @@ pub fn decompress<'a, R: BufRead + 'a>(mut reader: R) -> io::Result<Box<dyn BufR
 }
 
 /// Opens `input` for reading (stdin when it has no path), decompressing by magic bytes.
-pub fn open(input: &InputFile) -> Result<Box<dyn BufRead>> {
+pub fn open(input: &InputFile) -> Result<Box<dyn BufRead + Send>> {
     const BUF: usize = 1 << 20;
     match &input.path {
         Some(p) => {
@@ -208,6 +276,17 @@ pub fn open(input: &InputFile) -> Result<Box<dyn BufRead>> {
 /// without loading it whole.
 pub fn read_text(input: &InputFile, limit: u64) -> Result<Vec<u8>> {
     let path: &Path = input.path.as_deref().unwrap_or(Path::new("-"));
+    if let Some(p) = &input.path
+        && let Ok(meta) = std::fs::metadata(p)
+        && meta.is_file()
+        && meta.len() > limit
+        && !is_compressed_name(p)
+    {
+        return Err(Error::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
     let reader = open(input)?;
     let mut buf = Vec::new();
     reader
@@ -215,11 +294,11 @@ pub fn read_text(input: &InputFile, limit: u64) -> Result<Vec<u8>> {
         .read_to_end(&mut buf)
         .map_err(|e| Error::io(path, e))?;
     if buf.len() as u64 > limit {
-        let size = match &input.path {
-            Some(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(limit + 1),
-            None => limit + 1,
-        };
-        return Err(Error::TooLarge { size, limit });
+        // Only the first `limit + 1` bytes were read: the size is a lower bound.
+        return Err(Error::TooLarge {
+            size: buf.len() as u64,
+            limit,
+        });
     }
     Ok(buf)
 }

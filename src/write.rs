@@ -45,14 +45,19 @@ impl Format {
         }
     }
 
-    /// The bytes written before the first record (the CSV header).
-    pub fn header(&self) -> Vec<u8> {
+    /// The bytes written before the first record (the CSV header). With
+    /// `error_field`, records carry an `error` column/key after the record's fields.
+    pub fn header(&self, error_field: bool) -> Vec<u8> {
         match self {
             Format::Jsonl => Vec::new(),
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(Vec::new());
+                let mut fields = FIELDS.to_vec();
+                if error_field {
+                    fields.push("error");
+                }
                 // Writing to a Vec cannot fail.
-                let _ = w.write_record(FIELDS);
+                let _ = w.write_record(fields);
                 w.into_inner().unwrap_or_default()
             }
         }
@@ -61,22 +66,30 @@ impl Format {
     /// Serialises `rec`, followed by a line break, onto `out`. For JSONL input,
     /// `input` holds the input object: its fields come first, in their order and
     /// byte for byte, with `text_key`'s value replaced by the clean text; then the
-    /// record's fields that the input does not have.
+    /// record's fields that the input does not have. With `error` set, an `error`
+    /// key (CSV: column) follows, holding it.
     pub fn serialize(
         &self,
         rec: &Record,
         input: Option<(&JsonDoc, &str)>,
+        error: Option<&str>,
         out: &mut Vec<u8>,
     ) -> Result<()> {
         match self {
-            Format::Jsonl => match input {
-                None => {
-                    serde_json::to_writer(&mut *out, rec).map_err(json_err)?;
+            Format::Jsonl => {
+                match input {
+                    None => serde_json::to_writer(&mut *out, rec).map_err(json_err)?,
+                    Some((doc, text_key)) => write_merged(rec, doc, text_key, out)?,
                 }
-                Some((doc, text_key)) => write_merged(rec, doc, text_key, out)?,
-            },
+                if let Some(e) = error {
+                    out.pop(); // the closing brace
+                    out.extend_from_slice(b",\"error\":");
+                    serde_json::to_writer(&mut *out, e).map_err(json_err)?;
+                    out.push(b'}');
+                }
+            }
             Format::Csv => {
-                let row: [String; 11] = [
+                let mut row: Vec<String> = vec![
                     rec.id.clone(),
                     rec.source.clone(),
                     rec.title.clone(),
@@ -89,6 +102,9 @@ impl Format {
                     json_cell(&rec.fixes),
                     rec.encoding.clone(),
                 ];
+                if let Some(e) = error {
+                    row.push(e.to_string());
+                }
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
                     .from_writer(&mut *out);
@@ -182,11 +198,16 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".rinse-tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(path, e))?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".rinse-tmp");
+        // A temporary file is private (0600); the finished output is an ordinary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp: Some(BufWriter::with_capacity(1 << 20, tmp)),
@@ -224,6 +245,138 @@ impl Write for AtomicFile {
         match &mut self.tmp {
             Some(w) => w.flush(),
             None => Ok(()),
+        }
+    }
+}
+
+/// Compression of an output file, chosen by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// No compression.
+    None,
+    /// gzip (`.gz`).
+    Gzip,
+    /// Zstandard (`.zst`).
+    Zstd,
+}
+
+impl Compression {
+    /// The compression `path`'s extension asks for.
+    pub fn from_path(path: &Path) -> Compression {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("gz") => Compression::Gzip,
+            Some(e) if e.eq_ignore_ascii_case("zst") => Compression::Zstd,
+            _ => Compression::None,
+        }
+    }
+}
+
+enum Sink {
+    Stdout(BufWriter<io::Stdout>),
+    Device(BufWriter<File>),
+    Plain(AtomicFile),
+    Gzip(flate2::write::GzEncoder<AtomicFile>),
+    Zstd(zstd::stream::write::Encoder<'static, AtomicFile>),
+}
+
+/// Where records go: standard output, or a file written atomically and
+/// compressed according to its extension (`.gz`, `.zst`).
+pub struct Output {
+    sink: Sink,
+    name: PathBuf,
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Output").field("name", &self.name).finish()
+    }
+}
+
+impl Output {
+    /// Standard output.
+    pub fn stdout() -> Self {
+        Output {
+            sink: Sink::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())),
+            name: PathBuf::from("<stdout>"),
+        }
+    }
+
+    /// A file at `path`, written under a temporary name until [`Output::finish`].
+    /// A path that exists and is not a regular file (`/dev/stdout`, a FIFO) is
+    /// written directly.
+    pub fn create(path: &Path) -> Result<Self> {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            return Ok(Output {
+                sink: Sink::Device(BufWriter::with_capacity(1 << 20, f)),
+                name: path.to_path_buf(),
+            });
+        }
+        let file = AtomicFile::create(path)?;
+        let sink = match Compression::from_path(path) {
+            Compression::None => Sink::Plain(file),
+            Compression::Gzip => Sink::Gzip(flate2::write::GzEncoder::new(
+                file,
+                flate2::Compression::default(),
+            )),
+            Compression::Zstd => Sink::Zstd(
+                zstd::stream::write::Encoder::new(file, 3).map_err(|e| Error::io(path, e))?,
+            ),
+        };
+        Ok(Output {
+            sink,
+            name: path.to_path_buf(),
+        })
+    }
+
+    /// The output's name for messages (`<stdout>` or the final path).
+    pub fn name(&self) -> &Path {
+        &self.name
+    }
+
+    /// Flushes everything and, for a file, renames it to its final name.
+    pub fn finish(self) -> Result<()> {
+        let name = self.name;
+        let err = |e| Error::io(&name, e);
+        match self.sink {
+            Sink::Stdout(mut w) => w.flush().map_err(err),
+            Sink::Device(mut w) => w.flush().map_err(err),
+            Sink::Plain(f) => f.commit(),
+            Sink::Gzip(g) => g.finish().map_err(err)?.commit(),
+            Sink::Zstd(z) => z.finish().map_err(err)?.commit(),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.sink {
+            Sink::Stdout(w) => w.write(buf),
+            Sink::Device(w) => w.write(buf),
+            Sink::Plain(w) => w.write(buf),
+            Sink::Gzip(w) => w.write(buf),
+            Sink::Zstd(w) => w.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Stdout(w) => w.write_all(buf),
+            Sink::Device(w) => w.write_all(buf),
+            Sink::Plain(w) => w.write_all(buf),
+            Sink::Gzip(w) => w.write_all(buf),
+            Sink::Zstd(w) => w.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Stdout(w) => w.flush(),
+            Sink::Device(w) => w.flush(),
+            Sink::Plain(w) => w.flush(),
+            Sink::Gzip(w) => w.flush(),
+            Sink::Zstd(w) => w.flush(),
         }
     }
 }

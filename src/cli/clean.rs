@@ -2,18 +2,20 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use rinse::Cleaner;
 use rinse::cleaner::{DEFAULT_MAX_DOC_BYTES, Options};
-use rinse::pipeline::{self, Config, Event, Stats};
+use rinse::pipeline::{self, Config, Event, OnError, Stats};
 use rinse::read::{self, InputFormat};
 use rinse::rules::{self, RuleSet};
-use rinse::write::{self, AtomicFile, ErrorRecord, Format};
+use rinse::write::{self, AtomicFile, ErrorRecord, Format, Output};
 
 use super::progress::Progress;
-use super::{EXIT_FATAL, EXIT_OK, EXIT_SOME_FAILED};
+use super::{EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED};
 
 /// Output format names for `--format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -33,6 +35,19 @@ pub enum InputFormatArg {
     Text,
     /// Every input is JSONL, one document per line.
     Jsonl,
+}
+
+/// `--on-error` choices.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OnErrorArg {
+    /// Leave a failed document out of the output (it is in the error report).
+    Skip,
+    /// Write an error record in its place: same keys, empty values, and an
+    /// `error` field that every record then carries. Keeps output lines aligned
+    /// with input lines (for Spark's pipe()).
+    Record,
+    /// Stop at the first failed document (exit status 1).
+    Fail,
 }
 
 /// Arguments of `rinse clean`.
@@ -102,6 +117,33 @@ pub struct CleanArgs {
     #[arg(long, default_value_t = DEFAULT_MAX_DOC_BYTES, value_name = "BYTES")]
     pub max_doc_bytes: u64,
 
+    /// What to do with a document that fails.
+    #[arg(long, value_enum, default_value = "skip")]
+    pub on_error: OnErrorArg,
+
+    /// Write one output file per input file under DIR, mirroring relative paths
+    /// and compression (`a/x.jsonl.zst` → `DIR/a/x.jsonl.zst`, `a/y.txt` → `DIR/a/y.jsonl`).
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// With --output-dir: skip inputs whose output file already exists (finished
+    /// outputs only ever exist complete, so an interrupted run can be resumed).
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Read more input paths, one per line, from FILE (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// Ids (and --output-dir paths) of files named directly are relative to DIR
+    /// [default: the file name].
+    #[arg(long, value_name = "DIR")]
+    pub base: Option<PathBuf>,
+
+    /// Process only shard I of N: the inputs at positions I, I+N, … of the sorted inputs.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -132,9 +174,51 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Parses `I/N` for `--shard`.
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?} is not I/N (for example 0/4)"))?;
+    let i: usize = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("{i:?} is not a number"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?} is not a number"))?;
+    if n == 0 || i >= n {
+        return Err(format!(
+            "shard {i}/{n}: I must be below N, and N at least 1"
+        ));
+    }
+    Ok((i, n))
+}
+
+/// Sets a flag on SIGINT/SIGTERM so that the run stops between batches and
+/// leaves no partial output under a final name.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let f = flag.clone();
+    // Failing to install the handler (already installed) only loses graceful stop.
+    let _ = ctrlc::set_handler(move || {
+        if f.swap(true, Ordering::SeqCst) {
+            // A second signal: give up at once.
+            std::process::exit(EXIT_INTERRUPTED as i32);
+        }
+    });
+    flag
+}
+
 /// Runs `rinse clean`.
 pub fn run(args: CleanArgs) -> Result<u8> {
     let to_stdout = args.output.as_os_str() == "-";
+    if args.output_dir.is_some() && !to_stdout {
+        bail!("give either -o/--output or --output-dir, not both");
+    }
+    if args.resume && args.output_dir.is_none() {
+        bail!("--resume needs --output-dir (it skips inputs whose output file exists)");
+    }
     let format = match args.format {
         Some(FormatArg::Jsonl) => Format::Jsonl,
         Some(FormatArg::Csv) => Format::Csv,
@@ -157,7 +241,28 @@ pub fn run(args: CleanArgs) -> Result<u8> {
     options.repair.guess = !args.no_guess;
     let cleaner = Cleaner::new(rules, options);
 
-    let (inputs, find_errors) = read::find_inputs(&args.paths, &args.glob, input_format)?;
+    let mut paths = args.paths.clone();
+    if let Some(list) = &args.files_from {
+        let listed = if list.as_os_str() == "-" {
+            read::read_path_list(std::io::stdin().lock())
+        } else {
+            std::fs::File::open(list).and_then(|f| read::read_path_list(std::io::BufReader::new(f)))
+        }
+        .with_context(|| format!("reading --files-from {}", list.display()))?;
+        if list.as_os_str() == "-" && paths.iter().any(|p| p.as_os_str() == "-") {
+            bail!("--files-from - reads standard input, so `-` cannot also be an input");
+        }
+        paths.extend(listed);
+    }
+    // With --files-from, an empty list is an empty run, not a request to read stdin.
+    let (mut inputs, find_errors) = if paths.is_empty() && args.files_from.is_some() {
+        (Vec::new(), Vec::new())
+    } else {
+        read::find_inputs(&paths, &args.glob, input_format, args.base.as_deref())?
+    };
+    if let Some((i, n)) = args.shard {
+        inputs = read::shard(inputs, i, n);
+    }
     if !to_stdout
         && let Some(clash) = inputs
             .iter()
@@ -170,8 +275,30 @@ pub fn run(args: CleanArgs) -> Result<u8> {
             clash.display()
         );
     }
-    let total_bytes: u64 = inputs
+    // In --output-dir mode, each input gets its own output file.
+    let mut jobs: Vec<(Vec<read::InputFile>, Option<PathBuf>)> = Vec::new();
+    let mut skipped = 0u64;
+    if let Some(dir) = &args.output_dir {
+        for input in inputs {
+            if input.path.is_none() {
+                bail!("--output-dir needs input files: standard input has no name to mirror");
+            }
+            let out = dir.join(read::output_name(&input.id, format == Format::Csv));
+            if input.path.as_deref().is_some_and(|p| same_file(p, &out)) {
+                bail!("refusing to write over an input: {}", out.display());
+            }
+            if args.resume && out.exists() {
+                skipped += 1;
+                continue;
+            }
+            jobs.push((vec![input], Some(out)));
+        }
+    } else {
+        jobs.push((inputs, (!to_stdout).then(|| args.output.clone())));
+    }
+    let total_bytes: u64 = jobs
         .iter()
+        .flat_map(|(inputs, _)| inputs)
         .filter_map(|i| i.path.as_ref())
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
@@ -214,40 +341,51 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         );
     }
 
+    let interrupt = interrupt_flag();
     let config = Config {
         format,
         text_key: args.text_key.clone(),
         id_key: args.id_key.clone(),
+        on_error: match args.on_error {
+            OnErrorArg::Skip => OnError::Skip,
+            OnErrorArg::Record => OnError::Record,
+            OnErrorArg::Fail => OnError::Fail,
+        },
+        interrupt: Some(interrupt.clone()),
         ..Config::default()
     };
     let mut on_event = |ev: Event<'_>| match ev {
         Event::Progress { bytes } => progress.document(bytes),
         Event::Failed(err) => report(err, &progress),
     };
-    let mut stats: Stats = if to_stdout {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-        pipeline::run(
-            &inputs,
-            &cleaner,
-            &config,
-            &mut out,
-            Path::new("<stdout>"),
-            &mut on_event,
-        )?
-    } else {
-        let mut out = AtomicFile::create(&args.output)?;
-        let stats = pipeline::run(
-            &inputs,
-            &cleaner,
-            &config,
-            &mut out,
-            &args.output,
-            &mut on_event,
-        )?;
-        out.commit()?;
-        stats
-    };
+    let mut stats = Stats::default();
+    let mut outcome: rinse::Result<()> = Ok(());
+    for (inputs, out_path) in &jobs {
+        let mut out = match out_path {
+            None => Output::stdout(),
+            Some(p) => {
+                // --output-dir creates the folders it mirrors; -o does not.
+                if args.output_dir.is_some()
+                    && let Some(parent) = p.parent()
+                {
+                    std::fs::create_dir_all(parent).map_err(|e| rinse::Error::io(parent, e))?;
+                }
+                Output::create(p)?
+            }
+        };
+        let name = out.name().to_path_buf();
+        match pipeline::run(inputs, &cleaner, &config, &mut out, &name, &mut on_event) {
+            Ok(s) => {
+                stats.add(&s);
+                out.finish()?;
+            }
+            Err(e) => {
+                // Dropping `out` removes its temporary file.
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
     progress.finish();
     stats.documents_in += find_errors.len() as u64;
     stats.documents_failed += find_errors.len() as u64;
@@ -256,6 +394,21 @@ pub fn run(args: CleanArgs) -> Result<u8> {
     }
     if let Some(f) = error_file {
         f.commit()?;
+    }
+    match outcome {
+        Ok(()) => {}
+        Err(rinse::Error::Interrupted) => {
+            eprintln!(
+                "rinse: interrupted after {} documents; no partial output was left under a final name",
+                stats.documents_in
+            );
+            return Ok(EXIT_INTERRUPTED);
+        }
+        Err(e @ rinse::Error::Stopped { .. }) => {
+            eprintln!("rinse: {e}");
+            return Ok(EXIT_SOME_FAILED);
+        }
+        Err(e) => return Err(e.into()),
     }
     if let Some(p) = &args.stats {
         let mut f = write::create_plain(p)?;
@@ -266,11 +419,13 @@ pub fn run(args: CleanArgs) -> Result<u8> {
     }
     if !args.quiet {
         eprintln!("{}", summary(&stats));
+        if skipped > 0 {
+            eprintln!("rinse: --resume skipped {skipped} inputs whose output already exists");
+        }
     }
     Ok(if stats.documents_failed > 0 {
         EXIT_SOME_FAILED
     } else {
-        let _ = EXIT_FATAL;
         EXIT_OK
     })
 }

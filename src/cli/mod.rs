@@ -13,6 +13,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_SOME_FAILED: u8 = 1;
 /// Exit code: usage error, or the output could not be written.
 pub const EXIT_FATAL: u8 = 2;
+/// Exit code: interrupted by SIGINT or SIGTERM (128 + SIGINT).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Turn scraped web text into clean, structured records.
 ///
@@ -66,6 +68,6 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || matches!(c.downcast_ref::<rinse::Error>(), Some(rinse::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe)
+            || matches!(c.downcast_ref::<rinse::Error>(), Some(rinse::Error::Io { error, .. }) if error.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }

@@ -1,0 +1,78 @@
+//! Every input under `fuzz/seeds/<target>/` (the fuzzers' seeds, and every
+//! crash a fuzzer found, saved there) runs through the same checks as its
+//! fuzz target, so that a fixed crash stays fixed.
+
+use std::fs;
+use std::path::Path;
+
+use rinse::Cleaner;
+use rinse::read::JsonDoc;
+use rinse::repair::{RepairOptions, repair};
+use rinse::write::Format;
+
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds")
+        .join(target);
+    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.display().to_string(), fs::read(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    assert!(!out.is_empty(), "no seeds in {}", dir.display());
+    out
+}
+
+#[test]
+fn decode_repair_seeds() {
+    for (name, data) in inputs("decode_repair") {
+        if let Ok(decoded) = rinse::decode::decode(&data, None) {
+            let repaired = repair(&decoded.text, &RepairOptions::default());
+            assert_eq!(
+                repaired.text.split('\n').count(),
+                decoded.text.split('\n').count(),
+                "{name}: repair changed the number of lines"
+            );
+        }
+    }
+}
+
+#[test]
+fn clean_text_seeds() {
+    let cleaner = Cleaner::builtin().unwrap();
+    for (name, data) in inputs("clean_text") {
+        let rec = cleaner.clean_text(&String::from_utf8_lossy(&data));
+        let mut out = Vec::new();
+        Format::Jsonl.serialize(&rec, None, None, &mut out).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn jsonl_seeds() {
+    let cleaner = Cleaner::builtin().unwrap();
+    let mut parsed = 0;
+    for (name, data) in inputs("jsonl") {
+        let Ok(line) = std::str::from_utf8(&data) else {
+            continue;
+        };
+        let Ok(doc) = JsonDoc::parse(line) else {
+            continue;
+        };
+        parsed += 1;
+        let rec = cleaner.clean_text(&doc.get_str("text").unwrap_or_default());
+        let mut out = Vec::new();
+        Format::Jsonl
+            .serialize(&rec, Some((&doc, "text")), Some(""), &mut out)
+            .unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (k, _) in &doc.fields {
+            assert!(v.get(k).is_some(), "{name}: lost key {k}");
+        }
+    }
+    assert!(parsed > 0, "no seed parsed: the check ran on nothing");
+}
