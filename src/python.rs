@@ -9,8 +9,8 @@
 //!   in input order;
 //! * `fix(text, *, guess=True) -> str`: the repair stage alone.
 //!
-//! A record is a dict with exactly the keys of [`Record`], in its field order,
-//! built from its serde form so the two cannot drift apart. A [`Cleaner`] is
+//! A record is a dict with exactly the keys of [`Record`], in its field order
+//! (the conversion names every field, so a new one cannot be forgotten). A [`Cleaner`] is
 //! built once per set of options and cached. Bad arguments raise `TypeError`
 //! or `ValueError`, unreadable rule folders `OSError`; nothing panics.
 
@@ -19,15 +19,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString};
 use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
-use serde_json::Value;
 
 use crate::cleaner::{Cleaner, Options};
 use crate::error::Error;
-use crate::record::Record;
+use crate::record::{Fix, Record, Related, Removed};
 use crate::repair::{self, RepairOptions};
 use crate::rules::{self, RuleSet};
 
@@ -237,45 +237,107 @@ fn input(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Input> {
     )))
 }
 
-/// Cleans one document and returns the record in its serde form.
-fn clean_one(cleaner: &Cleaner, doc: &Input) -> Result<Value, Error> {
-    let rec: Record = match doc {
-        Input::Text(t) => cleaner.try_clean_text(t)?,
-        Input::Bytes(b) => cleaner.clean_bytes(b, None)?,
-    };
-    serde_json::to_value(&rec).map_err(|e| Error::Json(e.to_string()))
+/// Cleans one document.
+fn clean_one(cleaner: &Cleaner, doc: &Input) -> Result<Record, Error> {
+    match doc {
+        Input::Text(t) => cleaner.try_clean_text(t),
+        Input::Bytes(b) => cleaner.clean_bytes(b, None),
+    }
 }
 
-/// A JSON value as a Python object (dicts keep the key order).
-fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match v {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-            }
+/// A record as a dict with the record's keys in its field order (interned key
+/// strings: this runs with the GIL held, so it is kept lean). The patterns
+/// name every field, so a new field fails to compile here until it is added.
+fn record_to_py<'py>(py: Python<'py>, rec: &Record) -> PyResult<Bound<'py, PyDict>> {
+    let Record {
+        id,
+        source,
+        title,
+        dateline,
+        text,
+        captions,
+        credits,
+        related,
+        removed,
+        fixes,
+        encoding,
+    } = rec;
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "id"), id)?;
+    d.set_item(intern!(py, "source"), source)?;
+    d.set_item(intern!(py, "title"), title)?;
+    d.set_item(intern!(py, "dateline"), dateline)?;
+    d.set_item(intern!(py, "text"), text)?;
+    d.set_item(intern!(py, "captions"), PyList::new(py, captions)?)?;
+    d.set_item(intern!(py, "credits"), PyList::new(py, credits)?)?;
+    let items = PyList::empty(py);
+    for Related { section, title } in related {
+        let r = PyDict::new(py);
+        r.set_item(intern!(py, "section"), section)?;
+        r.set_item(intern!(py, "title"), title)?;
+        items.append(r)?;
+    }
+    d.set_item(intern!(py, "related"), items)?;
+    let items = PyList::empty(py);
+    for Removed { rule, line, text } in removed {
+        let r = PyDict::new(py);
+        r.set_item(intern!(py, "rule"), rule)?;
+        r.set_item(intern!(py, "line"), line)?;
+        r.set_item(intern!(py, "text"), text)?;
+        items.append(r)?;
+    }
+    d.set_item(intern!(py, "removed"), items)?;
+    let items = PyList::empty(py);
+    for Fix {
+        rule,
+        line,
+        before,
+        after,
+    } in fixes
+    {
+        let r = PyDict::new(py);
+        r.set_item(intern!(py, "rule"), rule)?;
+        r.set_item(intern!(py, "line"), line)?;
+        r.set_item(intern!(py, "before"), before)?;
+        r.set_item(intern!(py, "after"), after)?;
+        items.append(r)?;
+    }
+    d.set_item(intern!(py, "fixes"), items)?;
+    d.set_item(intern!(py, "encoding"), encoding)?;
+    Ok(d)
+}
+
+/// Pauses Python's cyclic garbage collector while a batch of records is built
+/// (resumed on drop, also on error).
+///
+/// The records hold only strings and integers, so they make no cycles, but
+/// allocating hundreds of thousands of dicts and lists triggers collection after
+/// collection, each walking the whole heap, and all of it with the GIL held: in
+/// a batch of 20,000 small documents that was most of the time other threads
+/// were stalled. Nothing else runs Python meanwhile (the GIL is held
+/// throughout), so the pause cannot be seen from outside.
+struct GcPause<'py> {
+    gc: Option<Bound<'py, PyModule>>,
+}
+
+impl<'py> GcPause<'py> {
+    fn new(py: Python<'py>) -> Self {
+        let gc = py.import("gc").ok().filter(|gc| {
+            gc.call_method0("isenabled")
+                .and_then(|on| on.is_truthy())
+                .unwrap_or(false)
+                && gc.call_method0("disable").is_ok()
+        });
+        GcPause { gc }
+    }
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        if let Some(gc) = &self.gc {
+            let _ = gc.call_method0("enable");
         }
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_py(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, item) in map {
-                dict.set_item(k, to_py(py, item)?)?;
-            }
-            dict.into_any()
-        }
-    })
+    }
 }
 
 /// Cleans one document (`str`, or `bytes` of any encoding) into a record dict.
@@ -298,8 +360,8 @@ fn clean<'py>(
     let empty = pyo3::types::PyTuple::empty(py);
     let guess = flag(guess, "guess", true)?;
     let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
-    let value = py.detach(|| clean_one(&c, &doc)).map_err(py_err)?;
-    to_py(py, &value)
+    let rec = py.detach(|| clean_one(&c, &doc)).map_err(py_err)?;
+    Ok(record_to_py(py, &rec)?.into_any())
 }
 
 /// Cleans many documents in parallel, with the GIL released, into a list of
@@ -336,12 +398,13 @@ fn clean_batch<'py>(
     let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
     // The inputs are consumed (and freed) without the GIL, too.
     let pool = pool()?;
-    let values: Vec<Result<Value, Error>> = py
+    let values: Vec<Result<Record, Error>> = py
         .detach(move || pool.install(|| docs.into_par_iter().map(|d| clean_one(&c, &d)).collect()));
     let out = PyList::empty(py);
+    let _paused = GcPause::new(py);
     for (i, v) in values.into_iter().enumerate() {
         match v {
-            Ok(v) => out.append(to_py(py, &v)?)?,
+            Ok(rec) => out.append(record_to_py(py, &rec)?)?,
             Err(e) => {
                 let err = py_err(e);
                 let msg = format!("texts[{i}]: {}", err.value(py));

@@ -1,5 +1,6 @@
 """The Python API of rinse: records, batches, repair, options and errors."""
 
+import gc
 import json
 import multiprocessing
 import subprocess
@@ -164,6 +165,22 @@ def test_clean_batch_releases_the_gil(story):
     assert len(inside) > 100
     longest = max(b - a for a, b in zip(inside, inside[1:]))
     assert longest < duration / 2, (longest, duration)
+
+
+def test_clean_batch_leaves_the_garbage_collector_as_it_found_it(story):
+    # clean_batch pauses the collector while it builds the records.
+    assert gc.isenabled()
+    rinse.clean_batch([story] * 3)
+    assert gc.isenabled()
+    with pytest.raises(ValueError):  # raised while the records are being built
+        rinse.clean_batch([story, bytes(range(256)) * 8])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        rinse.clean_batch([story] * 3)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def _batch_titles(texts, queue):
