@@ -1,6 +1,9 @@
 //! One document through the middle stages: decode → repair → segment → classify → assemble.
 
-use crate::classify::Classifier;
+use std::sync::Arc;
+
+use crate::classify::{Classifier, Decision};
+use crate::corpus::RepeatedLines;
 use crate::decode;
 use crate::error::{Error, Result};
 use crate::record::Record;
@@ -29,6 +32,26 @@ impl Default for Options {
     }
 }
 
+/// A document's repaired text and the decision on each of its lines.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// The repaired text; [`segment::lines`] splits it into the lines decided.
+    pub text: String,
+    /// One decision per line of `text`.
+    pub decisions: Vec<Decision>,
+}
+
+/// A cleaned document with what it was made from.
+#[derive(Debug, Clone)]
+pub struct Detailed {
+    /// The record.
+    pub record: Record,
+    /// The decision for each line of `text` (line `i + 1` is `decisions[i]`).
+    pub decisions: Vec<Decision>,
+    /// The decoded input text, before repair.
+    pub text: String,
+}
+
 /// Cleans single documents. Build it once (it compiles the rules) and share it
 /// between threads.
 #[derive(Debug)]
@@ -51,6 +74,39 @@ impl Cleaner {
         }
     }
 
+    /// Adds the corpus pass (`--repeated-lines`): lines in `repeated` count as
+    /// boilerplate outside the article span.
+    pub fn with_repeated_lines(mut self, repeated: Arc<RepeatedLines>) -> Self {
+        self.classifier = self.classifier.with_repeated_lines(repeated);
+        self
+    }
+
+    /// Decodes and repairs `bytes` and classifies its lines, for `rinse explain`
+    /// and `rinse coverage`: the repaired text (split it with
+    /// [`segment::lines`]) and one decision per line.
+    pub fn explain_bytes(&self, bytes: &[u8]) -> Result<Explanation> {
+        self.check_size(bytes.len())?;
+        let decoded = decode::decode(bytes, None)?;
+        Ok(self.explain_text(&decoded.text))
+    }
+
+    /// [`Cleaner::explain_bytes`] for text that is already decoded.
+    pub fn explain_text(&self, text: &str) -> Explanation {
+        let repaired = repair::repair(text, &self.options.repair).text;
+        let decisions = self.classifier.classify(&segment::lines(&repaired));
+        Explanation {
+            text: repaired,
+            decisions,
+        }
+    }
+
+    /// The repaired text of `bytes`, as the classifier sees it (for the corpus pass).
+    pub fn repaired_text(&self, bytes: &[u8]) -> Result<String> {
+        self.check_size(bytes.len())?;
+        let decoded = decode::decode(bytes, None)?;
+        Ok(repair::repair(&decoded.text, &self.options.repair).text)
+    }
+
     /// The classifier (and through it, the rules).
     pub fn classifier(&self) -> &Classifier {
         &self.classifier
@@ -64,22 +120,31 @@ impl Cleaner {
     /// Cleans raw bytes of any encoding. `tld_hint` is the top-level domain of the
     /// page's URL, when known. `id` and `source` of the record are left empty.
     pub fn clean_bytes(&self, bytes: &[u8], tld_hint: Option<&str>) -> Result<Record> {
+        Ok(self.clean_bytes_detailed(bytes, tld_hint)?.record)
+    }
+
+    /// [`Cleaner::clean_bytes`], also returning the decoded text and each line's decision.
+    pub fn clean_bytes_detailed(&self, bytes: &[u8], tld_hint: Option<&str>) -> Result<Detailed> {
         self.check_size(bytes.len())?;
         let decoded = decode::decode(bytes, tld_hint)?;
-        let mut rec = self.clean_decoded(&decoded.text);
+        let (mut record, decisions) = self.clean_decoded_lines(&decoded.text);
         if !decoded.fixes.is_empty() {
             let mut fixes = decoded.fixes;
-            fixes.append(&mut rec.fixes);
-            rec.fixes = fixes;
+            fixes.append(&mut record.fixes);
+            record.fixes = fixes;
         }
-        rec.encoding = decoded.encoding.to_string();
-        Ok(rec)
+        record.encoding = decoded.encoding.to_string();
+        Ok(Detailed {
+            record,
+            decisions,
+            text: decoded.text,
+        })
     }
 
     /// Cleans text that is already decoded (for example a JSONL `text` field).
     /// The record's `encoding` is `UTF-8`.
     pub fn clean_text(&self, text: &str) -> Record {
-        let mut rec = self.clean_decoded(text);
+        let (mut rec, _) = self.clean_decoded_lines(text);
         rec.encoding = "UTF-8".to_string();
         rec
     }
@@ -88,6 +153,14 @@ impl Cleaner {
     pub fn try_clean_text(&self, text: &str) -> Result<Record> {
         self.check_size(text.len())?;
         Ok(self.clean_text(text))
+    }
+
+    /// [`Cleaner::try_clean_text`], also returning each line's decision.
+    pub fn try_clean_text_detailed(&self, text: &str) -> Result<(Record, Vec<Decision>)> {
+        self.check_size(text.len())?;
+        let (mut rec, decisions) = self.clean_decoded_lines(text);
+        rec.encoding = "UTF-8".to_string();
+        Ok((rec, decisions))
     }
 
     fn check_size(&self, len: usize) -> Result<()> {
@@ -101,12 +174,15 @@ impl Cleaner {
         Ok(())
     }
 
-    fn clean_decoded(&self, text: &str) -> Record {
+    /// Cleans decoded text and also returns the decision for each of its lines
+    /// (line `i` of the result is line `i + 1` of `text`). The record's
+    /// `encoding` is left empty.
+    pub fn clean_decoded_lines(&self, text: &str) -> (Record, Vec<Decision>) {
         let repaired = repair::repair(text, &self.options.repair);
         let lines = segment::lines(&repaired.text);
         let decisions = self.classifier.classify(&lines);
         let mut rec = crate::assemble::assemble(&lines, &decisions);
         rec.fixes = repaired.fixes;
-        rec
+        (rec, decisions)
     }
 }

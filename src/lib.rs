@@ -16,6 +16,8 @@
 //! * [`assemble`] builds the [`Record`] from the classified lines.
 //! * [`write`] serialises records as JSONL or CSV.
 //!
+//! [`corpus`] is the optional first pass that finds lines repeated across documents.
+//!
 //! [`Cleaner`] runs the middle stages on one document; [`pipeline`] runs a whole
 //! batch in parallel, in input order.
 //!
@@ -32,6 +34,7 @@
 pub mod assemble;
 pub mod classify;
 pub mod cleaner;
+pub mod corpus;
 pub mod decode;
 pub mod error;
 pub mod pipeline;

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::classify::Decision;
 use crate::cleaner::Cleaner;
 use crate::error::{Error, Result};
 use crate::read::{self, InputFile, JsonDoc};
@@ -49,6 +50,8 @@ pub struct Config {
     pub batch_bytes: usize,
     /// What to do with a document that fails.
     pub on_error: OnError,
+    /// Also produce a dolma attribute line per document ([`crate::write::attributes_line`]).
+    pub attributes: bool,
     /// When set (for example by a signal handler), the run stops after the
     /// current batch with [`Error::Interrupted`].
     pub interrupt: Option<Arc<AtomicBool>>,
@@ -63,6 +66,7 @@ impl Default for Config {
             batch_docs: 1024,
             batch_bytes: 16 << 20,
             on_error: OnError::Skip,
+            attributes: false,
             interrupt: None,
         }
     }
@@ -151,6 +155,8 @@ enum Outcome {
         out: Vec<u8>,
         removed: Vec<String>,
         fixes: Vec<String>,
+        /// The dolma attribute line, when asked for.
+        attributes: Vec<u8>,
     },
     Failed(ErrorRecord, u64),
 }
@@ -297,6 +303,7 @@ pub fn run(
     config: &Config,
     out: &mut (dyn Write + Send),
     out_name: &Path,
+    mut attributes: Option<(&mut (dyn Write + Send), &Path)>,
     events: &mut (dyn FnMut(Event<'_>) + Send),
 ) -> Result<Stats> {
     let mut stats = Stats::default();
@@ -317,14 +324,28 @@ pub fn run(
     loop {
         let Some(batch) = next.take() else {
             if let Some(outcomes) = done.take() {
-                write_outcomes(outcomes, config, out, out_name, &mut stats, events)?;
+                write_outcomes(
+                    outcomes,
+                    config,
+                    (out, out_name),
+                    attributes.as_mut(),
+                    &mut stats,
+                    events,
+                )?;
             }
             break;
         };
         let (written, cleaned) = rayon::join(
             || -> Result<Option<Vec<Job>>> {
                 if let Some(outcomes) = done.take() {
-                    write_outcomes(outcomes, config, out, out_name, &mut stats, events)?;
+                    write_outcomes(
+                        outcomes,
+                        config,
+                        (out, out_name),
+                        attributes.as_mut(),
+                        &mut stats,
+                        events,
+                    )?;
                 }
                 Ok(reader.next_batch())
             },
@@ -334,6 +355,9 @@ pub fn run(
         done = Some(cleaned);
     }
     out.flush().map_err(|e| Error::io(out_name, e))?;
+    if let Some((w, name)) = attributes.as_mut() {
+        w.flush().map_err(|e| Error::io(*name, e))?;
+    }
     Ok(stats)
 }
 
@@ -341,12 +365,18 @@ pub fn run(
 fn write_outcomes(
     outcomes: Vec<Outcome>,
     config: &Config,
-    out: &mut (dyn Write + Send),
-    out_name: &Path,
+    (out, out_name): (&mut (dyn Write + Send), &Path),
+    mut attributes: Option<&mut (&mut (dyn Write + Send), &Path)>,
     stats: &mut Stats,
     events: &mut (dyn FnMut(Event<'_>) + Send),
 ) -> Result<()> {
     let write_err = |e| Error::io(out_name, e);
+    let mut write_attributes = |line: &[u8]| -> Result<()> {
+        if let Some((w, name)) = attributes.as_mut() {
+            w.write_all(line).map_err(|e| Error::io(*name, e))?;
+        }
+        Ok(())
+    };
     for o in outcomes {
         stats.documents_in += 1;
         match o {
@@ -355,8 +385,10 @@ fn write_outcomes(
                 out: bytes,
                 removed,
                 fixes,
+                attributes,
             } => {
                 out.write_all(&bytes).map_err(write_err)?;
+                write_attributes(&attributes)?;
                 stats.documents_written += 1;
                 stats.bytes_in += bytes_in;
                 stats.bytes_out += bytes.len() as u64;
@@ -371,6 +403,11 @@ fn write_outcomes(
             Outcome::Failed(err, bytes_in) => {
                 stats.documents_failed += 1;
                 stats.bytes_in += bytes_in;
+                if config.attributes {
+                    let mut line = Vec::new();
+                    crate::write::attributes_line(&err.id, "", &[], &mut line);
+                    write_attributes(&line)?;
+                }
                 events(Event::Failed(&err));
                 events(Event::Progress { bytes: bytes_in });
                 match config.on_error {
@@ -476,11 +513,13 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
                 Err(e) => return fail(error_reason(&e), 0),
             };
             let size = bytes.len() as u64;
-            match cleaner.clean_bytes(&bytes, None) {
-                Ok(mut rec) => {
+            match cleaner.clean_bytes_detailed(&bytes, None) {
+                Ok(d) => {
+                    let mut rec = d.record;
                     rec.id = input.id.clone();
                     rec.source = source.clone();
-                    finish(rec, None, size, config).unwrap_or_else(|e| fail(error_reason(&e), size))
+                    finish(rec, None, (&d.text, &d.decisions), size, config)
+                        .unwrap_or_else(|e| fail(error_reason(&e), size))
                 }
                 Err(e) => fail(error_reason(&e), size),
             }
@@ -520,11 +559,12 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
             let Ok(body) = serde_json::from_str::<String>(raw.get()) else {
                 return fail(id, format!("field {:?} is not a string", config.text_key));
             };
-            match cleaner.try_clean_text(&body) {
-                Ok(mut rec) => {
+            match cleaner.try_clean_text_detailed(&body) {
+                Ok((mut rec, decisions)) => {
                     rec.id = id.clone();
                     rec.source = src.clone();
-                    finish(rec, Some((&doc, config.text_key.as_str())), size, config)
+                    let input = Some((&doc, config.text_key.as_str()));
+                    finish(rec, input, (&body, &decisions), size, config)
                         .unwrap_or_else(|e| fail(id, error_reason(&e)))
                 }
                 Err(e) => fail(id, error_reason(&e)),
@@ -547,19 +587,27 @@ fn error_record(err: &ErrorRecord, config: &Config) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Serialises a cleaned document. `(text, decisions)` are the input text and
+/// its line decisions, for the attribute line.
 fn finish(
     rec: Record,
     input: Option<(&JsonDoc, &str)>,
+    (text, decisions): (&str, &[Decision]),
     bytes_in: u64,
     config: &Config,
 ) -> Result<Outcome> {
     let mut out = Vec::with_capacity(rec.text.len() + 256);
     let error = (config.on_error == OnError::Record).then_some("");
     config.format.serialize(&rec, input, error, &mut out)?;
+    let mut attributes = Vec::new();
+    if config.attributes {
+        crate::write::attributes_line(&rec.id, text, decisions, &mut attributes);
+    }
     Ok(Outcome::Written {
         bytes_in,
         out,
         removed: rec.removed.into_iter().map(|r| r.rule).collect(),
         fixes: rec.fixes.into_iter().map(|f| f.rule).collect(),
+        attributes,
     })
 }

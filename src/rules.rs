@@ -20,6 +20,13 @@
 //! `max_words` and `min_words` bound the line's length in words, so that a
 //! sentence of the article that merely contains a phrase is not matched.
 //!
+//! `action` is one of `remove` (boilerplate), `trailer` (the article has ended),
+//! `related-header` (the items below are related links), `related` (the line is
+//! itself a related link, `ALSO READ | …`), `caption` or `credit`. `languages` lists
+//! the ISO 639-1 codes the phrases are written in (documentation; rules apply to
+//! every document). Ids are `family.name`; a built-in rule's family is its file
+//! name. Every rule needs `examples`: `rinse rules test` fails without them.
+//!
 //! The built-in rules are embedded in the binary ([`BUILTIN`]); users add a folder
 //! of their own, whose rules add to them or replace a built-in rule of the same id.
 
@@ -34,13 +41,20 @@ use crate::error::{Error, Result};
 
 /// The built-in rule files, embedded at compile time: (file name, contents).
 ///
-/// A test checks that this list names every file in `rules/`.
+/// The order is the rules' priority: when several rules match a line, the first
+/// decides. A test checks that this list names every file in `rules/`.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("caption.toml", include_str!("../rules/caption.toml")),
     ("credit.toml", include_str!("../rules/credit.toml")),
-    ("promo.toml", include_str!("../rules/promo.toml")),
     ("related.toml", include_str!("../rules/related.toml")),
     ("trailer.toml", include_str!("../rules/trailer.toml")),
+    ("promo.toml", include_str!("../rules/promo.toml")),
+    ("share.toml", include_str!("../rules/share.toml")),
+    ("cookie.toml", include_str!("../rules/cookie.toml")),
+    ("ads.toml", include_str!("../rules/ads.toml")),
+    ("meta.toml", include_str!("../rules/meta.toml")),
+    ("nav.toml", include_str!("../rules/nav.toml")),
+    ("copyright.toml", include_str!("../rules/copyright.toml")),
 ];
 
 /// What a rule does to the line it matches.
@@ -57,6 +71,8 @@ pub enum Action {
     Caption,
     /// A reporting or editing credit.
     Credit,
+    /// The line is itself a related link (`ALSO READ | …`, `Lire aussi : …`).
+    Related,
 }
 
 /// One rule as written in a rule file.
@@ -192,6 +208,17 @@ fn normalize_whole(line: &str) -> String {
     .to_string()
 }
 
+/// True for ids like `family.name` (lower-case ASCII letters, digits, `-`, `_`).
+fn valid_id(id: &str) -> bool {
+    id.contains('.')
+        && !id.starts_with('.')
+        && !id.ends_with('.')
+        && !id.contains("..")
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        })
+}
+
 fn word_count(line: &str) -> usize {
     line.split_whitespace().count()
 }
@@ -226,6 +253,29 @@ impl RuleSet {
             };
             if r.id.trim().is_empty() {
                 return Err(problem("empty id".into()));
+            }
+            if !valid_id(&r.id) {
+                return Err(problem(
+                    "id must be `family.name`: lower-case letters, digits, `-` and one or more `.`"
+                        .into(),
+                ));
+            }
+            if let Some(bad) = r
+                .languages
+                .iter()
+                .find(|l| l.len() != 2 || !l.bytes().all(|b| b.is_ascii_lowercase()))
+            {
+                return Err(problem(format!(
+                    "language {bad:?} is not a two-letter ISO 639-1 code"
+                )));
+            }
+            if r.description.trim().is_empty() {
+                return Err(problem("empty description".into()));
+            }
+            if let (Some(lo), Some(hi)) = (r.min_words, r.max_words)
+                && lo > hi
+            {
+                return Err(problem(format!("min_words {lo} > max_words {hi}")));
             }
             if let Some(prev) = seen.insert(r.id.as_str(), &r.file) {
                 return Err(problem(format!("duplicate id (also in {prev})")));
@@ -334,6 +384,131 @@ impl RuleSet {
 
     /// The first (highest-priority) rule that matches `line`.
     pub fn first_match(&self, line: &str) -> Option<&Rule> {
-        self.matches(line).first().map(|&i| &self.rules[i])
+        self.first_match_index(line).map(|i| &self.rules[i])
+    }
+
+    /// The index of the first (highest-priority) rule that matches `line`.
+    pub fn first_match_index(&self, line: &str) -> Option<usize> {
+        self.matches(line).first().copied()
+    }
+}
+
+/// The outcome of one rule's own examples (see [`test_rule`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleTest {
+    /// The rule's id.
+    pub id: String,
+    /// The file the rule came from.
+    pub file: String,
+    /// Examples the rule matched, as it should.
+    pub validated: usize,
+    /// Examples the rule did not match.
+    pub missing: Vec<String>,
+    /// Counterexamples the rule matched.
+    pub noisy: Vec<String>,
+    /// Counterexamples the rule left alone, as it should.
+    pub quiet: usize,
+}
+
+impl RuleTest {
+    /// True when every example matched, no counterexample did, and there was at
+    /// least one example.
+    pub fn passed(&self) -> bool {
+        self.missing.is_empty() && self.noisy.is_empty() && self.validated > 0
+    }
+}
+
+/// Runs `rule` alone over its `examples` (which it must match) and
+/// `counterexamples` (which it must not). Fails only when the rule does not compile.
+pub fn test_rule(rule: &Rule) -> Result<RuleTest> {
+    let set = RuleSet::compile(vec![rule.clone()])?;
+    let mut t = RuleTest {
+        id: rule.id.clone(),
+        file: rule.file.clone(),
+        ..RuleTest::default()
+    };
+    for e in &rule.examples {
+        if set.first_match_index(e).is_some() {
+            t.validated += 1;
+        } else {
+            t.missing.push(e.clone());
+        }
+    }
+    for c in &rule.counterexamples {
+        if set.first_match_index(c).is_some() {
+            t.noisy.push(c.clone());
+        } else {
+            t.quiet += 1;
+        }
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lists_every_rule_file() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, on_disk);
+    }
+
+    #[test]
+    fn rule_ids_start_with_their_file_family() {
+        for r in builtin_rules().unwrap() {
+            let family = r
+                .file
+                .trim_start_matches("<builtin>/")
+                .trim_end_matches(".toml");
+            assert!(
+                r.id.starts_with(&format!("{family}.")),
+                "{} in {}",
+                r.id,
+                r.file
+            );
+        }
+    }
+
+    #[test]
+    fn bad_rules_are_refused_with_file_rule_and_problem() {
+        let cases = [
+            ("id = \"Bad Id\"", "id must be"),
+            ("id = \"x.y\"\nlanguages = [\"english\"]", "two-letter"),
+            ("id = \"x.y\"\nregex = \"(\"", "bad regex"),
+        ];
+        for (head, want) in cases {
+            let text = format!(
+                "[[rule]]\n{head}\ndescription = \"d\"\naction = \"remove\"\ncontains = [\"a\"]\n"
+            );
+            let text = if head.contains("regex") {
+                text.replace("contains = [\"a\"]\n", "")
+            } else {
+                text
+            };
+            let rules = parse_file("my.toml", &text).unwrap();
+            let err = RuleSet::compile(rules).unwrap_err().to_string();
+            assert!(err.contains("my.toml") && err.contains(want), "{err}");
+        }
+        let err = parse_file("my.toml", "[[rule]]\nid = \"a.b\"\nbogus = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("my.toml") && err.contains("bogus"), "{err}");
+    }
+
+    #[test]
+    fn equals_ignores_case_and_trailing_punctuation_but_not_extra_words() {
+        let set = RuleSet::builtin().unwrap();
+        let share = |l: &str| set.first_match(l).map(|r| r.id.as_str());
+        assert_eq!(share("SHARE THIS:"), Some("share.button"));
+        assert_eq!(share("Share this with your friends and family today"), None);
     }
 }

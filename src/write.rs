@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::classify::{Class, Decision};
 use crate::error::{Error, Result};
 use crate::read::JsonDoc;
 use crate::record::{FIELDS, Record};
@@ -166,6 +167,49 @@ fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) 
     }
     out.push(b'}');
     Ok(())
+}
+
+/// One line of a dolma attribute file for a document: character spans (code
+/// points, as Python counts them) of `text`'s lines that rinse did not keep in
+/// the body. `rinse__boilerplate` holds the removed lines (boilerplate and
+/// trailer), `rinse__not_body` every non-blank line outside the body (those and
+/// the title, dateline, captions, credits and related links). Each span is
+/// `[start, end, 1.0]`. With `decisions` empty (a failed document) both lists are empty.
+pub fn attributes_line(id: &str, text: &str, decisions: &[Decision], out: &mut Vec<u8>) {
+    let mut boilerplate: Vec<(usize, usize, f32)> = Vec::new();
+    let mut not_body: Vec<(usize, usize, f32)> = Vec::new();
+    let mut start = 0usize;
+    for (line, d) in text
+        .split('\n')
+        .zip(decisions.iter().chain(std::iter::repeat(&Decision::BLANK)))
+    {
+        let len = line.chars().count();
+        let end = start + line.trim_end().chars().count();
+        match d.class {
+            Class::Body | Class::Blank => {}
+            class => {
+                if matches!(class, Class::Boilerplate | Class::Trailer) {
+                    boilerplate.push((start, end, 1.0));
+                }
+                not_body.push((start, end, 1.0));
+            }
+        }
+        start += len + 1;
+    }
+    if decisions.is_empty() {
+        boilerplate.clear();
+        not_body.clear();
+    }
+    let line = serde_json::json!({
+        "id": id,
+        "attributes": {
+            "rinse__boilerplate": boilerplate,
+            "rinse__not_body": not_body,
+        }
+    });
+    // Serialising a json! value cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &line);
+    out.push(b'\n');
 }
 
 /// A record of the error report (`--errors FILE`).

@@ -722,8 +722,16 @@ fn sigint_leaves_no_output_under_the_final_name() {
         .unwrap();
     }
     stdin.flush().unwrap();
-    // rinse is now blocked reading stdin, its handler installed.
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // rinse installs its signal handler before it creates the temporary
+    // output file; once that file exists, rinse is blocked reading stdin.
+    let start = std::time::Instant::now();
+    while leftover_temp_files(d.path()).is_empty() {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "rinse never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")
@@ -745,4 +753,68 @@ fn sigint_leaves_no_output_under_the_final_name() {
         leftover_temp_files(d.path()).is_empty(),
         "temporary file removed"
     );
+}
+
+#[test]
+fn attributes_dir_marks_removed_lines_by_character_offsets() {
+    let d = tmp();
+    // A dolma document; "é" and "€" make byte and character offsets differ.
+    let text = "Café prices rise by 5 € as council approves budget\n\n\
+                The council approved the café budget on Tuesday, ending weeks of debate.\n\n\
+                Follow us on our official WhatsApp channel for breaking news alerts!\n";
+    let line = serde_json::json!({"id": "d1", "text": text, "source": "cc", "added": "2024-01-01"});
+    write(&d.path().join("in/part/0.jsonl.gz"), {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        writeln!(gz, "{line}\n{{broken").unwrap();
+        gz.finish().unwrap()
+    });
+    let (code, _, err) = run(rinse()
+        .args(["clean", "-q"])
+        .arg(d.path().join("in"))
+        .args(["--glob", "*.jsonl.gz", "--output-dir"])
+        .arg(d.path().join("out"))
+        .arg("--attributes-dir")
+        .arg(d.path().join("attrs")));
+    assert_eq!(code, 1, "one broken line: {err}");
+    let gz = fs::read(d.path().join("attrs/part/0.jsonl.gz")).unwrap();
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&gz[..]), &mut plain)
+        .unwrap();
+    let attrs = records(&plain);
+    assert_eq!(
+        attrs.len(),
+        2,
+        "one attribute line per input document, failed ones too"
+    );
+    assert_eq!(attrs[0]["id"], "d1");
+    let spans = attrs[0]["attributes"]["rinse__boilerplate"]
+        .as_array()
+        .unwrap();
+    assert_eq!(spans.len(), 1);
+    let chars: Vec<char> = text.chars().collect();
+    let (s, e) = (
+        spans[0][0].as_u64().unwrap() as usize,
+        spans[0][1].as_u64().unwrap() as usize,
+    );
+    let removed: String = chars[s..e].iter().collect();
+    assert_eq!(
+        removed,
+        "Follow us on our official WhatsApp channel for breaking news alerts!"
+    );
+    let not_body = attrs[0]["attributes"]["rinse__not_body"]
+        .as_array()
+        .unwrap();
+    assert!(
+        not_body.len() >= 2,
+        "title and promo are outside the body: {not_body:?}"
+    );
+    assert_eq!(
+        attrs[1]["attributes"]["rinse__boilerplate"],
+        serde_json::json!([])
+    );
+
+    // --attributes-dir needs --output-dir.
+    let (code, _, err) = run(rinse().args(["clean", "--attributes-dir", "x", "y.jsonl"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--output-dir"), "{err}");
 }

@@ -126,6 +126,13 @@ pub struct CleanArgs {
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
+    /// With --output-dir: also write dolma attribute files under DIR, one per
+    /// input file at the input's relative path, marking by character offsets
+    /// the lines rinse removed (`rinse__boilerplate`) or kept out of the body
+    /// (`rinse__not_body`), so that dolma's mixer can apply rinse's decisions.
+    #[arg(long, value_name = "DIR", requires = "output_dir")]
+    pub attributes_dir: Option<PathBuf>,
+
     /// With --output-dir: skip inputs whose output file already exists (finished
     /// outputs only ever exist complete, so an interrupted run can be resumed).
     #[arg(long)]
@@ -143,6 +150,12 @@ pub struct CleanArgs {
     /// Process only shard I of N: the inputs at positions I, I+N, … of the sorted inputs.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
+
+    /// Corpus pass: first count lines across all documents, then treat a line seen
+    /// in at least N documents as boilerplate (`corpus.repeated-line`) unless it
+    /// sits inside the article span. Reads the input twice (not for stdin).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
+    pub repeated_lines: Option<u32>,
 
     /// No progress bar and no summary.
     #[arg(short, long)]
@@ -167,11 +180,63 @@ pub fn load_rules(dirs: &[PathBuf], disable: &[String]) -> Result<RuleSet> {
     Ok(RuleSet::compile(all)?)
 }
 
+/// The first pass of `--repeated-lines`: counts normalised lines per document.
+fn count_lines(
+    inputs: &[read::InputFile],
+    cleaner: &Cleaner,
+    text_key: &str,
+    min_docs: u32,
+) -> rinse::corpus::RepeatedLines {
+    use rayon::prelude::*;
+    let mut counter = rinse::corpus::LineCounter::new();
+    let mut errors = Vec::new();
+    let mut batch = Vec::new();
+    let limit = cleaner.options().max_doc_bytes;
+    let flush = |batch: &mut Vec<super::docs::Doc>, counter: &mut rinse::corpus::LineCounter| {
+        let hashes: Vec<Vec<u64>> = batch
+            .par_drain(..)
+            .filter_map(|d| cleaner.repaired_text(&d.bytes).ok())
+            .map(|t| rinse::corpus::document_hashes(&t))
+            .collect();
+        for h in hashes {
+            counter.add_hashes(&h);
+        }
+    };
+    for input in inputs {
+        super::docs::for_each_doc(input, text_key, limit, &mut errors, &mut |d| batch.push(d));
+        if batch.len() >= 256 {
+            flush(&mut batch, &mut counter);
+        }
+    }
+    flush(&mut batch, &mut counter);
+    // Failures are reported by the second pass, which reads the same documents.
+    counter.finish(min_docs)
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
+}
+
+/// One output file and the inputs that go into it.
+struct Job {
+    inputs: Vec<read::InputFile>,
+    /// The output file; `None` for standard output.
+    output: Option<PathBuf>,
+    /// The dolma attribute file, with --attributes-dir.
+    attributes: Option<PathBuf>,
+}
+
+/// Creates `path`'s folder and an [`Output`] at it.
+fn create_output(path: &Path) -> rinse::Result<Output> {
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| rinse::Error::io(parent, e))?;
+    }
+    Output::create(path)
 }
 
 /// Parses `I/N` for `--shard`.
@@ -239,7 +304,7 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         ..Options::default()
     };
     options.repair.guess = !args.no_guess;
-    let cleaner = Cleaner::new(rules, options);
+    let mut cleaner = Cleaner::new(rules, options);
 
     let mut paths = args.paths.clone();
     if let Some(list) = &args.files_from {
@@ -275,8 +340,13 @@ pub fn run(args: CleanArgs) -> Result<u8> {
             clash.display()
         );
     }
+    let all_inputs = if args.repeated_lines.is_some() {
+        inputs.clone()
+    } else {
+        Vec::new()
+    };
     // In --output-dir mode, each input gets its own output file.
-    let mut jobs: Vec<(Vec<read::InputFile>, Option<PathBuf>)> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
     let mut skipped = 0u64;
     if let Some(dir) = &args.output_dir {
         for input in inputs {
@@ -291,14 +361,23 @@ pub fn run(args: CleanArgs) -> Result<u8> {
                 skipped += 1;
                 continue;
             }
-            jobs.push((vec![input], Some(out)));
+            let attributes = args.attributes_dir.as_ref().map(|a| a.join(&input.id));
+            jobs.push(Job {
+                inputs: vec![input],
+                output: Some(out),
+                attributes,
+            });
         }
     } else {
-        jobs.push((inputs, (!to_stdout).then(|| args.output.clone())));
+        jobs.push(Job {
+            inputs,
+            output: (!to_stdout).then(|| args.output.clone()),
+            attributes: None,
+        });
     }
     let total_bytes: u64 = jobs
         .iter()
-        .flat_map(|(inputs, _)| inputs)
+        .flat_map(|j| &j.inputs)
         .filter_map(|i| i.path.as_ref())
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
@@ -308,6 +387,16 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         .num_threads(args.threads.unwrap_or(0))
         .build_global()
         .context("starting worker threads")?;
+
+    if let Some(n) = args.repeated_lines {
+        if all_inputs.iter().any(|i| i.path.is_none()) {
+            bail!("--repeated-lines reads the input twice, so it cannot read standard input");
+        }
+        // Counted over every input, also those --resume skips, so that a
+        // resumed run decides as an uninterrupted one would.
+        let repeated = count_lines(&all_inputs, &cleaner, &args.text_key, n);
+        cleaner = cleaner.with_repeated_lines(std::sync::Arc::new(repeated));
+    }
 
     let mut error_file = match &args.errors {
         Some(p) => Some(AtomicFile::create(p)?),
@@ -352,6 +441,7 @@ pub fn run(args: CleanArgs) -> Result<u8> {
             OnErrorArg::Fail => OnError::Fail,
         },
         interrupt: Some(interrupt.clone()),
+        attributes: args.attributes_dir.is_some(),
         ..Config::default()
     };
     let mut on_event = |ev: Event<'_>| match ev {
@@ -360,27 +450,43 @@ pub fn run(args: CleanArgs) -> Result<u8> {
     };
     let mut stats = Stats::default();
     let mut outcome: rinse::Result<()> = Ok(());
-    for (inputs, out_path) in &jobs {
-        let mut out = match out_path {
+    for job in &jobs {
+        let mut out = match &job.output {
             None => Output::stdout(),
-            Some(p) => {
-                // --output-dir creates the folders it mirrors; -o does not.
-                if args.output_dir.is_some()
-                    && let Some(parent) = p.parent()
-                {
-                    std::fs::create_dir_all(parent).map_err(|e| rinse::Error::io(parent, e))?;
-                }
-                Output::create(p)?
-            }
+            // --output-dir creates the folders it mirrors; -o does not.
+            Some(p) if args.output_dir.is_some() => create_output(p)?,
+            Some(p) => Output::create(p)?,
+        };
+        let mut attributes = match &job.attributes {
+            Some(p) => Some(create_output(p)?),
+            None => None,
         };
         let name = out.name().to_path_buf();
-        match pipeline::run(inputs, &cleaner, &config, &mut out, &name, &mut on_event) {
+        let attr_name = attributes.as_ref().map(|a| a.name().to_path_buf());
+        let attr_sink = attributes
+            .as_mut()
+            .zip(attr_name.as_deref())
+            .map(|(w, n)| (w as &mut (dyn Write + Send), n));
+        let result = pipeline::run(
+            &job.inputs,
+            &cleaner,
+            &config,
+            &mut out,
+            &name,
+            attr_sink,
+            &mut on_event,
+        );
+        match result {
             Ok(s) => {
                 stats.add(&s);
+                // The output file last: its existence marks the input done (--resume).
+                if let Some(a) = attributes {
+                    a.finish()?;
+                }
                 out.finish()?;
             }
             Err(e) => {
-                // Dropping `out` removes its temporary file.
+                // Dropping the outputs removes their temporary files.
                 outcome = Err(e);
                 break;
             }

@@ -1,7 +1,11 @@
 //! Command-line parsing (clap derive) and dispatch to one module per command.
 
 mod clean;
+mod coverage;
+mod docs;
+mod explain;
 mod progress;
+mod rules;
 
 use std::process::ExitCode;
 
@@ -26,6 +30,8 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 #[command(after_help = "Examples:\n  \
     rinse clean samples/ -o cleaned.jsonl      clean a folder of .txt files\n  \
     rinse clean shard.jsonl.gz -o out.csv      clean a JSONL shard into CSV\n  \
+    rinse explain page.txt                     why each line was kept or dropped\n  \
+    rinse rules test my-rules/                 check your rules against their examples\n  \
     cat in.jsonl | rinse clean --input-format jsonl - > out.jsonl")]
 struct Cli {
     #[command(subcommand)]
@@ -35,7 +41,13 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Clean documents into JSONL or CSV records.
-    Clean(clean::CleanArgs),
+    Clean(Box<clean::CleanArgs>),
+    /// List the rules, or test every rule against its examples.
+    Rules(rules::RulesArgs),
+    /// Count, per rule, the lines and documents it fires on in a corpus.
+    Coverage(coverage::CoverageArgs),
+    /// Show each line of a file with its class and the rule or signal that decided it.
+    Explain(explain::ExplainArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -49,7 +61,10 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Clean(args) => clean::run(args),
+        Command::Clean(args) => clean::run(*args),
+        Command::Rules(args) => rules::run(args),
+        Command::Coverage(args) => coverage::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,526 @@
+//! Stage 5: give every line a class, with the rule or signal that decided it.
+//!
+//! Two kinds of evidence decide a line:
+//!
+//! * **Rules** ([`crate::rules`]): named phrase and regex rules that say a line is
+//!   a caption, a credit, a related-links header, an end-of-article marker or
+//!   boilerplate. A rule decides its line wherever it sits.
+//! * **Signals** (`signal.*`), which hold in any language. Each line gets a score
+//!   from its [`features`]: long, punctuated, stop-word-rich lines score their
+//!   length, short or unpunctuated lines a small penalty, rule-matched boilerplate
+//!   a larger one, and end-of-article markers cut the page. The **article span**
+//!   is the run of lines with the highest total score (a maximum-sum segment).
+//!   Inside it, short lines (sub-heads, list items, lines ending in `:`) are kept
+//!   as body; outside it, lines are dropped, except the related-link items that
+//!   follow a related header or run headerless right after the article.
+//!   The page title (`Headline - Site`, first line) is matched against the lines
+//!   above the span to find the headline and where the article starts.
+//!
+//! With a corpus pass ([`crate::corpus`]), a line seen in many documents counts
+//! as boilerplate (`corpus.repeated-line`) unless it sits inside the article span.
+
+pub mod features;
+pub mod title;
+
+use std::sync::Arc;
+
+use crate::corpus::RepeatedLines;
+use crate::rules::{Action, RuleSet};
+use crate::segment::Line;
+use features::{Features, Lang};
+
+/// The class of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// An empty line.
+    Blank,
+    /// The headline.
+    Title,
+    /// A standalone dateline line.
+    Dateline,
+    /// A photo caption or photo credit.
+    Caption,
+    /// Article text.
+    Body,
+    /// A reporting or editing credit.
+    Credit,
+    /// The header of a related-links list.
+    RelatedHeader,
+    /// A related-link item.
+    Related,
+    /// Boilerplate, dropped.
+    Boilerplate,
+    /// Part of the page after the article ended, dropped.
+    Trailer,
+}
+
+impl Class {
+    /// A short lower-case name (`body`, `related-header`…), for `rinse explain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Blank => "blank",
+            Class::Title => "title",
+            Class::Dateline => "dateline",
+            Class::Caption => "caption",
+            Class::Body => "body",
+            Class::Credit => "credit",
+            Class::RelatedHeader => "related-header",
+            Class::Related => "related",
+            Class::Boilerplate => "removed",
+            Class::Trailer => "trailer",
+        }
+    }
+}
+
+/// A line's class and what decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The class.
+    pub class: Class,
+    /// The id of the rule or signal that decided the class.
+    pub reason: String,
+}
+
+impl Decision {
+    /// The decision for a blank line.
+    pub const BLANK: Decision = Decision {
+        class: Class::Blank,
+        reason: String::new(),
+    };
+}
+
+impl Decision {
+    fn new(class: Class, reason: &str) -> Self {
+        Decision {
+            class,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// Signal ids, as they appear in `Decision::reason` and `removed[].rule`.
+pub mod signal {
+    /// An empty line.
+    pub const BLANK: &str = "blank";
+    /// The headline, found repeated below the page title.
+    pub const TITLE_REPEAT: &str = "signal.title-repeat";
+    /// The headline taken from the page title (first line).
+    pub const PAGE_TITLE: &str = "signal.page-title";
+    /// A page-title line dropped because the headline was found repeated below it.
+    pub const PAGE_TITLE_DUP: &str = "signal.page-title-dup";
+    /// A line inside the article span.
+    pub const ARTICLE: &str = "signal.article-span";
+    /// A line above the article span.
+    pub const BEFORE: &str = "signal.before-article";
+    /// A line below the article span.
+    pub const AFTER: &str = "signal.after-article";
+    /// A line after an end-of-article marker.
+    pub const AFTER_TRAILER: &str = "signal.after-trailer";
+    /// A headline-shaped item under a related header.
+    pub const RELATED_ITEM: &str = "signal.related-item";
+    /// One of a headerless run of headline-shaped lines right after the article.
+    pub const RELATED_RUN: &str = "signal.related-run";
+    /// A short line right above a photo-credit line: the photo's caption.
+    pub const CAPTION_ABOVE_CREDIT: &str = "signal.caption-above-credit";
+    /// A line of a document in which no article span was found.
+    pub const NO_ARTICLE: &str = "signal.no-article";
+}
+
+/// Score of an end-of-article marker: no span crosses it.
+const BARRIER: i64 = -1_000_000_000;
+/// Score of a line a rule marks as boilerplate.
+const BOILERPLATE_SCORE: i64 = -60;
+/// Score of a short or unpunctuated line.
+const SHORT_SCORE: i64 = -30;
+/// Fewest headline-shaped lines that make a headerless related run.
+const MIN_RELATED_RUN: usize = 3;
+
+/// Classifies lines with a compiled rule set and structural signals.
+#[derive(Debug)]
+pub struct Classifier {
+    rules: RuleSet,
+    repeated: Option<Arc<RepeatedLines>>,
+}
+
+/// What is known about one line before deciding it.
+struct Info {
+    blank: bool,
+    rule: Option<usize>,
+    f: Features,
+    repeated: bool,
+}
+
+fn line_score(info: &Info, action: Option<Action>, lang: Option<Lang>) -> i64 {
+    match action {
+        Some(Action::Trailer) | Some(Action::RelatedHeader) => return BARRIER,
+        Some(Action::Remove) => return BOILERPLATE_SCORE,
+        Some(Action::Caption) | Some(Action::Credit) | Some(Action::Related) => return 0,
+        None => {}
+    }
+    if info.blank {
+        return 0;
+    }
+    if info.repeated {
+        return BOILERPLATE_SCORE;
+    }
+    let f = &info.f;
+    let w = f.weight as i64;
+    if f.glued_teaser {
+        return SHORT_SCORE;
+    }
+    let sentence = f.terminal || f.inner_stops > 0;
+    let wordy = lang.is_none() || f.words < 6 || f.stop_ratio() >= 0.12;
+    if w >= 60 && sentence && wordy {
+        w
+    } else if w >= 150 && wordy {
+        w / 2
+    } else if sentence && w >= 25 {
+        w / 4
+    } else {
+        SHORT_SCORE
+    }
+}
+
+/// The maximum-sum run of `scores`, as an inclusive range; `None` when no line
+/// scores above zero.
+fn best_span(scores: &[i64]) -> Option<(usize, usize)> {
+    let mut best: Option<(i64, usize, usize)> = None;
+    let mut cur = 0i64;
+    let mut start = 0usize;
+    for (i, &s) in scores.iter().enumerate() {
+        if cur <= 0 {
+            cur = 0;
+            start = i;
+        }
+        cur = cur.saturating_add(s);
+        if cur > 0 && best.is_none_or(|(b, _, _)| cur > b) {
+            best = Some((cur, start, i));
+        }
+    }
+    best.map(|(_, s, e)| (s, e))
+}
+
+/// The best run that starts within `window` lines after `anchor`: (score, start, end).
+fn anchored_span(scores: &[i64], anchor: usize, window: usize) -> Option<(i64, usize, usize)> {
+    let n = scores.len();
+    let lo = anchor + 1;
+    if lo >= n {
+        return None;
+    }
+    let hi = (lo + window).min(n);
+    // best[i]: the best sum of a run starting at i, and where it ends.
+    let mut best: Vec<(i64, usize)> = vec![(0, 0); n + 1];
+    for i in (lo..n).rev() {
+        let (next, next_end) = best[i + 1];
+        best[i] = if i + 1 < n && next > 0 {
+            (scores[i].saturating_add(next), next_end)
+        } else {
+            (scores[i], i)
+        };
+    }
+    (lo..hi)
+        .map(|i| (best[i].0, i, best[i].1))
+        .filter(|&(s, _, _)| s > 0)
+        .max_by_key(|&(s, i, _)| (s, std::cmp::Reverse(i)))
+}
+
+/// Lines after the headline in which the article must start.
+const ANCHOR_WINDOW: usize = 15;
+/// An anchored span must reach this share of the best span's score.
+const ANCHOR_SHARE: f64 = 0.2;
+
+impl Classifier {
+    /// A classifier using `rules`.
+    pub fn new(rules: RuleSet) -> Self {
+        Classifier {
+            rules,
+            repeated: None,
+        }
+    }
+
+    /// Adds the corpus pass: lines in `repeated` count as boilerplate outside the
+    /// article span.
+    pub fn with_repeated_lines(mut self, repeated: Arc<RepeatedLines>) -> Self {
+        self.repeated = Some(repeated);
+        self
+    }
+
+    /// The rule set in use.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Classifies `lines`; the result has one decision per line.
+    pub fn classify(&self, lines: &[Line<'_>]) -> Vec<Decision> {
+        let lang = features::detect_lang(lines.iter().map(|l| l.text));
+        let mut buf = String::new();
+        let infos: Vec<Info> = lines
+            .iter()
+            .map(|l| {
+                let blank = l.is_blank();
+                Info {
+                    blank,
+                    rule: if blank {
+                        None
+                    } else {
+                        self.rules.first_match_index(l.text)
+                    },
+                    f: features::measure(l.text, lang, &mut buf),
+                    repeated: !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text)),
+                }
+            })
+            .collect();
+        let action = |i: usize| infos[i].rule.map(|r| self.rules.rules()[r].action);
+        let scores: Vec<i64> = (0..lines.len())
+            .map(|i| line_score(&infos[i], action(i), lang))
+            .collect();
+        let span = best_span(&scores);
+
+        // The headline: the page title (first line) repeated above the article. The
+        // earliest repeat followed closely by a strong enough run anchors the span.
+        let first = infos.iter().position(|i| !i.blank);
+        let mut title_line: Option<(usize, &'static str)> = None;
+        let mut span = span;
+        if let Some(first) = first
+            && infos[first].rule.is_none()
+        {
+            let page_title = lines[first].text;
+            let head = title::headline_part(page_title);
+            let best_score = span.map_or(0, |(s, e)| scores[s..=e].iter().sum::<i64>());
+            let parts = title::parts(page_title);
+            let repeats = (first + 1..lines.len()).filter(|&i| {
+                !infos[i].blank
+                    && infos[i].rule.is_none()
+                    && (title::same_text(lines[i].text, head)
+                        || title::same_text(lines[i].text, page_title)
+                        || parts.iter().any(|p| title::same_text(lines[i].text, p)))
+            });
+            let mut fallback = None;
+            for t in repeats {
+                if let Some((score, s, e)) = anchored_span(&scores, t, ANCHOR_WINDOW)
+                    && score as f64 >= best_score as f64 * ANCHOR_SHARE
+                {
+                    title_line = Some((t, signal::TITLE_REPEAT));
+                    span = Some((s, e));
+                    break;
+                }
+                if span.is_some_and(|(s, _)| t < s) {
+                    fallback = Some(t);
+                }
+            }
+            if title_line.is_none() {
+                if let Some(t) = fallback {
+                    title_line = Some((t, signal::TITLE_REPEAT));
+                } else if span.is_none_or(|(s, _)| first < s)
+                    && infos[first].f.is_headline_shaped(head)
+                {
+                    title_line = Some((first, signal::PAGE_TITLE));
+                }
+            }
+        }
+
+        let mut out = Vec::with_capacity(lines.len());
+        let (start, end) = span.unwrap_or((usize::MAX, usize::MAX));
+        let mut in_related = false;
+        let mut ended = false;
+        // Where a headerless related run may begin (right after the span).
+        let related_run = span.map(|(_, e)| self.headerless_run(&infos, lines, e + 1));
+        for (i, (line, info)) in lines.iter().zip(&infos).enumerate() {
+            if info.blank {
+                out.push(Decision::new(Class::Blank, signal::BLANK));
+                continue;
+            }
+            if let Some((t, why)) = title_line {
+                if i == t {
+                    out.push(Decision::new(Class::Title, why));
+                    continue;
+                }
+                if Some(i) == first && why == signal::TITLE_REPEAT {
+                    out.push(Decision::new(Class::Boilerplate, signal::PAGE_TITLE_DUP));
+                    continue;
+                }
+            }
+            let inside = span.is_some() && (start..=end).contains(&i);
+            if let Some(r) = info.rule {
+                let rule = &self.rules.rules()[r];
+                let class = match rule.action {
+                    Action::Remove => Class::Boilerplate,
+                    Action::Trailer => {
+                        if span.is_some() && i > start {
+                            ended = true;
+                        }
+                        in_related = false;
+                        Class::Trailer
+                    }
+                    Action::RelatedHeader => {
+                        in_related = !ended;
+                        if ended {
+                            Class::Trailer
+                        } else {
+                            Class::RelatedHeader
+                        }
+                    }
+                    Action::Caption => Class::Caption,
+                    Action::Credit => Class::Credit,
+                    Action::Related => Class::Related,
+                };
+                out.push(Decision::new(class, &rule.id));
+                continue;
+            }
+            if self.is_credit_below(&infos, i) {
+                out.push(Decision::new(Class::Caption, signal::CAPTION_ABOVE_CREDIT));
+                continue;
+            }
+            let shaped = info.f.is_headline_shaped(line.text);
+            if inside {
+                if in_related && shaped && !info.f.terminal {
+                    out.push(Decision::new(Class::Related, signal::RELATED_ITEM));
+                } else {
+                    in_related = false;
+                    out.push(Decision::new(Class::Body, signal::ARTICLE));
+                }
+                continue;
+            }
+            if info.repeated {
+                out.push(Decision::new(Class::Boilerplate, "corpus.repeated-line"));
+                continue;
+            }
+            if span.is_none() {
+                out.push(Decision::new(Class::Boilerplate, signal::NO_ARTICLE));
+                continue;
+            }
+            if i < start {
+                out.push(Decision::new(Class::Boilerplate, signal::BEFORE));
+                continue;
+            }
+            if ended {
+                out.push(Decision::new(Class::Trailer, signal::AFTER_TRAILER));
+                continue;
+            }
+            if in_related {
+                if shaped {
+                    out.push(Decision::new(Class::Related, signal::RELATED_ITEM));
+                    continue;
+                }
+                if info.f.terminal && info.f.weight >= 60 {
+                    in_related = false;
+                }
+            } else if related_run.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+                out.push(Decision::new(Class::Related, signal::RELATED_RUN));
+                continue;
+            }
+            out.push(Decision::new(Class::Trailer, signal::AFTER));
+        }
+        out
+    }
+
+    /// True when line `i` is short and the next non-blank line is a bare photo
+    /// credit (a caption rule on a line of at most six words).
+    fn is_credit_below(&self, infos: &[Info], i: usize) -> bool {
+        if infos[i].f.weight > 160 || infos[i].f.words < 4 {
+            return false;
+        }
+        let Some(next) = infos[i + 1..].iter().find(|n| !n.blank) else {
+            return false;
+        };
+        next.f.words <= 6
+            && next
+                .rule
+                .is_some_and(|r| self.rules.rules()[r].action == Action::Caption)
+    }
+
+    /// The headerless run of headline-shaped lines starting at `from` (blank lines
+    /// and rule-matched boilerplate may come first), when long enough.
+    fn headerless_run(&self, infos: &[Info], lines: &[Line<'_>], from: usize) -> (usize, usize) {
+        let mut i = from;
+        while i < infos.len()
+            && (infos[i].blank
+                || infos[i]
+                    .rule
+                    .is_some_and(|r| self.rules.rules()[r].action == Action::Remove))
+        {
+            i += 1;
+        }
+        let begin = i;
+        let mut count = 0;
+        let mut last = begin;
+        while i < infos.len() {
+            let info = &infos[i];
+            if info.blank {
+                i += 1;
+                continue;
+            }
+            if info.rule.is_some() || !info.f.is_headline_shaped(lines[i].text) {
+                break;
+            }
+            count += 1;
+            last = i;
+            i += 1;
+        }
+        if count >= MIN_RELATED_RUN {
+            (begin, last)
+        } else {
+            (usize::MAX, usize::MAX)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment;
+
+    fn classify(text: &str) -> Vec<(Class, String)> {
+        let c = Classifier::new(RuleSet::builtin().unwrap());
+        let lines = segment::lines(text);
+        c.classify(&lines)
+            .into_iter()
+            .map(|d| (d.class, d.reason))
+            .collect()
+    }
+
+    const PROSE: &str = "The council voted on Tuesday to expand the city's tram network, a plan that will cost more than two hundred million euros over ten years.";
+
+    #[test]
+    fn span_is_the_densest_prose_run() {
+        assert_eq!(best_span(&[-30, 100, -30, 200, -30, -30]), Some((1, 3)));
+        assert_eq!(best_span(&[-30, -30]), None);
+        assert_eq!(best_span(&[100, BARRIER, 50]), Some((0, 0)));
+    }
+
+    #[test]
+    fn short_lines_inside_the_span_are_kept_and_nav_outside_is_dropped() {
+        let text = format!(
+            "City votes on trams - Example Times\nHome\nNews\nSport\nCity votes on trams\n{PROSE}\nWhat happens next:\n{PROSE}\nPuzzles\nCrosswords\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[0].1, signal::PAGE_TITLE_DUP);
+        assert_eq!(got[1], (Class::Boilerplate, "nav.menu-item".to_string()));
+        assert_eq!(got[2], (Class::Boilerplate, signal::BEFORE.to_string()));
+        assert_eq!(got[4], (Class::Title, signal::TITLE_REPEAT.to_string()));
+        assert_eq!(got[5].0, Class::Body);
+        assert_eq!(got[6], (Class::Body, signal::ARTICLE.to_string()));
+        assert_eq!(got[8], (Class::Trailer, signal::AFTER.to_string()));
+    }
+
+    #[test]
+    fn headerless_headline_run_after_the_body_is_related() {
+        let text = format!(
+            "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\nMayor opens new bridge over the river\nFestival draws record crowds this summer\nSchools reopen after the long strike\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[0].0, Class::Title);
+        let related: Vec<_> = got.iter().filter(|(c, _)| *c == Class::Related).collect();
+        assert_eq!(related.len(), 3, "{got:?}");
+        assert_eq!(related[0].1, signal::RELATED_RUN);
+    }
+
+    #[test]
+    fn a_sentence_that_mentions_follow_us_stays_in_the_body() {
+        let text = format!(
+            "Trams win the vote\n\n{PROSE}\n\nFollow us on the tram line, the mayor joked to reporters at the depot on Tuesday, before the first test run began.\n\n{PROSE}\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[4].0, Class::Body, "{got:?}");
+    }
+}

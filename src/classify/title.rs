@@ -1,0 +1,120 @@
+//! Finding the headline: pages open with their `<title>` (`Headline - Site`,
+//! `Site | Headline`), and the headline is usually repeated just above the article.
+
+/// Separators between a headline and a site name in a page title.
+const SEPARATORS: [&str; 8] = [" - ", " | ", " – ", " — ", " :: ", " · ", " » ", " || "];
+
+/// Most words a site name part of a page title may have.
+const MAX_SITE_WORDS: usize = 6;
+
+/// The headline part of a page title: `Headline - Site` and `Site | Headline` give
+/// `Headline`; a title without a short site part is returned whole.
+pub fn headline_part(title: &str) -> &str {
+    let t = title.trim();
+    // Site name after the last separator.
+    let mut best: Option<(usize, usize)> = None;
+    for sep in SEPARATORS {
+        if let Some(i) = t.rfind(sep) {
+            let site = &t[i + sep.len()..];
+            let site_words = site.split_whitespace().count();
+            if site_words <= MAX_SITE_WORDS
+                && site_words < t[..i].split_whitespace().count()
+                && best.is_none_or(|(b, _)| i > b)
+                && i > 0
+            {
+                best = Some((i, sep.len()));
+            }
+        }
+    }
+    if let Some((i, _)) = best {
+        let head = t[..i].trim();
+        if head.split_whitespace().count() >= 2 {
+            return head;
+        }
+    }
+    // Site name before the first separator.
+    for sep in SEPARATORS {
+        if let Some(i) = t.find(sep) {
+            let site = &t[..i];
+            let head = t[i + sep.len()..].trim();
+            if site.split_whitespace().count() <= MAX_SITE_WORDS
+                && head.split_whitespace().count() > site.split_whitespace().count()
+            {
+                return head;
+            }
+        }
+    }
+    t
+}
+
+/// The parts of a page title split at every separator, longest first (the
+/// candidates for the headline when the site name is in the middle or unusual).
+pub fn parts(title: &str) -> Vec<&str> {
+    let mut parts = vec![title.trim()];
+    for sep in SEPARATORS {
+        let mut next = Vec::new();
+        for p in parts {
+            next.extend(p.split(sep).map(str::trim));
+        }
+        parts = next;
+    }
+    parts.retain(|p| p.split_whitespace().count() >= 3);
+    parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    parts
+}
+
+/// Compares two lines ignoring case, spacing and punctuation.
+pub fn same_text(a: &str, b: &str) -> bool {
+    fn key(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+    }
+    let mut x = key(a);
+    let mut y = key(b);
+    let mut any = false;
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return any,
+            (Some(p), Some(q)) if p == q => any = true,
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_names_are_cut_from_either_end() {
+        assert_eq!(
+            headline_part("Lawan moves motion for adjournment - The Paradigm"),
+            "Lawan moves motion for adjournment"
+        );
+        assert_eq!(
+            headline_part("El Diario | El Gobierno aprueba la nueva ley de vivienda"),
+            "El Gobierno aprueba la nueva ley de vivienda"
+        );
+        assert_eq!(
+            headline_part("A - B - Politics - Example News"),
+            "A - B - Politics"
+        );
+        assert_eq!(headline_part("Plain headline"), "Plain headline");
+        assert_eq!(
+            headline_part("TechNews Daily | Chipmaker unveils faster processor for laptops"),
+            "Chipmaker unveils faster processor for laptops"
+        );
+        assert_eq!(
+            parts("News | Mayor resigns after vote - City Paper"),
+            vec!["Mayor resigns after vote"]
+        );
+    }
+
+    #[test]
+    fn same_text_ignores_case_spacing_and_punctuation() {
+        assert!(same_text("Hello, World!", "hello world"));
+        assert!(!same_text("Hello world", "Hello world again"));
+        assert!(!same_text("", ""));
+    }
+}

@@ -1,0 +1,121 @@
+//! `rinse coverage`: which rules fire on a corpus, on how many lines and documents.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use rayon::prelude::*;
+use rinse::Cleaner;
+use rinse::cleaner::Options;
+
+use super::clean::load_rules;
+use super::docs;
+use super::{EXIT_OK, EXIT_SOME_FAILED};
+
+/// Arguments of `rinse coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Files and folders of the corpus.
+    #[arg(value_name = "CORPUS", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Add the rules in this folder (a rule with a built-in id replaces it).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Turn off a rule by id (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub disable: Vec<String>,
+    /// Which files to take from folders.
+    #[arg(long, default_value = "*.txt", value_name = "GLOB")]
+    pub glob: String,
+    /// JSONL input: the field that holds the text.
+    #[arg(long, default_value = "text", value_name = "KEY")]
+    pub text_key: String,
+    /// Exit with status 1 when some rule never fired.
+    #[arg(long)]
+    pub require_all: bool,
+    /// Also list the signals (`signal.*`) that decided lines.
+    #[arg(long)]
+    pub signals: bool,
+}
+
+/// Runs `rinse coverage`.
+pub fn run(args: CoverageArgs) -> Result<u8> {
+    let cleaner = Cleaner::new(load_rules(&args.rules, &args.disable)?, Options::default());
+    let (inputs, mut errors) = docs::inputs(&args.paths, &args.glob)?;
+    let limit = cleaner.options().max_doc_bytes;
+    // id -> (lines, documents)
+    let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut documents = 0u64;
+    for input in &inputs {
+        let mut batch = Vec::new();
+        docs::for_each_doc(input, &args.text_key, limit, &mut errors, &mut |d| {
+            batch.push(d)
+        });
+        let per_doc: Vec<Result<BTreeMap<String, u64>, String>> = batch
+            .par_iter()
+            .map(|d| {
+                let e = cleaner
+                    .explain_bytes(&d.bytes)
+                    .map_err(|e| format!("{}: {e}", d.source))?;
+                let mut m = BTreeMap::new();
+                for dec in e.decisions {
+                    *m.entry(dec.reason).or_insert(0u64) += 1;
+                }
+                Ok(m)
+            })
+            .collect();
+        for r in per_doc {
+            match r {
+                Ok(m) => {
+                    documents += 1;
+                    for (id, n) in m {
+                        let c = counts.entry(id).or_default();
+                        c.0 += n;
+                        c.1 += 1;
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    for e in &errors {
+        eprintln!("rinse: {e}");
+    }
+    let ids: BTreeSet<&str> = cleaner
+        .classifier()
+        .rules()
+        .rules()
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    println!("{:<30} {:>8} {:>10}", "rule", "lines", "documents");
+    let mut never = Vec::new();
+    for r in cleaner.classifier().rules().rules() {
+        let (l, d) = counts.get(&r.id).copied().unwrap_or_default();
+        println!("{:<30} {l:>8} {d:>10}", r.id);
+        if l == 0 {
+            never.push(r.id.as_str());
+        }
+    }
+    if args.signals {
+        for (id, (l, d)) in counts.iter().filter(|(id, _)| !ids.contains(id.as_str())) {
+            println!("{id:<30} {l:>8} {d:>10}");
+        }
+    }
+    println!(
+        "{documents} documents, {} of {} rules fired",
+        ids.len() - never.len(),
+        ids.len()
+    );
+    if !never.is_empty() {
+        println!("never fired: {}", never.join(", "));
+    }
+    Ok(
+        if args.require_all && !never.is_empty() || !errors.is_empty() {
+            EXIT_SOME_FAILED
+        } else {
+            EXIT_OK
+        },
+    )
+}

@@ -1,0 +1,81 @@
+//! Reading the documents of a corpus one by one, for the commands that look at
+//! lines rather than write records (`rinse coverage`, the `--repeated-lines` pass).
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use rinse::read::{self, InputFile, InputFormat, JsonDoc};
+
+/// One document's bytes and where it came from.
+pub struct Doc {
+    /// `PATH` or `PATH:LINE`.
+    pub source: String,
+    /// The document's bytes (text files) or its decoded text field (JSONL).
+    pub bytes: Vec<u8>,
+}
+
+/// Finds the inputs under `paths` (as `rinse clean` does).
+pub fn inputs(paths: &[PathBuf], glob: &str) -> Result<(Vec<InputFile>, Vec<String>)> {
+    let (inputs, errors) = read::find_inputs(paths, glob, InputFormat::Auto, None)?;
+    Ok((
+        inputs,
+        errors
+            .into_iter()
+            .map(|e| format!("{}: {}", e.source, e.reason))
+            .collect(),
+    ))
+}
+
+/// Calls `each` with every document of `input`; problems go to `errors`.
+pub fn for_each_doc(
+    input: &InputFile,
+    text_key: &str,
+    limit: u64,
+    errors: &mut Vec<String>,
+    each: &mut dyn FnMut(Doc),
+) {
+    let source = input.source();
+    if !input.jsonl {
+        match read::read_text(input, limit) {
+            Ok(bytes) => each(Doc { source, bytes }),
+            Err(e) => errors.push(format!("{source}: {e}")),
+        }
+        return;
+    }
+    let reader = match read::open(input) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(format!("{source}: {e}"));
+            return;
+        }
+    };
+    for (i, line) in reader.split(b'\n').enumerate() {
+        let src = format!("{source}:{}", i + 1);
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                errors.push(format!("{src}: {e}"));
+                return;
+            }
+        };
+        if line.iter().all(u8::is_ascii_whitespace) || line.len() as u64 > limit {
+            continue;
+        }
+        let text = std::str::from_utf8(&line)
+            .map_err(|e| e.to_string())
+            .and_then(JsonDoc::parse)
+            .and_then(|d| {
+                d.get(text_key)
+                    .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+                    .ok_or_else(|| format!("no string {text_key:?} field"))
+            });
+        match text {
+            Ok(t) => each(Doc {
+                source: src,
+                bytes: t.into_bytes(),
+            }),
+            Err(e) => errors.push(format!("{src}: {e}")),
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! `rinse explain FILE`: every line with its class and the rule or signal that
+//! decided it, coloured in a terminal and plain when piped.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use rinse::Cleaner;
+use rinse::classify::Class;
+use rinse::cleaner::Options;
+use rinse::segment;
+
+use super::EXIT_OK;
+use super::clean::load_rules;
+
+/// Arguments of `rinse explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The text file to explain.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Add the rules in this folder (a rule with a built-in id replaces it).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Turn off a rule by id (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub disable: Vec<String>,
+    /// Colour the output: auto (when stdout is a terminal), always or never.
+    #[arg(long, default_value = "auto", value_name = "WHEN")]
+    pub color: String,
+}
+
+fn colour(class: Class) -> &'static str {
+    match class {
+        Class::Blank => "",
+        Class::Title => "\x1b[1;36m",
+        Class::Dateline | Class::Credit => "\x1b[35m",
+        Class::Caption => "\x1b[33m",
+        Class::Body => "\x1b[32m",
+        Class::RelatedHeader | Class::Related => "\x1b[34m",
+        Class::Boilerplate | Class::Trailer => "\x1b[2;31m",
+    }
+}
+
+/// Runs `rinse explain`.
+pub fn run(args: ExplainArgs) -> Result<u8> {
+    let cleaner = Cleaner::new(load_rules(&args.rules, &args.disable)?, Options::default());
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let e = cleaner.explain_bytes(&bytes)?;
+    let colour_on = match args.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => std::io::stdout().is_terminal(),
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (line, d) in segment::lines(&e.text).iter().zip(&e.decisions) {
+        if d.class == Class::Blank {
+            writeln!(out, "{:>5}", line.no)?;
+            continue;
+        }
+        let (on, off) = if colour_on {
+            (colour(d.class), "\x1b[0m")
+        } else {
+            ("", "")
+        };
+        writeln!(
+            out,
+            "{on}{:>5} {:<14} {:<28} {}{off}",
+            line.no,
+            d.class.name(),
+            d.reason,
+            line.text
+        )?;
+    }
+    out.flush()?;
+    Ok(EXIT_OK)
+}

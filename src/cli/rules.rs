@@ -1,0 +1,120 @@
+//! `rinse rules list` and `rinse rules test [DIR]`: the rules as a testable artefact.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::{Args, Subcommand};
+use rinse::rules::{self, Rule};
+
+use super::clean::load_rules;
+use super::{EXIT_OK, EXIT_SOME_FAILED};
+
+/// Arguments of `rinse rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    command: RulesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// List every rule: id, action, languages, file and description.
+    List {
+        /// Add the rules in this folder (a rule with a built-in id replaces it).
+        #[arg(long, value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
+    /// Run every example and counterexample of every rule; prints validated /
+    /// missing / noisy per rule. Exit status 1 on any miss, any noisy
+    /// counterexample, a rule without examples, or an unknown --only id.
+    Test {
+        /// Test only the rules of this folder (default: the built-in rules).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Test only this rule id (repeatable); an unknown id is an error.
+        #[arg(long, value_name = "ID")]
+        only: Vec<String>,
+    },
+}
+
+/// Runs `rinse rules …`.
+pub fn run(args: RulesArgs) -> Result<u8> {
+    match args.command {
+        RulesCommand::List { rules } => {
+            // Compile, so that a bad rule is reported before listing.
+            let set = load_rules(&rules, &[])?;
+            for r in set.rules() {
+                println!(
+                    "{:<28} {:<15} {:<18} {}",
+                    r.id,
+                    format!("{:?}", r.action).to_lowercase(),
+                    if r.languages.is_empty() {
+                        "any".to_string()
+                    } else {
+                        r.languages.join(",")
+                    },
+                    r.description
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        RulesCommand::Test { dir, only } => {
+            let all: Vec<Rule> = match &dir {
+                Some(d) => rules::load_dir(d)?,
+                None => rules::builtin_rules()?,
+            };
+            for id in &only {
+                if !all.iter().any(|r| &r.id == id) {
+                    bail!("--only {id}: no rule has that id");
+                }
+            }
+            // The whole set must compile (duplicate ids, bad regexes).
+            rules::RuleSet::compile(all.clone())?;
+            let mut failed = 0usize;
+            let mut cases = 0usize;
+            for r in all
+                .iter()
+                .filter(|r| only.is_empty() || only.contains(&r.id))
+            {
+                let t = rules::test_rule(r)?;
+                cases += t.validated + t.missing.len() + t.noisy.len() + t.quiet;
+                let status = if t.passed() { "ok  " } else { "FAIL" };
+                println!(
+                    "{status} {:<28} validated {}/{}, counterexamples quiet {}/{}",
+                    t.id,
+                    t.validated,
+                    r.examples.len(),
+                    t.quiet,
+                    r.counterexamples.len()
+                );
+                if r.examples.is_empty() {
+                    println!("     no examples: every rule needs at least one");
+                }
+                for m in &t.missing {
+                    println!("     missing: {m:?}");
+                }
+                for n in &t.noisy {
+                    println!("     noisy:   {n:?}");
+                }
+                if !t.passed() {
+                    failed += 1;
+                }
+            }
+            println!(
+                "{} rules, {cases} cases, {failed} failed",
+                all.iter()
+                    .filter(|r| only.is_empty() || only.contains(&r.id))
+                    .count()
+            );
+            if cases == 0 {
+                println!("no case ran");
+                return Ok(EXIT_SOME_FAILED);
+            }
+            Ok(if failed > 0 {
+                EXIT_SOME_FAILED
+            } else {
+                EXIT_OK
+            })
+        }
+    }
+}

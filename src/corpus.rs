@@ -1,0 +1,182 @@
+//! The corpus pass (`--repeated-lines N`): lines that repeat across many documents
+//! of a corpus are boilerplate (site menus, footers, cookie notices), as in CCNet.
+//!
+//! A first pass feeds every document to a [`LineCounter`], which counts, for each
+//! normalised line, the number of documents it appears in. Memory is bounded: the
+//! counts live in a count-min sketch of fixed size (four rows of 2^21 saturating
+//! 16-bit counters, 16 MiB), so a line's count can be over-estimated by hash
+//! collisions but never under-estimated. [`LineCounter::finish`] turns it into
+//! [`RepeatedLines`], which the classifier asks about each line
+//! (rule id `corpus.repeated-line`).
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hasher};
+
+/// Rows of the sketch.
+const DEPTH: usize = 4;
+/// Counters per row (a power of two).
+const WIDTH: usize = 1 << 21;
+/// Lines shorter than this (after normalisation) are not counted: single words
+/// repeat everywhere and are better left to rules and signals.
+const MIN_CHARS: usize = 8;
+
+/// Hashes a line after normalisation (letters lower-cased, digits folded to `0`,
+/// everything else dropped); `None` for lines too short to count.
+pub fn line_hash(line: &str) -> Option<u64> {
+    let mut h =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .build_hasher();
+    let mut n = 0usize;
+    for c in line.chars() {
+        if c.is_alphabetic() {
+            for l in c.to_lowercase() {
+                h.write_u32(l as u32);
+            }
+            n += 1;
+        } else if c.is_numeric() {
+            h.write_u32('0' as u32);
+            n += 1;
+        }
+    }
+    (n >= MIN_CHARS).then(|| h.finish())
+}
+
+/// The distinct line hashes of one document.
+pub fn document_hashes(text: &str) -> Vec<u64> {
+    let set: HashSet<u64> = text.lines().filter_map(line_hash).collect();
+    let mut v: Vec<u64> = set.into_iter().collect();
+    v.sort_unstable();
+    v
+}
+
+fn slot(hash: u64, row: usize) -> usize {
+    // Independent-enough indices from one 64-bit hash (Kirsch–Mitzenmacher).
+    let a = hash as u32 as u64;
+    let b = (hash >> 32) | 1;
+    (a.wrapping_add((row as u64).wrapping_mul(b)) as usize) & (WIDTH - 1)
+}
+
+/// Counts, per normalised line, the documents it appears in (bounded memory).
+#[derive(Clone)]
+pub struct LineCounter {
+    rows: Vec<u16>,
+    documents: u64,
+}
+
+impl std::fmt::Debug for LineCounter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineCounter")
+            .field("documents", &self.documents)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for LineCounter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LineCounter {
+    /// An empty counter (allocates its fixed 16 MiB).
+    pub fn new() -> Self {
+        LineCounter {
+            rows: vec![0; DEPTH * WIDTH],
+            documents: 0,
+        }
+    }
+
+    /// Counts one document given by its distinct line hashes ([`document_hashes`]).
+    pub fn add_hashes(&mut self, hashes: &[u64]) {
+        self.documents += 1;
+        for &h in hashes {
+            for row in 0..DEPTH {
+                let c = &mut self.rows[row * WIDTH + slot(h, row)];
+                *c = c.saturating_add(1);
+            }
+        }
+    }
+
+    /// Counts one document's text.
+    pub fn add_document(&mut self, text: &str) {
+        self.add_hashes(&document_hashes(text));
+    }
+
+    /// Documents counted so far.
+    pub fn documents(&self) -> u64 {
+        self.documents
+    }
+
+    /// The estimated number of documents `line` appears in (never under the truth).
+    pub fn count(&self, line: &str) -> u32 {
+        line_hash(line).map_or(0, |h| self.count_hash(h))
+    }
+
+    fn count_hash(&self, h: u64) -> u32 {
+        (0..DEPTH)
+            .map(|row| self.rows[row * WIDTH + slot(h, row)] as u32)
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Freezes the counts: lines in at least `min_docs` documents are repeated.
+    pub fn finish(self, min_docs: u32) -> RepeatedLines {
+        RepeatedLines {
+            counter: self,
+            min_docs: min_docs.max(2),
+        }
+    }
+}
+
+/// The lines seen in at least N documents of the corpus.
+#[derive(Debug)]
+pub struct RepeatedLines {
+    counter: LineCounter,
+    min_docs: u32,
+}
+
+impl RepeatedLines {
+    /// True when `line` was seen in at least N documents.
+    pub fn contains(&self, line: &str) -> bool {
+        line_hash(line).is_some_and(|h| self.counter.count_hash(h) >= self.min_docs)
+    }
+
+    /// The threshold N.
+    pub fn min_docs(&self) -> u32 {
+        self.min_docs
+    }
+
+    /// Documents counted in the first pass.
+    pub fn documents(&self) -> u64 {
+        self.counter.documents
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_counted_once_per_document_after_normalisation() {
+        let mut c = LineCounter::new();
+        c.add_document(
+            "Subscribe to our newsletter\nSubscribe to our newsletter\nStory one text here",
+        );
+        c.add_document("SUBSCRIBE to our  newsletter!\nStory two text here");
+        c.add_document("Story three, updated 2024\nsomething else entirely");
+        assert_eq!(c.count("subscribe to our newsletter"), 2);
+        assert_eq!(c.count("Story one text here"), 1);
+        let r = c.finish(2);
+        assert!(r.contains("Subscribe to our newsletter."));
+        assert!(!r.contains("Story one text here"));
+        assert!(!r.contains("short"), "short lines are never counted");
+    }
+
+    #[test]
+    fn digits_are_folded() {
+        assert_eq!(
+            line_hash("Updated 12:30 2024"),
+            line_hash("Updated 09:15 1999")
+        );
+    }
+}

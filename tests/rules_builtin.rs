@@ -1,0 +1,130 @@
+//! Every built-in rule passes its own examples, and `rinse rules test` and
+//! `rinse coverage --require-all` report failures through their exit status.
+
+use assert_cmd::Command;
+
+#[test]
+fn every_builtin_rule_matches_its_examples_and_not_its_counterexamples() {
+    for rule in rinse::rules::builtin_rules().unwrap() {
+        assert!(!rule.examples.is_empty(), "{} has no examples", rule.id);
+        assert!(
+            !rule.description.is_empty(),
+            "{} has no description",
+            rule.id
+        );
+        let t = rinse::rules::test_rule(&rule).unwrap();
+        assert!(
+            t.passed(),
+            "{}: missing {:?}, noisy {:?}",
+            t.id,
+            t.missing,
+            t.noisy
+        );
+    }
+}
+
+#[test]
+fn rules_test_passes_on_builtin_rules() {
+    Command::cargo_bin("rinse")
+        .unwrap()
+        .args(["rules", "test"])
+        .assert()
+        .success();
+}
+
+fn rule_dir(body: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mine.toml"), body).unwrap();
+    dir
+}
+
+#[test]
+fn rules_test_fails_on_a_missed_example_and_names_it() {
+    let dir = rule_dir(
+        "[[rule]]\nid = \"mine.promo\"\ndescription = \"d\"\naction = \"remove\"\nequals = [\"Buy now\"]\nexamples = [\"Buy now\", \"Shop today\"]\n",
+    );
+    let out = Command::cargo_bin("rinse")
+        .unwrap()
+        .args(["rules", "test"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("missing: \"Shop today\""), "{s}");
+}
+
+#[test]
+fn rules_test_fails_on_a_rule_without_examples_and_on_an_unknown_id() {
+    let dir = rule_dir(
+        "[[rule]]\nid = \"mine.promo\"\ndescription = \"d\"\naction = \"remove\"\nequals = [\"Buy now\"]\n",
+    );
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("rinse")
+            .unwrap()
+            .args(["rules", "test"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run(&[]), Some(1));
+    assert_eq!(run(&["--only", "mine.nope"]), Some(2));
+}
+
+#[test]
+fn a_bad_rule_file_names_file_rule_and_problem() {
+    let dir = rule_dir(
+        "[[rule]]\nid = \"mine.bad\"\ndescription = \"d\"\naction = \"remove\"\nregex = \"(unclosed\"\nexamples = [\"x\"]\n",
+    );
+    let out = Command::cargo_bin("rinse")
+        .unwrap()
+        .args(["clean", "--rules"])
+        .arg(dir.path())
+        .arg("samples/reuters-azerbaijan.txt")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.toml") && err.contains("mine.bad") && err.contains("bad regex"),
+        "{err}"
+    );
+}
+
+#[test]
+fn coverage_require_all_fails_when_a_rule_never_fires() {
+    let dir = rule_dir(
+        "[[rule]]\nid = \"mine.never\"\ndescription = \"d\"\naction = \"remove\"\nequals = [\"zzz never seen zzz\"]\nexamples = [\"zzz never seen zzz\"]\n",
+    );
+    let out = Command::cargo_bin("rinse")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["coverage", "--require-all", "--rules"])
+        .arg(dir.path())
+        .arg("samples")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("never fired: mine.never"));
+}
+
+#[test]
+fn explain_names_the_deciding_rule_and_is_plain_when_piped() {
+    let out = Command::cargo_bin("rinse")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["explain", "samples/reuters-azerbaijan.txt"])
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(!s.contains('\x1b'));
+    assert!(
+        s.lines()
+            .any(|l| l.contains("credit") && l.contains("credit.reporting-by"))
+    );
+    assert!(s.lines().any(|l| l.contains("trailer.others-also-read")));
+}
