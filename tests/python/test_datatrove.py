@@ -35,17 +35,22 @@ def test_step_cleans_text_and_keeps_rinse_fields_in_metadata(story):
 
 def test_step_options_batches_and_drop_empty(story):
     docs = [Document(text=f"Headline {i} of many\n\n{story}", id=str(i)) for i in range(7)]
+    # No article in it: its clean body is empty.
     docs.insert(3, Document(text="Promo headline\n\n" + PROMO + "\n", id="promo-only"))
-    step = RinseClean(batch_size=2, drop_empty=True, disable=["promo.follow-channel"], metadata_key="r")
+    texts = {d.id: d.text for d in docs}
+    off = ["promo.follow-channel"]
+    step = RinseClean(batch_size=2, drop_empty=True, disable=off, metadata_key="r")
     out = list(step(docs))
-    # With the promo rule off, the promo-only document keeps its line.
-    assert [d.id for d in out] == ["0", "1", "2", "promo-only", "3", "4", "5", "6"]
-    assert out[3].text == PROMO
-    assert all("r" in d.metadata for d in out)
-    dropping = RinseClean(drop_empty=True)
-    kept = list(dropping([Document(text="Promo headline\n\n" + PROMO + "\n", id="p"), Document(text=story, id="s")]))
-    assert [d.id for d in kept] == ["s"]
-    assert dropping.stats["dropped"].total == 1
+    assert [d.id for d in out] == [str(i) for i in range(7)]
+    assert step.stats["dropped"].total == 1
+    for d in out:
+        want = rinse.clean(texts[d.id], disable=off)
+        assert d.text == want["text"] and d.text
+        assert d.metadata["r"]["removed"] == want["removed"]
+        assert not any(r["rule"] == "promo.follow-channel" for r in d.metadata["r"]["removed"])
+    kept = list(RinseClean()([Document(text=texts["promo-only"], id="p"), Document(text=story, id="s")]))
+    assert [d.id for d in kept] == ["p", "s"]  # drop_empty is off by default
+    assert kept[0].text == ""
     with pytest.raises(ValueError, match="batch_size"):
         RinseClean(batch_size=0)
 
