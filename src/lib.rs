@@ -38,6 +38,8 @@ pub mod corpus;
 pub mod decode;
 pub mod error;
 pub mod pipeline;
+#[cfg(feature = "python")]
+pub mod python;
 pub mod read;
 pub mod record;
 pub mod repair;

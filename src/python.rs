@@ -1,0 +1,457 @@
+//! Python bindings (PyO3), compiled only with the `python` cargo feature.
+//!
+//! maturin builds this module into `rinse._rinse` (see `pyproject.toml`); the
+//! pure-Python package under `python/rinse/` re-exports it. Three functions:
+//!
+//! * `clean(text, *, rules=None, disable=(), guess=True) -> dict`: one record;
+//! * `clean_batch(texts, *, rules=None, disable=(), guess=True) -> list[dict]`:
+//!   many records, cleaned in parallel on rinse's threads with the GIL released,
+//!   in input order;
+//! * `fix(text, *, guess=True) -> str`: the repair stage alone.
+//!
+//! A record is a dict with exactly the keys of [`Record`], in its field order
+//! (the conversion names every field, so a new one cannot be forgotten). A [`Cleaner`] is
+//! built once per set of options and cached. Bad arguments raise `TypeError`
+//! or `ValueError`, unreadable rule folders `OSError`; nothing panics.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString};
+use rayon::prelude::*;
+use rayon::{ThreadPool, ThreadPoolBuilder};
+
+use crate::cleaner::{Cleaner, Options};
+use crate::error::Error;
+use crate::record::{Fix, Record, Related, Removed};
+use crate::repair::{self, RepairOptions};
+use crate::rules::{self, RuleSet};
+
+/// At most this many cleaners are cached; past it the cache starts afresh.
+const CACHE_LIMIT: usize = 32;
+
+/// What a cleaner is built from: rule folders, disabled ids, `guess`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    rules: Vec<PathBuf>,
+    disable: Vec<String>,
+    guess: bool,
+}
+
+/// One input document: text, or raw bytes of any encoding.
+enum Input {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// rinse's worker threads for `clean_batch`, one pool per process.
+///
+/// rayon's global pool does not survive `fork()`: a child forked after the
+/// parent used it (multiprocessing, datatrove's local executor, Spark's Python
+/// workers) would wait forever on threads that do not exist in it. So the pool
+/// is remembered with the id of the process that made it, and a forked child
+/// makes its own.
+fn pool() -> PyResult<Arc<ThreadPool>> {
+    static POOL: Mutex<Option<(u32, Arc<ThreadPool>)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut slot = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((owner, pool)) = slot.as_ref()
+        && *owner == pid
+    {
+        return Ok(pool.clone());
+    }
+    // Inherited through a fork: its threads are not in this process, so
+    // dropping it could wait on them. Leak it instead.
+    if let Some(old) = slot.take() {
+        std::mem::forget(old);
+    }
+    let pool = ThreadPoolBuilder::new()
+        .thread_name(|i| format!("rinse-{i}"))
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("starting rinse's worker threads: {e}")))?;
+    let pool = Arc::new(pool);
+    *slot = Some((pid, pool.clone()));
+    Ok(pool)
+}
+
+fn cache() -> &'static Mutex<HashMap<Key, Arc<Cleaner>>> {
+    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<Cleaner>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The Python exception for a library error.
+fn py_err(e: Error) -> PyErr {
+    match e {
+        Error::Io { .. } => PyOSError::new_err(e.to_string()),
+        other => PyValueError::new_err(other.to_string()),
+    }
+}
+
+/// Builds a cleaner as `rinse clean --rules … --disable … [--no-guess]` would.
+fn build(key: &Key) -> PyResult<Cleaner> {
+    let mut all = rules::builtin_rules().map_err(py_err)?;
+    for dir in &key.rules {
+        if !dir.is_dir() {
+            return Err(PyOSError::new_err(format!(
+                "rules: {} is not a folder of *.toml rule files",
+                dir.display()
+            )));
+        }
+        rules::merge(&mut all, rules::load_dir(dir).map_err(py_err)?);
+    }
+    for id in &key.disable {
+        let before = all.len();
+        all.retain(|r| &r.id != id);
+        if all.len() == before {
+            return Err(PyValueError::new_err(format!(
+                "disable: no rule has the id {id:?}"
+            )));
+        }
+    }
+    let mut options = Options::default();
+    options.repair.guess = key.guess;
+    Ok(Cleaner::new(
+        RuleSet::compile(all).map_err(py_err)?,
+        options,
+    ))
+}
+
+/// The cached cleaner for these options, built on first use.
+fn cleaner(
+    rules: Option<&Bound<'_, PyAny>>,
+    disable: &Bound<'_, PyAny>,
+    guess: bool,
+) -> PyResult<Arc<Cleaner>> {
+    let key = Key {
+        rules: rule_dirs(rules)?,
+        disable: strings(disable, "disable")?,
+        guess,
+    };
+    let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(c) = map.get(&key) {
+        return Ok(c.clone());
+    }
+    let c = Arc::new(build(&key)?);
+    if map.len() >= CACHE_LIMIT {
+        map.clear();
+    }
+    map.insert(key, c.clone());
+    Ok(c)
+}
+
+/// `rules`: `None`, one folder (`str` or `os.PathLike`), or a sequence of them.
+fn rule_dirs(rules: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
+    let Some(rules) = rules else {
+        return Ok(Vec::new());
+    };
+    if rules.is_none() {
+        return Ok(Vec::new());
+    }
+    if let Ok(one) = rules.extract::<PathBuf>() {
+        return Ok(vec![one]);
+    }
+    let err = || {
+        PyTypeError::new_err(format!(
+            "rules must be None, a folder path or a list of folder paths, not {}",
+            type_name(rules)
+        ))
+    };
+    let mut out = Vec::new();
+    for item in rules.try_iter().map_err(|_| err())? {
+        out.push(item?.extract::<PathBuf>().map_err(|_| err())?);
+    }
+    Ok(out)
+}
+
+/// A sequence of `str` (a lone `str` is refused: it would be split into letters).
+fn strings(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+    let err = || {
+        PyTypeError::new_err(format!(
+            "{what} must be a list or tuple of rule ids (str), not {}",
+            type_name(v)
+        ))
+    };
+    if v.is_instance_of::<PyString>() {
+        return Err(err());
+    }
+    let mut out = Vec::new();
+    for item in v.try_iter().map_err(|_| err())? {
+        let item = item?;
+        let s = item.cast::<PyString>().map_err(|_| err())?;
+        out.push(s.to_cow()?.into_owned());
+    }
+    Ok(out)
+}
+
+fn type_name(v: &Bound<'_, PyAny>) -> String {
+    v.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// A `str` as Rust text; each lone surrogate (which UTF-8 cannot hold) becomes
+/// one U+FFFD, as a decoder would make of it.
+fn text_of(s: &Bound<'_, PyString>) -> PyResult<String> {
+    if let Ok(t) = s.to_cow() {
+        return Ok(t.into_owned());
+    }
+    let units = s.call_method1("encode", ("utf-16-le", "surrogatepass"))?;
+    let bytes = units.cast::<PyBytes>()?.as_bytes();
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    Ok(String::from_utf16_lossy(&units))
+}
+
+/// A `bool` argument, `default` when not given; anything else is refused
+/// rather than judged truthy.
+fn flag(v: Option<&Bound<'_, PyAny>>, what: &str, default: bool) -> PyResult<bool> {
+    let Some(v) = v else {
+        return Ok(default);
+    };
+    v.cast::<PyBool>().map(|b| b.is_true()).map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what} must be True or False, not {}",
+            type_name(v)
+        ))
+    })
+}
+
+/// A document: `str` (lone surrogates become U+FFFD) or `bytes`.
+fn input(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Input> {
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(Input::Text(text_of(s)?));
+    }
+    if let Ok(b) = v.cast::<PyBytes>() {
+        return Ok(Input::Bytes(b.as_bytes().to_vec()));
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be str or bytes, not {}",
+        type_name(v)
+    )))
+}
+
+/// Cleans one document.
+fn clean_one(cleaner: &Cleaner, doc: &Input) -> Result<Record, Error> {
+    match doc {
+        Input::Text(t) => cleaner.try_clean_text(t),
+        Input::Bytes(b) => cleaner.clean_bytes(b, None),
+    }
+}
+
+/// A record as a dict with the record's keys in its field order (interned key
+/// strings: this runs with the GIL held, so it is kept lean). The patterns
+/// name every field, so a new field fails to compile here until it is added.
+fn record_to_py<'py>(py: Python<'py>, rec: &Record) -> PyResult<Bound<'py, PyDict>> {
+    let Record {
+        id,
+        source,
+        title,
+        dateline,
+        text,
+        captions,
+        credits,
+        related,
+        removed,
+        fixes,
+        encoding,
+    } = rec;
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "id"), id)?;
+    d.set_item(intern!(py, "source"), source)?;
+    d.set_item(intern!(py, "title"), title)?;
+    d.set_item(intern!(py, "dateline"), dateline)?;
+    d.set_item(intern!(py, "text"), text)?;
+    d.set_item(intern!(py, "captions"), PyList::new(py, captions)?)?;
+    d.set_item(intern!(py, "credits"), PyList::new(py, credits)?)?;
+    let items = PyList::empty(py);
+    for Related { section, title } in related {
+        let r = PyDict::new(py);
+        r.set_item(intern!(py, "section"), section)?;
+        r.set_item(intern!(py, "title"), title)?;
+        items.append(r)?;
+    }
+    d.set_item(intern!(py, "related"), items)?;
+    let items = PyList::empty(py);
+    for Removed { rule, line, text } in removed {
+        let r = PyDict::new(py);
+        r.set_item(intern!(py, "rule"), rule)?;
+        r.set_item(intern!(py, "line"), line)?;
+        r.set_item(intern!(py, "text"), text)?;
+        items.append(r)?;
+    }
+    d.set_item(intern!(py, "removed"), items)?;
+    let items = PyList::empty(py);
+    for Fix {
+        rule,
+        line,
+        before,
+        after,
+    } in fixes
+    {
+        let r = PyDict::new(py);
+        r.set_item(intern!(py, "rule"), rule)?;
+        r.set_item(intern!(py, "line"), line)?;
+        r.set_item(intern!(py, "before"), before)?;
+        r.set_item(intern!(py, "after"), after)?;
+        items.append(r)?;
+    }
+    d.set_item(intern!(py, "fixes"), items)?;
+    d.set_item(intern!(py, "encoding"), encoding)?;
+    Ok(d)
+}
+
+/// Pauses Python's cyclic garbage collector while a batch of records is built
+/// (resumed on drop, also on error).
+///
+/// The records hold only strings and integers, so they make no cycles, but
+/// allocating hundreds of thousands of dicts and lists triggers collection after
+/// collection, each walking the whole heap, and all of it with the GIL held: in
+/// a batch of 20,000 small documents that was most of the time other threads
+/// were stalled. Nothing else runs Python meanwhile (the GIL is held
+/// throughout), so the pause cannot be seen from outside.
+struct GcPause<'py> {
+    gc: Option<Bound<'py, PyModule>>,
+}
+
+impl<'py> GcPause<'py> {
+    fn new(py: Python<'py>) -> Self {
+        let gc = py.import("gc").ok().filter(|gc| {
+            gc.call_method0("isenabled")
+                .and_then(|on| on.is_truthy())
+                .unwrap_or(false)
+                && gc.call_method0("disable").is_ok()
+        });
+        GcPause { gc }
+    }
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        if let Some(gc) = &self.gc {
+            let _ = gc.call_method0("enable");
+        }
+    }
+}
+
+/// Cleans one document (`str`, or `bytes` of any encoding) into a record dict.
+///
+/// `rules`: extra rule folders (like `--rules`); `disable`: rule ids to turn
+/// off (like `--disable`); `guess=False` is `--no-guess`. `id` and `source` are
+/// `""`. Raises `ValueError` for an unknown rule id, a malformed rule file, a
+/// binary or oversized document; `OSError` for an unreadable rule folder.
+#[pyfunction]
+#[pyo3(signature = (text, *, rules=None, disable=None, guess=None),
+       text_signature = "(text, *, rules=None, disable=(), guess=True)")]
+fn clean<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyAny>,
+    rules: Option<&Bound<'py, PyAny>>,
+    disable: Option<&Bound<'py, PyAny>>,
+    guess: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let doc = input(text, "text")?;
+    let empty = pyo3::types::PyTuple::empty(py);
+    let guess = flag(guess, "guess", true)?;
+    let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
+    let rec = py.detach(|| clean_one(&c, &doc)).map_err(py_err)?;
+    Ok(record_to_py(py, &rec)?.into_any())
+}
+
+/// Cleans many documents in parallel, with the GIL released, into a list of
+/// record dicts in input order. Same options as `clean`. `texts` is any
+/// iterable of `str`/`bytes`; an error names the index of the document.
+#[pyfunction]
+#[pyo3(signature = (texts, *, rules=None, disable=None, guess=None),
+       text_signature = "(texts, *, rules=None, disable=(), guess=True)")]
+fn clean_batch<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
+    rules: Option<&Bound<'py, PyAny>>,
+    disable: Option<&Bound<'py, PyAny>>,
+    guess: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    if texts.is_instance_of::<PyString>() || texts.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(
+            "texts must be a list (or other iterable) of str or bytes, not a single document; \
+             use rinse.clean for one",
+        ));
+    }
+    let iter = texts.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "texts must be an iterable of str or bytes, not {}",
+            type_name(texts)
+        ))
+    })?;
+    let mut docs = Vec::new();
+    for (i, item) in iter.enumerate() {
+        docs.push(input(&item?, &format!("texts[{i}]"))?);
+    }
+    let empty = pyo3::types::PyTuple::empty(py);
+    let guess = flag(guess, "guess", true)?;
+    let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
+    // The inputs are consumed (and freed) without the GIL, too.
+    let pool = pool()?;
+    let values: Vec<Result<Record, Error>> = py
+        .detach(move || pool.install(|| docs.into_par_iter().map(|d| clean_one(&c, &d)).collect()));
+    let out = PyList::empty(py);
+    let _paused = GcPause::new(py);
+    for (i, v) in values.into_iter().enumerate() {
+        match v {
+            Ok(rec) => out.append(record_to_py(py, &rec)?)?,
+            Err(e) => {
+                let err = py_err(e);
+                let msg = format!("texts[{i}]: {}", err.value(py));
+                return Err(if err.is_instance_of::<PyOSError>(py) {
+                    PyOSError::new_err(msg)
+                } else {
+                    PyValueError::new_err(msg)
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Repairs mis-encoded text (the repair stage alone) and returns it. Lines are
+/// neither added nor removed; `guess=False` does not guess characters lost to
+/// U+FFFD.
+#[pyfunction]
+#[pyo3(signature = (text, *, guess=None), text_signature = "(text, *, guess=True)")]
+fn fix(
+    py: Python<'_>,
+    text: &Bound<'_, PyAny>,
+    guess: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let s = text
+        .cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err(format!("text must be str, not {}", type_name(text))))?;
+    let s = text_of(s)?;
+    let opts = RepairOptions {
+        guess: flag(guess, "guess", true)?,
+        ..RepairOptions::default()
+    };
+    Ok(py.detach(|| repair::repair(&s, &opts).text))
+}
+
+/// rinse's Rust core: `clean`, `clean_batch`, `fix`, and `FIELDS`, the keys of
+/// a record in order.
+#[pymodule(name = "_rinse")]
+mod rinse_module {
+    #[pymodule_export]
+    use super::{clean, clean_batch, fix};
+    use pyo3::prelude::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("FIELDS", crate::record::FIELDS.to_vec())?;
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        Ok(())
+    }
+}
