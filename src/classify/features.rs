@@ -7,7 +7,8 @@
 //! Stop words are the one language-specific signal; the lists for English,
 //! French, German and Spanish ship in `src/classify/stopwords/`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 /// A language with a shipped stop-word list.
@@ -54,6 +55,60 @@ impl Lang {
             Lang::Es => &ES,
         }
     }
+}
+
+/// A fast hash for short words (the stop-word table is hashed once per word of
+/// every line, where SipHash's resistance to attack buys nothing).
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Every shipped stop word, with a bit per language of [`Lang::ALL`] it belongs to.
+struct StopTable {
+    bits: HashMap<&'static str, u8, BuildHasherDefault<WordHasher>>,
+    /// The longest stop word, in bytes: longer words are never looked up.
+    max_len: usize,
+}
+
+static STOPS: LazyLock<StopTable> = LazyLock::new(|| {
+    let mut bits: HashMap<&'static str, u8, BuildHasherDefault<WordHasher>> = HashMap::default();
+    for (i, lang) in Lang::ALL.iter().enumerate() {
+        for w in lang.stop_words() {
+            *bits.entry(w).or_default() |= 1 << i;
+        }
+    }
+    let max_len = bits.keys().map(|w| w.len()).max().unwrap_or(0);
+    StopTable { bits, max_len }
+});
+
+/// The languages (bits over [`Lang::ALL`]) whose stop words include `word`
+/// (as it appears in text: case and surrounding punctuation are ignored).
+fn stop_bits(word: &str, buf: &mut String) -> u8 {
+    let table = &*STOPS;
+    // A token far longer than any stop word is not one, even after its
+    // surrounding punctuation is trimmed: skip lower-casing it.
+    if word.len() > table.max_len * 2 + 8 {
+        return 0;
+    }
+    let w = lower_word(word, buf);
+    if w.len() > table.max_len {
+        return 0;
+    }
+    table.bits.get(w).copied().unwrap_or(0)
+}
+
+fn lang_bit(lang: Lang) -> u8 {
+    1 << Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0)
 }
 
 fn set(list: &'static str) -> HashSet<&'static str> {
@@ -148,6 +203,13 @@ fn is_stop(c: char) -> bool {
 /// Lower-cases `word` into `buf` (reused between calls) with punctuation trimmed.
 fn lower_word<'b>(word: &str, buf: &'b mut String) -> &'b str {
     buf.clear();
+    if word.is_ascii() {
+        // The common case, without Unicode tables.
+        let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+        return buf.as_str();
+    }
     let w = word.trim_matches(|c: char| !c.is_alphanumeric());
     for c in w.chars() {
         buf.extend(c.to_lowercase());
@@ -170,14 +232,14 @@ pub fn measure(text: &str, lang: Option<Lang>, buf: &mut String) -> Features {
         }
         prev_stop = is_stop(c) || (prev_stop && is_closer(c));
     }
-    let stop_words = lang.map(Lang::stop_words);
+    let bit = lang.map(lang_bit);
     for w in t.split_whitespace() {
         f.words += 1;
         if w.bytes().any(|b| b.is_ascii_digit()) {
             f.numeric += 1;
         }
-        if let Some(sw) = stop_words
-            && sw.contains(lower_word(w, buf))
+        if let Some(bit) = bit
+            && stop_bits(w, buf) & bit != 0
         {
             f.stops += 1;
         }
@@ -200,11 +262,9 @@ pub fn detect_lang<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Lang> {
     for line in lines {
         for w in line.split_whitespace() {
             words += 1;
-            let w = lower_word(w, &mut buf);
-            for (i, lang) in Lang::ALL.iter().enumerate() {
-                if lang.stop_words().contains(w) {
-                    hits[i] += 1;
-                }
+            let bits = stop_bits(w, &mut buf);
+            for (i, hit) in hits.iter_mut().enumerate() {
+                *hit += usize::from(bits >> i & 1);
             }
         }
         if words > 4000 {

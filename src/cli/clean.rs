@@ -541,11 +541,13 @@ pub fn run(args: CleanArgs) -> Result<u8> {
     }
     // In record mode a failure is reported in the output itself, in its line's
     // place, so the run succeeded (Spark's pipe(checkCode=True) needs exit 0).
-    Ok(if stats.documents_failed > 0 && config.on_error != OnError::Record {
-        EXIT_SOME_FAILED
-    } else {
-        EXIT_OK
-    })
+    Ok(
+        if stats.documents_failed > 0 && config.on_error != OnError::Record {
+            EXIT_SOME_FAILED
+        } else {
+            EXIT_OK
+        },
+    )
 }
 
 fn human(bytes: u64) -> String {
