@@ -208,6 +208,11 @@ fn anchored_span(scores: &[i64], anchor: usize, window: usize) -> Option<(i64, u
         return None;
     }
     let hi = (lo + window).min(n);
+    // The article proper (a line of prose) must begin within the window: a copy of
+    // the headline in a menu or a teaser list sits farther from it.
+    if !scores[lo..hi].iter().any(|&s| s > 0) {
+        return None;
+    }
     // best[i]: the best sum of a run starting at i, and where it ends.
     let mut best: Vec<(i64, usize)> = vec![(0, 0); n + 1];
     for i in (lo..n).rev() {
@@ -522,5 +527,22 @@ mod tests {
         );
         let got = classify(&text);
         assert_eq!(got[4].0, Class::Body, "{got:?}");
+    }
+
+    #[test]
+    fn a_menu_copy_of_the_headline_far_above_the_article_does_not_anchor_it() {
+        let nav: String = (0..20).map(|i| format!("Section {i}\n")).collect();
+        let prose = format!("{PROSE}\n").repeat(6);
+        let text = format!(
+            "City votes on trams - Example Times\nCity votes on trams\n{nav}City votes on trams\n{prose}"
+        );
+        let got = classify(&text);
+        assert_eq!(
+            got[22],
+            (Class::Title, signal::TITLE_REPEAT.to_string()),
+            "{got:?}"
+        );
+        assert!(got[2..22].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+        assert_eq!(got[23].0, Class::Body);
     }
 }
