@@ -132,6 +132,8 @@ const BARRIER: i64 = -1_000_000_000;
 const BOILERPLATE_SCORE: i64 = -60;
 /// Score of a short or unpunctuated line.
 const SHORT_SCORE: i64 = -30;
+/// Least score of a line of prose (a punctuated, stop-word-rich line of 60+).
+const STRONG_SCORE: i64 = 60;
 /// Fewest headline-shaped lines that make a headerless related run.
 const MIN_RELATED_RUN: usize = 3;
 
@@ -208,6 +210,11 @@ fn anchored_span(scores: &[i64], anchor: usize, window: usize) -> Option<(i64, u
         return None;
     }
     let hi = (lo + window).min(n);
+    // The article proper (a line of prose) must begin within the window: a copy of
+    // the headline in a menu or a teaser list sits farther from it.
+    if !scores[lo..hi].iter().any(|&s| s > 0) {
+        return None;
+    }
     // best[i]: the best sum of a run starting at i, and where it ends.
     let mut best: Vec<(i64, usize)> = vec![(0, 0); n + 1];
     for i in (lo..n).rev() {
@@ -271,9 +278,20 @@ impl Classifier {
             })
             .collect();
         let action = |i: usize| infos[i].rule.map(|r| self.rules.rules()[r].action);
-        let scores: Vec<i64> = (0..lines.len())
+        let mut scores: Vec<i64> = (0..lines.len())
             .map(|i| line_score(&infos[i], action(i), lang))
             .collect();
+        // A related header followed straight by a paragraph of prose is an inline
+        // link label inside the article (`Read more` above the next paragraph), not
+        // the head of a list: it does not end the article.
+        for i in 0..scores.len() {
+            if action(i) == Some(Action::RelatedHeader)
+                && let Some(next) = (i + 1..scores.len()).find(|&j| !infos[j].blank)
+                && scores[next] >= STRONG_SCORE
+            {
+                scores[i] = SHORT_SCORE;
+            }
+        }
         let span = best_span(&scores);
 
         // The headline: the page title (first line) repeated above the article. The
@@ -522,5 +540,33 @@ mod tests {
         );
         let got = classify(&text);
         assert_eq!(got[4].0, Class::Body, "{got:?}");
+    }
+
+    #[test]
+    fn a_menu_copy_of_the_headline_far_above_the_article_does_not_anchor_it() {
+        let nav: String = (0..20).map(|i| format!("Section {i}\n")).collect();
+        let prose = format!("{PROSE}\n").repeat(6);
+        let text = format!(
+            "City votes on trams - Example Times\nCity votes on trams\n{nav}City votes on trams\n{prose}"
+        );
+        let got = classify(&text);
+        assert_eq!(
+            got[22],
+            (Class::Title, signal::TITLE_REPEAT.to_string()),
+            "{got:?}"
+        );
+        assert!(got[2..22].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+        assert_eq!(got[23].0, Class::Body);
+    }
+
+    #[test]
+    fn an_inline_read_more_label_above_a_paragraph_does_not_end_the_article() {
+        let text = format!(
+            "Trams win the vote\n\n{PROSE}\n\nRead More\n\n{PROSE}\n\nRelated\n\nMayor opens new bridge over the river\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[6].0, Class::Body, "{got:?}");
+        assert_eq!(got[8].0, Class::RelatedHeader, "{got:?}");
+        assert_eq!(got[10].0, Class::Related, "{got:?}");
     }
 }
