@@ -172,54 +172,58 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
             out.push('\n');
         }
         let line = if trim { line.trim_end() } else { line };
-        let fixed = if is_clean(line.as_bytes(), amp) {
-            Cow::Borrowed(line)
-        } else {
-            Cow::Owned(repair_line(line, i + 1, amp, opts, &mut fixes))
-        };
-        match normalize_chars(&fixed, opts) {
-            Some(normal) => {
-                let (before, after) = (fixed.chars().count(), normal.chars().count());
-                if before != after {
-                    record(&mut fixes, "repair.invisible", i + 1, &fixed, &normal);
-                }
-                let normal = if trim { normal.trim_end() } else { &normal };
-                out.push_str(normal);
+        // Invisible characters go first, so that what they separated is seen
+        // together by the other rules (and a second pass finds nothing to do).
+        let visible = match strip_invisible(line, opts) {
+            Some(v) => {
+                record(&mut fixes, "repair.invisible", i + 1, line, &v);
+                Cow::Owned(v)
             }
+            None => Cow::Borrowed(line),
+        };
+        let fixed = if is_clean(visible.as_bytes(), amp) {
+            visible
+        } else {
+            Cow::Owned(repair_line(&visible, i + 1, amp, opts, &mut fixes))
+        };
+        // No-break spaces last: mojibake repair needs them (`Ã\u{a0}` is `à`).
+        match nbsp_to_space(&fixed, opts) {
+            Some(normal) => out.push_str(if trim { normal.trim_end() } else { &normal }),
             None => out.push_str(&fixed),
         }
     }
     Repaired { text: out, fixes }
 }
 
-/// Turns no-break spaces into spaces (`repair.nbsp`) and removes invisible
-/// characters (`repair.invisible`); `None` when the line has neither. Keeps the
-/// zero-width joiner and non-joiner, which scripts and emoji need.
-fn normalize_chars(line: &str, opts: &RepairOptions) -> Option<String> {
-    let bytes = line.as_bytes();
+/// Removes invisible characters (`repair.invisible`): zero-width spaces, word
+/// joiners, stray byte-order marks, soft hyphens and control characters other
+/// than tab. `None` when there are none. Keeps the zero-width joiner and
+/// non-joiner, which scripts and emoji need.
+fn strip_invisible(line: &str, opts: &RepairOptions) -> Option<String> {
     // Fast check: every character concerned starts with one of these bytes.
-    let suspect = bytes
-        .iter()
-        .any(|&b| (b < 0x20 && b != b'\t') || b == 0x7F || b == 0xC2 || b == 0xE2 || b == 0xEF);
-    if !suspect {
+    let suspect = line
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t') || b == 0x7F || b == 0xC2 || b == 0xE2 || b == 0xEF);
+    if !suspect || opts.is_disabled("repair.invisible") {
         return None;
     }
-    let nbsp = !opts.is_disabled("repair.nbsp");
-    let invisible = !opts.is_disabled("repair.invisible");
-    let mut out = String::with_capacity(line.len());
-    let mut changed = false;
-    for c in line.chars() {
-        match c {
-            '\u{A0}' | '\u{202F}' | '\u{2007}' if nbsp => {
-                out.push(' ');
-                changed = true;
-            }
-            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' if invisible => changed = true,
-            c if invisible && c != '\t' && (c < ' ' || c == '\u{7F}') => changed = true,
-            c => out.push(c),
-        }
-    }
-    changed.then_some(out)
+    let invisible = |c: char| {
+        matches!(
+            c,
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' | '\u{7F}'
+        ) || (c < ' ' && c != '\t')
+    };
+    line.contains(invisible)
+        .then(|| line.replace(invisible, ""))
+}
+
+/// Turns no-break spaces (U+00A0, U+202F, U+2007) into spaces (`repair.nbsp`,
+/// not reported per line); `None` when there are none.
+fn nbsp_to_space(line: &str, opts: &RepairOptions) -> Option<String> {
+    let nbsp = |c: char| matches!(c, '\u{A0}' | '\u{202F}' | '\u{2007}');
+    let suspect = line.bytes().any(|b| b == 0xC2 || b == 0xE2);
+    (suspect && !opts.is_disabled("repair.nbsp") && line.contains(nbsp))
+        .then(|| line.replace(nbsp, " "))
 }
 
 /// Repairs one line that failed the clean check.
