@@ -20,6 +20,12 @@
 //! `max_words` and `min_words` bound the line's length in words, so that a
 //! sentence of the article that merely contains a phrase is not matched.
 //!
+//! Speed: every line of every document meets every rule whose word bounds fit,
+//! so give `max_words` where you can, anchor regexes with `^`, and write word
+//! boundaries as `(?-u:\b)` (ASCII) rather than `\b`: a Unicode `\b` makes the
+//! regex engine fall back to its slowest matcher on any line with a non-ASCII
+//! character. The built-in rules do all three.
+//!
 //! `action` is one of `remove` (boilerplate), `trailer` (the article has ended),
 //! `related-header` (the items below are related links), `related` (the line is
 //! itself a related link, `ALSO READ | …`), `caption` or `credit`. `languages` lists

@@ -224,16 +224,8 @@ pub fn measure(text: &str, lang: Option<Lang>, buf: &mut String) -> Features {
     if t.is_empty() {
         return f;
     }
-    let mut prev_stop = false;
-    for c in t.chars() {
-        f.weight += if is_wide(c) { 2 } else { 1 };
-        if prev_stop && c == ' ' {
-            f.inner_stops += 1;
-        }
-        prev_stop = is_stop(c) || (prev_stop && is_closer(c));
-    }
     let bit = lang.map(lang_bit);
-    for w in t.split_whitespace() {
+    let mut count_word = |w: &str, f: &mut Features| {
         f.words += 1;
         if w.bytes().any(|b| b.is_ascii_digit()) {
             f.numeric += 1;
@@ -242,6 +234,33 @@ pub fn measure(text: &str, lang: Option<Lang>, buf: &mut String) -> Features {
             && stop_bits(w, buf) & bit != 0
         {
             f.stops += 1;
+        }
+    };
+    if t.is_ascii() {
+        // The common case, byte by byte: every character weighs 1.
+        f.weight = t.len();
+        let mut prev_stop = false;
+        for &b in t.as_bytes() {
+            if prev_stop && b == b' ' {
+                f.inner_stops += 1;
+            }
+            prev_stop = matches!(b, b'.' | b'!' | b'?')
+                || (prev_stop && matches!(b, b'"' | b'\'' | b')' | b']' | b'*'));
+        }
+        for w in t.split_ascii_whitespace() {
+            count_word(w, &mut f);
+        }
+    } else {
+        let mut prev_stop = false;
+        for c in t.chars() {
+            f.weight += if is_wide(c) { 2 } else { 1 };
+            if prev_stop && c == ' ' {
+                f.inner_stops += 1;
+            }
+            prev_stop = is_stop(c) || (prev_stop && is_closer(c));
+        }
+        for w in t.split_whitespace() {
+            count_word(w, &mut f);
         }
     }
     let end = t.trim_end_matches(|c: char| is_closer(c) || c.is_whitespace());
