@@ -251,6 +251,16 @@ pub struct RuleSet {
     /// priority) hit, and falls back to its slowest engine on Unicode word
     /// boundaries, while single regexes fail fast on their anchors and literals.
     regexes: Vec<(usize, Regex)>,
+    /// The most letter-or-digit words in any `equals` phrase: a line with more
+    /// cannot equal one (normalising keeps those words), so it is not looked up.
+    equals_max_words: usize,
+}
+
+/// Words holding a letter or digit (punctuation-only tokens do not count).
+fn alnum_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
 }
 
 impl RuleSet {
@@ -328,8 +338,12 @@ impl RuleSet {
                 regexes.push((i, compiled));
             }
         }
+        let equals_max_words = equals.keys().map(|k| alnum_words(k)).max().unwrap_or(0);
+        // Patterns are lower case; ASCII case-insensitivity lets a plain ASCII
+        // line be searched as it is, without normalising a copy.
         let literals = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
             .build(&patterns)
             .map_err(|e| Error::Rule {
                 file: String::new(),
@@ -342,6 +356,7 @@ impl RuleSet {
             literals,
             literal_rule,
             regexes,
+            equals_max_words,
         })
     }
 
@@ -367,11 +382,27 @@ impl RuleSet {
         if self.equals.is_empty() && self.literal_rule.is_empty() {
             return;
         }
-        let norm = normalize(line);
-        if let Some(v) = self.equals.get(trim_whole(&norm)) {
-            hits.extend(v.iter().copied().filter(|&i| self.fits(i, words)));
+        // An ASCII line with single spaces is its own normal form but for case,
+        // which the literal automaton ignores.
+        let plain = line.is_ascii()
+            && !line.contains("  ")
+            && !line.contains(['\t', '\r', '\n', '\x0b', '\x0c']);
+        let norm = (!plain).then(|| normalize(line));
+        let hay = norm.as_deref().unwrap_or(line);
+        if !self.equals.is_empty() && alnum_words(line) <= self.equals_max_words {
+            let lower;
+            let whole = match &norm {
+                Some(n) => trim_whole(n),
+                None => {
+                    lower = line.to_ascii_lowercase();
+                    trim_whole(&lower)
+                }
+            };
+            if let Some(v) = self.equals.get(whole) {
+                hits.extend(v.iter().copied().filter(|&i| self.fits(i, words)));
+            }
         }
-        for m in self.literals.find_overlapping_iter(&norm) {
+        for m in self.literals.find_overlapping_iter(hay) {
             let (rule, anchored) = self.literal_rule[m.pattern().as_usize()];
             if (!anchored || m.start() == 0) && self.fits(rule, words) {
                 hits.push(rule);
