@@ -40,7 +40,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -129,6 +129,10 @@ struct RuleFile {
     #[serde(default)]
     rule: Vec<Rule>,
 }
+
+/// With at least this many regex rules fitting a line, the line goes through the
+/// regex set in one pass instead of regex by regex.
+const SET_THRESHOLD: usize = 4;
 
 /// Limit on the compiled size of user regexes, so a rule file cannot exhaust memory.
 pub const REGEX_SIZE_LIMIT: usize = 10 * (1 << 20);
@@ -251,6 +255,11 @@ pub struct RuleSet {
     /// priority) hit, and falls back to its slowest engine on Unicode word
     /// boundaries, while single regexes fail fast on their anchors and literals.
     regexes: Vec<(usize, Regex)>,
+    /// The regexes free of Unicode word boundaries, as one set (positions into
+    /// `regexes` in `set_members`): on a short line where many rules fit, one
+    /// pass of the set's automaton beats trying each regex in turn.
+    set: RegexSet,
+    set_members: Vec<usize>,
     /// The most letter-or-digit words in any `equals` phrase: a line with more
     /// cannot equal one (normalising keeps those words), so it is not looked up.
     equals_max_words: usize,
@@ -271,6 +280,7 @@ impl RuleSet {
         let mut patterns = Vec::new();
         let mut literal_rule = Vec::new();
         let mut regexes = Vec::new();
+        let mut set_members = Vec::new();
         let mut seen = HashMap::new();
         for (i, r) in rules.iter().enumerate() {
             let problem = |p: String| Error::Rule {
@@ -336,8 +346,23 @@ impl RuleSet {
                     .build()
                     .map_err(|e| problem(format!("bad regex: {e}")))?;
                 regexes.push((i, compiled));
+                let unicode_boundary = regex_syntax::parse(re)
+                    .map(|h| h.properties().look_set().contains_word_unicode())
+                    .unwrap_or(true);
+                if !unicode_boundary {
+                    set_members.push(regexes.len() - 1);
+                }
             }
         }
+        let set = RegexSetBuilder::new(set_members.iter().map(|&k| regexes[k].1.as_str()))
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| Error::Rule {
+                file: String::new(),
+                rule: String::new(),
+                problem: format!("regex set: {e}"),
+            })?;
         let equals_max_words = equals.keys().map(|k| alnum_words(k)).max().unwrap_or(0);
         // Patterns are lower case; ASCII case-insensitivity lets a plain ASCII
         // line be searched as it is, without normalising a copy.
@@ -356,6 +381,8 @@ impl RuleSet {
             literals,
             literal_rule,
             regexes,
+            set,
+            set_members,
             equals_max_words,
         })
     }
@@ -448,6 +475,29 @@ impl RuleSet {
         let mut hits = Vec::new();
         self.literal_hits(line, words, &mut hits);
         let best = hits.into_iter().min();
+        let candidate = |i: usize| best.is_none_or(|b| i < b) && self.fits(i, words);
+        let fitting = self
+            .set_members
+            .iter()
+            .filter(|&&k| candidate(self.regexes[k].0))
+            .count();
+        if fitting >= SET_THRESHOLD {
+            // One pass for the set, then the regexes outside it, in order.
+            let from_set = self
+                .set
+                .matches(line)
+                .iter()
+                .map(|m| self.regexes[self.set_members[m]].0)
+                .find(|&i| candidate(i));
+            let outside = self
+                .regexes
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| self.set_members.binary_search(k).is_err())
+                .find(|(_, (i, re))| candidate(*i) && re.is_match(line))
+                .map(|(_, (i, _))| *i);
+            return [best, from_set, outside].into_iter().flatten().min();
+        }
         for (i, re) in &self.regexes {
             if best.is_some_and(|b| *i >= b) {
                 break;
@@ -514,6 +564,41 @@ pub fn test_rule(rule: &Rule) -> Result<RuleTest> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `first_match_index` takes shortcuts (the regex set on short lines, early
+    /// exits); it must agree with the plain `matches` on every example and
+    /// counterexample of every built-in rule, and on long prose.
+    #[test]
+    fn first_match_agrees_with_all_matches() {
+        let set = RuleSet::builtin().unwrap();
+        let prose = "The council approved the budget on Tuesday after a debate that lasted weeks, \
+                     members said, and the plan will fund schools, roads and parks next year.";
+        let mut lines: Vec<String> = vec![prose.to_string(), String::new(), "   ".into()];
+        for r in set.rules() {
+            lines.extend(r.examples.iter().cloned());
+            lines.extend(r.counterexamples.iter().cloned());
+        }
+        let mut via_set = 0;
+        for line in &lines {
+            let all = set.matches(line);
+            assert_eq!(
+                set.first_match_index(line),
+                all.first().copied(),
+                "{line:?}"
+            );
+            let words = word_count(line.trim());
+            if set
+                .set_members
+                .iter()
+                .filter(|&&k| set.fits(set.regexes[k].0, words))
+                .count()
+                >= SET_THRESHOLD
+            {
+                via_set += 1;
+            }
+        }
+        assert!(via_set > 10, "the set path ran on {via_set} lines only");
+    }
 
     #[test]
     fn builtin_lists_every_rule_file() {
