@@ -207,10 +207,14 @@ fn count_lines(
         }
     };
     for input in inputs {
-        super::docs::for_each_doc(input, text_key, limit, &mut errors, &mut |d| batch.push(d));
-        if batch.len() >= 256 {
-            flush(&mut batch, &mut counter);
-        }
+        // Flushed every 256 documents, also inside a large JSONL file, so that
+        // memory stays bounded whatever the input.
+        super::docs::for_each_doc(input, text_key, limit, &mut errors, &mut |d| {
+            batch.push(d);
+            if batch.len() >= 256 {
+                flush(&mut batch, &mut counter);
+            }
+        });
     }
     flush(&mut batch, &mut counter);
     // Failures are reported by the second pass, which reads the same documents.
