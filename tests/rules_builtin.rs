@@ -128,3 +128,68 @@ fn explain_names_the_deciding_rule_and_is_plain_when_piped() {
     );
     assert!(s.lines().any(|l| l.contains("trailer.others-also-read")));
 }
+
+#[test]
+fn a_regex_that_would_blow_up_is_refused_with_a_clear_error() {
+    // Compiles to far more than the size limit: nested counted repetitions.
+    let dir = rule_dir(
+        "[[rule]]\nid = \"mine.huge\"\ndescription = \"d\"\naction = \"remove\"\nregex = '(?:\\w{100}){100}{100}'\nexamples = [\"x\"]\n",
+    );
+    let out = Command::cargo_bin("rinse")
+        .unwrap()
+        .args(["clean", "--rules"])
+        .arg(dir.path())
+        .arg("samples/reuters-azerbaijan.txt")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.huge") && err.contains("size limit"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_user_rule_overrides_a_builtin_id_and_disable_turns_one_off() {
+    let run = |extra: &[&str], dir: Option<&std::path::Path>| {
+        let mut c = Command::cargo_bin("rinse").unwrap();
+        c.args(["clean", "-q"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if let Some(d) = dir {
+            c.arg("--rules").arg(d);
+        }
+        let out = c
+            .args(extra)
+            .arg("samples/reuters-azerbaijan.txt")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let rules_of = |rec: &serde_json::Value| {
+        rec["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rule"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let base = run(&[], None);
+    assert!(rules_of(&base).contains(&"promo.follow-channel".to_string()));
+    // --disable: the promo line is no longer removed by that rule.
+    let off = run(&["--disable", "promo.follow-channel"], None);
+    assert!(!rules_of(&off).contains(&"promo.follow-channel".to_string()));
+    // A user rule with the same id replaces the built-in one.
+    let dir = rule_dir(
+        "[[rule]]\nid = \"promo.follow-channel\"\ndescription = \"only Telegram\"\naction = \"remove\"\ncontains = [\"telegram\"]\nexamples = [\"Join our Telegram\"]\n",
+    );
+    let replaced = run(&[], Some(dir.path()));
+    assert!(!rules_of(&replaced).contains(&"promo.follow-channel".to_string()));
+}

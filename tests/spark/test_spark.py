@@ -1,4 +1,4 @@
-"""rinse on Spark, in local mode (`local[2]`): the two recipes of docs/ecosystem.md.
+"""rinse on Spark, in local mode (`local[2]`): the two recipes of the README (Spark section).
 
 1. Streaming filter: `rdd.pipe(<rinse> clean --input-format jsonl --on-error record -q -)`
    turns each JSONL line into exactly one record line, in order.
