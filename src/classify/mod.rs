@@ -307,6 +307,10 @@ impl Classifier {
                 }
             } else if let Some(next) = (i + 1..scores.len()).find(|&j| !infos[j].blank)
                 && scores[next] >= STRONG_SCORE
+                && (0..i)
+                    .rev()
+                    .find(|&j| !infos[j].blank)
+                    .is_some_and(|p| scores[p] >= STRONG_SCORE)
             {
                 scores[i] = SHORT_SCORE;
             }
@@ -462,7 +466,8 @@ impl Classifier {
     /// two lines in a row after a single item. A list at the end of the article
     /// is followed by other lists, short lines or nothing, and an alternation of
     /// headlines and one-sentence teasers has a single headline before each prose
-    /// line. The result holds the items and the further headers.
+    /// line; prose right under a further header is that header's teasers, not
+    /// the article. The result holds the items and the further headers.
     fn related_box(
         &self,
         infos: &[Info],
@@ -483,7 +488,9 @@ impl Classifier {
                 continue;
             }
             let headlines = items.len() - headers;
-            if strong > 0 || (headlines > 0 && scores[j] >= STRONG_SCORE) {
+            // Prose right under a further header is that header's list of teasers.
+            let after_item = items.last().is_some_and(|&k| action(k).is_none());
+            if strong > 0 || (after_item && scores[j] >= STRONG_SCORE) {
                 if scores[j] < STRONG_SCORE {
                     return None;
                 }
@@ -673,5 +680,28 @@ mod tests {
         let got = classify(&text);
         assert_eq!(got[6].0, Class::RelatedHeader, "{got:?}");
         assert!(got[7..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+    }
+
+    #[test]
+    fn teasers_under_a_second_header_after_a_list_are_not_the_article() {
+        let teaser = "The festival drew more visitors than ever before, organisers said on Sunday after the final concert.";
+        let text = format!(
+            "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}\n\nNext Up In Science\n\nMayor opens new bridge over the river\nFestival draws record crowds this summer\n\nMost Read\n\n{teaser}\n{teaser}\n{teaser}\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[6].0, Class::Body, "{got:?}");
+        assert_eq!(got[8].0, Class::RelatedHeader, "{got:?}");
+        assert!(got[9..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+    }
+
+    #[test]
+    fn a_list_header_below_a_short_line_is_not_an_inline_label() {
+        let text = format!(
+            "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}\n\nGet the app\n\nMost Popular Today\n\n{PROSE}\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[6].0, Class::Body, "{got:?}");
+        assert_eq!(got[10].0, Class::RelatedHeader, "{got:?}");
+        assert_ne!(got[12].0, Class::Body, "{got:?}");
     }
 }
