@@ -213,7 +213,10 @@ fn anchored_span(scores: &[i64], anchor: usize, window: usize) -> Option<(i64, u
     if lo >= n {
         return None;
     }
-    let hi = (lo + window).min(n);
+    // Nor does it start below an end-of-article marker (a comment thread).
+    let hi = (lo..(lo + window).min(n))
+        .find(|&i| scores[i] == BARRIER)
+        .unwrap_or((lo + window).min(n));
     // The article proper (a line of prose) must begin within the window: a copy of
     // the headline in a menu or a teaser list sits farther from it.
     if !scores[lo..hi].iter().any(|&s| s > 0) {
@@ -703,5 +706,19 @@ mod tests {
         assert_eq!(got[6].0, Class::Body, "{got:?}");
         assert_eq!(got[10].0, Class::RelatedHeader, "{got:?}");
         assert_ne!(got[12].0, Class::Body, "{got:?}");
+    }
+
+    #[test]
+    fn an_anchored_article_does_not_start_below_a_comments_header() {
+        let comment = "I think this is the best thing that could have happened to the city, and I hope they build more lines soon.";
+        let comments = format!("{comment}\n").repeat(20);
+        let prose = format!("{PROSE}\n").repeat(6);
+        let text = format!(
+            "City votes on trams - Example Times\nCity votes on trams\n{prose}Comments\n{comments}"
+        );
+        let got = classify(&text);
+        assert_eq!(got[1].0, Class::Title, "{got:?}");
+        assert!(got[2..8].iter().all(|(c, _)| *c == Class::Body), "{got:?}");
+        assert!(got[9..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
     }
 }
