@@ -120,6 +120,8 @@ pub mod signal {
     pub const RELATED_ITEM: &str = "signal.related-item";
     /// One of a headerless run of headline-shaped lines right after the article.
     pub const RELATED_RUN: &str = "signal.related-run";
+    /// An item of a related box set between two paragraphs of the article.
+    pub const RELATED_BOX: &str = "signal.related-box";
     /// A short line right above a photo-credit line: the photo's caption.
     pub const CAPTION_ABOVE_CREDIT: &str = "signal.caption-above-credit";
     /// A line of a document in which no article span was found.
@@ -136,6 +138,8 @@ const SHORT_SCORE: i64 = -30;
 const STRONG_SCORE: i64 = 60;
 /// Fewest headline-shaped lines that make a headerless related run.
 const MIN_RELATED_RUN: usize = 3;
+/// Most items of a related box set inside the article.
+const MAX_BOX_ITEMS: usize = 8;
 
 /// Classifies lines with a compiled rule set and structural signals.
 #[derive(Debug)]
@@ -209,7 +213,10 @@ fn anchored_span(scores: &[i64], anchor: usize, window: usize) -> Option<(i64, u
     if lo >= n {
         return None;
     }
-    let hi = (lo + window).min(n);
+    // Nor does it start below an end-of-article marker (a comment thread).
+    let hi = (lo..(lo + window).min(n))
+        .find(|&i| scores[i] == BARRIER)
+        .unwrap_or((lo + window).min(n));
     // The article proper (a line of prose) must begin within the window: a copy of
     // the headline in a menu or a teaser list sits farther from it.
     if !scores[lo..hi].iter().any(|&s| s > 0) {
@@ -283,11 +290,30 @@ impl Classifier {
             .collect();
         // A related header followed straight by a paragraph of prose is an inline
         // link label inside the article (`Read more` above the next paragraph), not
-        // the head of a list: it does not end the article.
+        // the head of a list: it does not end the article. A related box set between
+        // two paragraphs (header, a few headline items, prose again) does not end it
+        // either: its header is crossed and its items go to `related`.
+        let mut box_item = vec![false; lines.len()];
         for i in 0..scores.len() {
-            if action(i) == Some(Action::RelatedHeader)
-                && let Some(next) = (i + 1..scores.len()).find(|&j| !infos[j].blank)
+            if action(i) != Some(Action::RelatedHeader) {
+                continue;
+            }
+            if let Some(items) = self.related_box(&infos, lines, &scores, i, &action) {
+                scores[i] = SHORT_SCORE;
+                for j in items {
+                    if action(j) == Some(Action::RelatedHeader) {
+                        scores[j] = SHORT_SCORE;
+                    } else {
+                        box_item[j] = true;
+                        scores[j] = scores[j].min(SHORT_SCORE);
+                    }
+                }
+            } else if let Some(next) = (i + 1..scores.len()).find(|&j| !infos[j].blank)
                 && scores[next] >= STRONG_SCORE
+                && (0..i)
+                    .rev()
+                    .find(|&j| !infos[j].blank)
+                    .is_some_and(|p| scores[p] >= STRONG_SCORE)
             {
                 scores[i] = SHORT_SCORE;
             }
@@ -389,6 +415,10 @@ impl Classifier {
                 out.push(Decision::new(Class::Caption, signal::CAPTION_ABOVE_CREDIT));
                 continue;
             }
+            if box_item[i] && inside {
+                out.push(Decision::new(Class::Related, signal::RELATED_BOX));
+                continue;
+            }
             let shaped = info.f.is_headline_shaped(line.text);
             if inside {
                 if in_related && shaped && !info.f.terminal {
@@ -430,6 +460,63 @@ impl Classifier {
             out.push(Decision::new(Class::Trailer, signal::AFTER));
         }
         out
+    }
+
+    /// The items of a related box set inside the article, when the related header
+    /// at `h` heads one: the header follows a line of prose, then come
+    /// headline-shaped items (at most [`MAX_BOX_ITEMS`] lines with the related
+    /// headers among them), then prose again: one line after two items or more,
+    /// two lines in a row after a single item. A list at the end of the article
+    /// is followed by other lists, short lines or nothing, and an alternation of
+    /// headlines and one-sentence teasers has a single headline before each prose
+    /// line; prose right under a further header is that header's teasers, not
+    /// the article. The result holds the items and the further headers.
+    fn related_box(
+        &self,
+        infos: &[Info],
+        lines: &[Line<'_>],
+        scores: &[i64],
+        h: usize,
+        action: &dyn Fn(usize) -> Option<Action>,
+    ) -> Option<Vec<usize>> {
+        let prev = (0..h).rev().find(|&j| !infos[j].blank)?;
+        if scores[prev] < STRONG_SCORE {
+            return None;
+        }
+        let mut items = Vec::new();
+        let mut headers = 0;
+        let mut strong = 0;
+        for j in h + 1..infos.len() {
+            if infos[j].blank {
+                continue;
+            }
+            let headlines = items.len() - headers;
+            // Prose right under a further header is that header's list of teasers.
+            let after_item = items.last().is_some_and(|&k| action(k).is_none());
+            if strong > 0 || (after_item && scores[j] >= STRONG_SCORE) {
+                if scores[j] < STRONG_SCORE {
+                    return None;
+                }
+                strong += 1;
+                if strong == 2 || headlines >= 2 {
+                    return Some(items);
+                }
+                continue;
+            }
+            if action(j) == Some(Action::RelatedHeader) {
+                headers += 1;
+                items.push(j);
+                continue;
+            }
+            if infos[j].rule.is_some() || !infos[j].f.is_headline_shaped(lines[j].text) {
+                return None;
+            }
+            items.push(j);
+            if items.len() > MAX_BOX_ITEMS {
+                return None;
+            }
+        }
+        None
     }
 
     /// True when line `i` is short and the next non-blank line is a bare photo
@@ -568,5 +655,70 @@ mod tests {
         assert_eq!(got[6].0, Class::Body, "{got:?}");
         assert_eq!(got[8].0, Class::RelatedHeader, "{got:?}");
         assert_eq!(got[10].0, Class::Related, "{got:?}");
+    }
+
+    #[test]
+    fn a_related_box_between_paragraphs_does_not_end_the_article() {
+        let text = format!(
+            "Trams win the vote\n\n{PROSE}\n\nRelated\n\nMayor opens new bridge over the river\nFestival draws record crowds this summer\n\n{PROSE}\n\n{PROSE}\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[4].0, Class::RelatedHeader, "{got:?}");
+        assert_eq!(
+            got[6],
+            (Class::Related, signal::RELATED_BOX.to_string()),
+            "{got:?}"
+        );
+        assert_eq!(got[7].0, Class::Related, "{got:?}");
+        assert_eq!(got[9].0, Class::Body, "{got:?}");
+        assert_eq!(got[11].0, Class::Body, "{got:?}");
+    }
+
+    #[test]
+    fn headlines_alternating_with_teasers_after_a_header_are_not_a_box() {
+        let teaser = "The festival drew more visitors than ever before, organisers said on Sunday after the final concert.";
+        let text = format!(
+            "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\nMost Popular\n\nMayor opens new bridge over the river\n{teaser}\nSchools reopen after the long strike\n{teaser}\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[6].0, Class::RelatedHeader, "{got:?}");
+        assert!(got[7..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+    }
+
+    #[test]
+    fn teasers_under_a_second_header_after_a_list_are_not_the_article() {
+        let teaser = "The festival drew more visitors than ever before, organisers said on Sunday after the final concert.";
+        let text = format!(
+            "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}\n\nNext Up In Science\n\nMayor opens new bridge over the river\nFestival draws record crowds this summer\n\nMost Read\n\n{teaser}\n{teaser}\n{teaser}\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[6].0, Class::Body, "{got:?}");
+        assert_eq!(got[8].0, Class::RelatedHeader, "{got:?}");
+        assert!(got[9..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+    }
+
+    #[test]
+    fn a_list_header_below_a_short_line_is_not_an_inline_label() {
+        let text = format!(
+            "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}\n\nGet the app\n\nMost Popular Today\n\n{PROSE}\n"
+        );
+        let got = classify(&text);
+        assert_eq!(got[6].0, Class::Body, "{got:?}");
+        assert_eq!(got[10].0, Class::RelatedHeader, "{got:?}");
+        assert_ne!(got[12].0, Class::Body, "{got:?}");
+    }
+
+    #[test]
+    fn an_anchored_article_does_not_start_below_a_comments_header() {
+        let comment = "I think this is the best thing that could have happened to the city, and I hope they build more lines soon.";
+        let comments = format!("{comment}\n").repeat(20);
+        let prose = format!("{PROSE}\n").repeat(6);
+        let text = format!(
+            "City votes on trams - Example Times\nCity votes on trams\n{prose}Comments\n{comments}"
+        );
+        let got = classify(&text);
+        assert_eq!(got[1].0, Class::Title, "{got:?}");
+        assert!(got[2..8].iter().all(|(c, _)| *c == Class::Body), "{got:?}");
+        assert!(got[9..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
     }
 }
