@@ -49,3 +49,23 @@ proptest! {
         }
     }
 }
+
+/// Found by the idempotence property: one rule completing a pattern for another
+/// (or for the trailing-space trim) must not leave work for a second pass.
+#[test]
+fn inputs_the_property_found_converge_in_one_pass() {
+    let opts = RepairOptions::default();
+    for s in [
+        "Ã \u{e} ",
+        "ab \u{e} ",
+        "x\u{200b} ",
+        // A space from a no-break space, and a letter restored from U+FFFD,
+        // complete a lost `à` (`Ã `) that the first round could not see.
+        "&eacute;Ã \u{a0}cafÃ©",
+        "Ã \u{fffd}téâ€™\u{92}",
+    ] {
+        let once = repair(s, &opts).text;
+        assert_eq!(repair(&once, &opts).text, once, "{s:?}");
+        assert_eq!(once, once.trim_end(), "{s:?}");
+    }
+}

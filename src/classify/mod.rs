@@ -187,6 +187,13 @@ fn line_score(info: &Info, action: Option<Action>, lang: Option<Lang>) -> i64 {
     }
 }
 
+/// A long line that ends like a sentence is a paragraph, never a page title
+/// (so that cleaning a record's text again does not take its first paragraph
+/// for the page title).
+fn is_prose_sentence(f: &Features) -> bool {
+    f.terminal && f.words > 12
+}
+
 /// The maximum-sum run of `scores`, as an inclusive range; `None` when no line
 /// scores above zero.
 fn best_span(scores: &[i64]) -> Option<(usize, usize)> {
@@ -327,6 +334,7 @@ impl Classifier {
         let mut span = span;
         if let Some(first) = first
             && infos[first].rule.is_none()
+            && !is_prose_sentence(&infos[first].f)
         {
             let page_title = lines[first].text;
             let head = title::headline_part(page_title);

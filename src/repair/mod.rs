@@ -177,6 +177,8 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
         let visible = match strip_invisible(line, opts) {
             Some(v) => {
                 record(&mut fixes, "repair.invisible", i + 1, line, &v);
+                // What the removed characters hid at the end is trailing space now.
+                let v = if trim { v.trim_end().to_string() } else { v };
                 Cow::Owned(v)
             }
             None => Cow::Borrowed(line),
@@ -187,10 +189,16 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
             Cow::Owned(repair_line(&visible, i + 1, amp, opts, &mut fixes))
         };
         // No-break spaces last: mojibake repair needs them (`Ã\u{a0}` is `à`).
-        match nbsp_to_space(&fixed, opts) {
-            Some(normal) => out.push_str(if trim { normal.trim_end() } else { &normal }),
-            None => out.push_str(&fixed),
-        }
+        let done = match nbsp_to_space(&fixed, opts) {
+            // A space where a no-break space was can complete a pattern (`Ã ` is
+            // a lost `à`): repair again, so that a second pass finds nothing.
+            Some(normal) if !is_clean(normal.as_bytes(), amp) => {
+                Cow::Owned(repair_line(&normal, i + 1, amp, opts, &mut fixes))
+            }
+            Some(normal) => Cow::Owned(normal),
+            None => fixed,
+        };
+        out.push_str(if trim { done.trim_end() } else { &done });
     }
     Repaired { text: out, fixes }
 }
@@ -228,6 +236,32 @@ fn nbsp_to_space(line: &str, opts: &RepairOptions) -> Option<String> {
 
 /// Repairs one line that failed the clean check.
 fn repair_line(
+    line: &str,
+    line_no: usize,
+    amp: bool,
+    opts: &RepairOptions,
+    fixes: &mut Vec<Fix>,
+) -> String {
+    // Each rule can complete a pattern for another (a restored U+FFFD letter
+    // turns `Ã �té` into `Ã été`, where `Ã ` is a lost `à`): repeat the rules
+    // until the line stops changing, so that repairing repaired text changes
+    // nothing.
+    let mut cur = repair_round(line, line_no, amp, opts, fixes);
+    for _ in 0..4 {
+        if is_clean(cur.as_bytes(), amp) {
+            break;
+        }
+        let next = repair_round(&cur, line_no, amp, opts, fixes);
+        if next == cur {
+            break;
+        }
+        cur = next;
+    }
+    cur
+}
+
+/// One pass of the line rules: entities, mojibake layer by layer, U+FFFD.
+fn repair_round(
     line: &str,
     line_no: usize,
     amp: bool,
