@@ -182,3 +182,19 @@ fn unwritable_error_report_is_a_fatal_error() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent-dir/errors.jsonl"), "{err}");
 }
+
+#[test]
+fn a_file_that_fails_while_being_read_is_reported_and_the_run_goes_on() {
+    // Found and stat'ed fine, but reading it fails (EIO): the path a file takes
+    // when it disappears or breaks between discovery and its turn.
+    let d = tempfile::tempdir().unwrap();
+    fs::write(d.path().join("ok.txt"), DOC).unwrap();
+    let (code, recs, err) = run(rinse()
+        .arg("clean")
+        .arg(d.path().join("ok.txt"))
+        .arg("/proc/self/mem"));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(recs.len(), 1);
+    assert!(err.contains("/proc/self/mem: Input/output error"), "{err}");
+    assert_eq!(counts(&err), (2, 1, 1));
+}
