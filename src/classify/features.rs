@@ -152,10 +152,6 @@ fn stop_bits(word: &str, buf: &mut String) -> u8 {
     table.get(w.as_bytes(), false)
 }
 
-fn lang_bit(lang: Lang) -> u8 {
-    1 << Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0)
-}
-
 fn set(list: &'static str) -> HashSet<&'static str> {
     list.lines()
         .map(str::trim)
@@ -191,6 +187,8 @@ pub struct Features {
     pub stops: usize,
     /// Words that are ASCII digits or contain digits (dates, counts, times).
     pub numeric: usize,
+    /// Stop words of each language of [`Lang::ALL`] (from [`measure_all`]).
+    pub lang_stops: [u32; 4],
     /// A link teaser flattened into one line: a headline glued to its summary
     /// without a space (`…Spots In DetroitHoodline crunched…`).
     pub glued_teaser: bool,
@@ -264,21 +262,31 @@ fn lower_word<'b>(word: &str, buf: &'b mut String) -> &'b str {
 
 /// Measures `text`; `stops` are counted against `lang` when given.
 pub fn measure(text: &str, lang: Option<Lang>, buf: &mut String) -> Features {
+    let mut f = measure_all(text, buf);
+    f.set_lang(lang);
+    f
+}
+
+/// Measures `text` with stop words counted for every language
+/// ([`Features::lang_stops`]) and `stops` left at 0: one pass over the words
+/// serves both the document's language guess ([`lang_of`]) and the line's
+/// stop-word density ([`Features::set_lang`]).
+pub fn measure_all(text: &str, buf: &mut String) -> Features {
     let t = text.trim();
     let mut f = Features::default();
     if t.is_empty() {
         return f;
     }
-    let bit = lang.map(lang_bit);
     let mut count_word = |w: &str, f: &mut Features| {
         f.words += 1;
         if w.bytes().any(|b| b.is_ascii_digit()) {
             f.numeric += 1;
         }
-        if let Some(bit) = bit
-            && stop_bits(w, buf) & bit != 0
-        {
-            f.stops += 1;
+        let bits = stop_bits(w, buf);
+        if bits != 0 {
+            for (i, n) in f.lang_stops.iter_mut().enumerate() {
+                *n += u32::from(bits >> i & 1);
+            }
         }
     };
     if t.is_ascii() {
@@ -317,6 +325,28 @@ pub fn measure(text: &str, lang: Option<Lang>, buf: &mut String) -> Features {
     f
 }
 
+/// The words a language guess looks at: a thousand words tell the language as
+/// well as the whole page does, at a fraction of the cost.
+const LANG_WORDS: usize = 1000;
+
+/// Guesses the document's language from its lines' measures, as [`detect_lang`]
+/// does from their text.
+pub fn lang_of<'a>(lines: impl Iterator<Item = &'a Features>) -> Option<Lang> {
+    let mut hits = [0usize; 4];
+    let mut words = 0usize;
+    for f in lines {
+        words += f.words;
+        for (h, &n) in hits.iter_mut().zip(&f.lang_stops) {
+            *h += n as usize;
+        }
+        if words > LANG_WORDS {
+            break;
+        }
+    }
+    let (best, &n) = hits.iter().enumerate().max_by_key(|(_, n)| **n)?;
+    (words > 0 && n * 100 >= words * 8).then_some(Lang::ALL[best])
+}
+
 /// Guesses the document's language from stop-word hits over its lines; `None`
 /// when no shipped list covers at least 8 % of the words.
 pub fn detect_lang<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Lang> {
@@ -331,9 +361,7 @@ pub fn detect_lang<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Lang> {
                 *hit += usize::from(bits >> i & 1);
             }
         }
-        // A thousand words tell the language as well as the whole page does
-        // (same output on the samples and the bench), at a fraction of the cost.
-        if words > 1000 {
+        if words > LANG_WORDS {
             break;
         }
     }
@@ -342,6 +370,14 @@ pub fn detect_lang<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Lang> {
 }
 
 impl Features {
+    /// Sets `stops` to the stop words of `lang` (none when `None`).
+    pub fn set_lang(&mut self, lang: Option<Lang>) {
+        self.stops = lang.map_or(0, |l| {
+            let i = Lang::ALL.iter().position(|&x| x == l).unwrap_or(0);
+            self.lang_stops[i] as usize
+        });
+    }
+
     /// Share of the words that are stop words.
     pub fn stop_ratio(&self) -> f32 {
         if self.words == 0 {

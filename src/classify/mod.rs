@@ -273,9 +273,8 @@ impl Classifier {
 
     /// Classifies `lines`; the result has one decision per line.
     pub fn classify(&self, lines: &[Line<'_>]) -> Vec<Decision> {
-        let lang = features::detect_lang(lines.iter().map(|l| l.text));
         let mut buf = String::new();
-        let infos: Vec<Info> = lines
+        let mut infos: Vec<Info> = lines
             .iter()
             .map(|l| {
                 let blank = l.is_blank();
@@ -286,11 +285,15 @@ impl Classifier {
                     } else {
                         self.rules.first_match_index(l.text)
                     },
-                    f: features::measure(l.text, lang, &mut buf),
+                    f: features::measure_all(l.text, &mut buf),
                     repeated: !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text)),
                 }
             })
             .collect();
+        let lang = features::lang_of(infos.iter().map(|i| &i.f));
+        for info in &mut infos {
+            info.f.set_lang(lang);
+        }
         let action = |i: usize| infos[i].rule.map(|r| self.rules.rules()[r].action);
         let mut scores: Vec<i64> = (0..lines.len())
             .map(|i| line_score(&infos[i], action(i), lang))
