@@ -406,17 +406,18 @@ impl RuleSet {
     /// Indices of the literal (`equals`, `starts_with`, `contains`) rules that
     /// match `line` (trimmed, not empty), unsorted, within their word bounds.
     fn literal_hits(&self, line: &str, words: usize, hits: &mut Vec<usize>) {
-        if self.equals.is_empty() && self.literal_rule.is_empty() {
+        let need_equals = !self.equals.is_empty() && alnum_words(line) <= self.equals_max_words;
+        let need_phrases = !self.literal_rule.is_empty();
+        if !need_equals && !need_phrases {
             return;
         }
         // An ASCII line with single spaces is its own normal form but for case,
-        // which the literal automaton ignores.
+        // which the phrase automaton ignores.
         let plain = line.is_ascii()
             && !line.contains("  ")
             && !line.contains(['\t', '\r', '\n', '\x0b', '\x0c']);
         let norm = (!plain).then(|| normalize(line));
-        let hay = norm.as_deref().unwrap_or(line);
-        if !self.equals.is_empty() && alnum_words(line) <= self.equals_max_words {
+        if need_equals {
             let lower;
             let whole = match &norm {
                 Some(n) => trim_whole(n),
@@ -429,10 +430,13 @@ impl RuleSet {
                 hits.extend(v.iter().copied().filter(|&i| self.fits(i, words)));
             }
         }
-        for m in self.literals.find_overlapping_iter(hay) {
-            let (rule, anchored) = self.literal_rule[m.pattern().as_usize()];
-            if (!anchored || m.start() == 0) && self.fits(rule, words) {
-                hits.push(rule);
+        if need_phrases {
+            let hay = norm.as_deref().unwrap_or(line);
+            for m in self.literals.find_overlapping_iter(hay) {
+                let (rule, anchored) = self.literal_rule[m.pattern().as_usize()];
+                if (!anchored || m.start() == 0) && self.fits(rule, words) {
+                    hits.push(rule);
+                }
             }
         }
     }
