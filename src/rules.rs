@@ -239,6 +239,17 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn word_count(line: &str) -> usize {
+    if line.is_ascii() {
+        // Byte by byte: a word starts where a non-space follows a space.
+        let mut count = 0;
+        let mut in_word = false;
+        for &b in line.as_bytes() {
+            let space = matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c');
+            count += usize::from(!space && !in_word);
+            in_word = !space;
+        }
+        return count;
+    }
     line.split_whitespace().count()
 }
 
@@ -265,11 +276,13 @@ pub struct RuleSet {
     equals_max_words: usize,
 }
 
-/// Words holding a letter or digit (punctuation-only tokens do not count).
-fn alnum_words(text: &str) -> usize {
+/// Whether `text` has at most `max` words holding a letter or digit
+/// (punctuation-only tokens do not count); stops counting past `max`.
+fn alnum_words_at_most(text: &str, max: usize) -> bool {
     text.split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+        .nth(max)
+        .is_none()
 }
 
 impl RuleSet {
@@ -363,7 +376,15 @@ impl RuleSet {
                 rule: String::new(),
                 problem: format!("regex set: {e}"),
             })?;
-        let equals_max_words = equals.keys().map(|k| alnum_words(k)).max().unwrap_or(0);
+        let equals_max_words = equals
+            .keys()
+            .map(|k| {
+                k.split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
         // Patterns are lower case; ASCII case-insensitivity lets a plain ASCII
         // line be searched as it is, without normalising a copy.
         let literals = AhoCorasickBuilder::new()
@@ -406,7 +427,8 @@ impl RuleSet {
     /// Indices of the literal (`equals`, `starts_with`, `contains`) rules that
     /// match `line` (trimmed, not empty), unsorted, within their word bounds.
     fn literal_hits(&self, line: &str, words: usize, hits: &mut Vec<usize>) {
-        let need_equals = !self.equals.is_empty() && alnum_words(line) <= self.equals_max_words;
+        let need_equals =
+            !self.equals.is_empty() && alnum_words_at_most(line, self.equals_max_words);
         let need_phrases = !self.literal_rule.is_empty();
         if !need_equals && !need_phrases {
             return;
