@@ -321,20 +321,8 @@ pub fn run(
     };
     let mut next = reader.next_batch();
     let mut done: Option<Vec<Outcome>> = None;
-    loop {
-        let Some(batch) = next.take() else {
-            if let Some(outcomes) = done.take() {
-                write_outcomes(
-                    outcomes,
-                    config,
-                    (out, out_name),
-                    attributes.as_mut(),
-                    &mut stats,
-                    events,
-                )?;
-            }
-            break;
-        };
+    while next.is_some() || done.is_some() {
+        let batch = next.take();
         let (written, cleaned) = rayon::join(
             || -> Result<Option<Vec<Job>>> {
                 if let Some(outcomes) = done.take() {
@@ -349,10 +337,10 @@ pub fn run(
                 }
                 Ok(reader.next_batch())
             },
-            || clean_batch(batch),
+            || batch.map(clean_batch),
         );
         next = written?;
-        done = Some(cleaned);
+        done = cleaned;
     }
     out.flush().map_err(|e| Error::io(out_name, e))?;
     if let Some((w, name)) = attributes.as_mut() {
