@@ -22,7 +22,7 @@ impl Progress {
                 ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+                    "{bar:30} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta} {msg}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
@@ -30,7 +30,7 @@ impl Progress {
         } else {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec} {msg}")
+                ProgressStyle::with_template("{spinner} {decimal_bytes} {decimal_bytes_per_sec} {msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             bar
