@@ -818,3 +818,44 @@ fn attributes_dir_marks_removed_lines_by_character_offsets() {
     assert_eq!(code, 2);
     assert!(err.contains("--output-dir"), "{err}");
 }
+
+#[test]
+fn input_format_format_and_no_guess_flags() {
+    let d = tmp();
+    // A .jsonl file read as one text document.
+    write(&d.path().join("odd.jsonl"), "{\"text\":\"not parsed\"}\n");
+    let (code, out, err) = run(rinse()
+        .args(["clean", "-q", "--input-format", "text"])
+        .arg(d.path().join("odd.jsonl")));
+    assert_eq!(code, 0, "{err}");
+    let recs = records(&out);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["id"], "odd.jsonl");
+
+    // --format csv to standard output.
+    write(
+        &d.path().join("a.txt"),
+        "Title here for the test\n\nUS\u{FFFD}officials said the plan was approved on Monday.\n",
+    );
+    let (code, out, _) = run(rinse()
+        .args(["clean", "-q", "--format", "csv"])
+        .arg(d.path().join("a.txt")));
+    assert_eq!(code, 0);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("id,source,title,"), "{text}");
+    assert!(text.contains("US officials said"), "{text}");
+
+    // --no-guess leaves U+FFFD alone.
+    let (_, out, _) = run(rinse()
+        .args(["clean", "-q", "--no-guess"])
+        .arg(d.path().join("a.txt")));
+    let rec = &records(&out)[0];
+    assert!(
+        rec["text"]
+            .as_str()
+            .unwrap()
+            .contains("US\u{FFFD}officials"),
+        "{rec}"
+    );
+    assert_eq!(rec["fixes"], serde_json::json!([]));
+}
