@@ -174,7 +174,8 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
         let line = if trim { line.trim_end() } else { line };
         // Invisible characters go first, so that what they separated is seen
         // together by the other rules (and a second pass finds nothing to do).
-        let visible = match strip_invisible(line, opts) {
+        let (invisible, nbsp) = needs_normalizing(line.as_bytes());
+        let visible = match strip_invisible(line, invisible, opts) {
             Some(v) => {
                 record(&mut fixes, "repair.invisible", i + 1, line, &v);
                 // What the removed characters hid at the end is trailing space now.
@@ -189,7 +190,12 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
             Cow::Owned(repair_line(&visible, i + 1, amp, opts, &mut fixes))
         };
         // No-break spaces last: mojibake repair needs them (`Ã\u{a0}` is `à`).
-        let done = match nbsp_to_space(&fixed, opts) {
+        // An untouched line keeps what the first scan found.
+        let nbsp = match &fixed {
+            Cow::Borrowed(_) => nbsp,
+            Cow::Owned(f) => needs_normalizing(f.as_bytes()).1,
+        };
+        let done = match nbsp_to_space(&fixed, nbsp, opts) {
             // A space where a no-break space was can complete a pattern (`Ã ` is
             // a lost `à`): repair again, so that a second pass finds nothing.
             Some(normal) if !is_clean(normal.as_bytes(), amp) => {
@@ -203,16 +209,45 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
     Repaired { text: out, fixes }
 }
 
+/// Which of the final normalisations `line` needs: (invisible characters, no-break
+/// spaces). One vectorisable pass for control bytes and a `memchr` search for
+/// the lead bytes of the others, so that clean text, typographic quotes and all,
+/// costs almost nothing.
+fn needs_normalizing(line: &[u8]) -> (bool, bool) {
+    let mut invisible = line.chunks(32).any(|chunk| {
+        chunk.iter().fold(false, |acc, &b| {
+            acc | ((b < 0x20) & (b != b'\t')) | (b == 0x7F)
+        })
+    });
+    let mut nbsp = false;
+    for i in memchr::memchr3_iter(0xC2, 0xE2, 0xEF, line) {
+        match (line[i], line.get(i + 1), line.get(i + 2)) {
+            // U+00A0 no-break space.
+            (0xC2, Some(0xA0), _) => nbsp = true,
+            // U+00AD soft hyphen.
+            (0xC2, Some(0xAD), _) => invisible = true,
+            // U+2007 figure space, U+202F narrow no-break space.
+            (0xE2, Some(0x80), Some(0x87 | 0xAF)) => nbsp = true,
+            // U+200B zero-width space, U+2060 word joiner.
+            (0xE2, Some(0x80), Some(0x8B)) | (0xE2, Some(0x81), Some(0xA0)) => invisible = true,
+            // U+FEFF byte-order mark.
+            (0xEF, Some(0xBB), Some(0xBF)) => invisible = true,
+            _ => {}
+        }
+        if invisible && nbsp {
+            break;
+        }
+    }
+    (invisible, nbsp)
+}
+
 /// Removes invisible characters (`repair.invisible`): zero-width spaces, word
 /// joiners, stray byte-order marks, soft hyphens and control characters other
 /// than tab. `None` when there are none. Keeps the zero-width joiner and
 /// non-joiner, which scripts and emoji need.
-fn strip_invisible(line: &str, opts: &RepairOptions) -> Option<String> {
-    // Fast check: every character concerned starts with one of these bytes.
-    let suspect = line
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\t') || b == 0x7F || b == 0xC2 || b == 0xE2 || b == 0xEF);
-    if !suspect || opts.is_disabled("repair.invisible") {
+/// `found` is what [`needs_normalizing`] said of `line`.
+fn strip_invisible(line: &str, found: bool, opts: &RepairOptions) -> Option<String> {
+    if !found || opts.is_disabled("repair.invisible") {
         return None;
     }
     let invisible = |c: char| {
@@ -221,17 +256,17 @@ fn strip_invisible(line: &str, opts: &RepairOptions) -> Option<String> {
             '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' | '\u{7F}'
         ) || (c < ' ' && c != '\t')
     };
-    line.contains(invisible)
-        .then(|| line.replace(invisible, ""))
+    Some(line.replace(invisible, ""))
 }
 
 /// Turns no-break spaces (U+00A0, U+202F, U+2007) into spaces (`repair.nbsp`,
 /// not reported per line); `None` when there are none.
-fn nbsp_to_space(line: &str, opts: &RepairOptions) -> Option<String> {
-    let nbsp = |c: char| matches!(c, '\u{A0}' | '\u{202F}' | '\u{2007}');
-    let suspect = line.bytes().any(|b| b == 0xC2 || b == 0xE2);
-    (suspect && !opts.is_disabled("repair.nbsp") && line.contains(nbsp))
-        .then(|| line.replace(nbsp, " "))
+/// `found` is what [`needs_normalizing`] said of `line`.
+fn nbsp_to_space(line: &str, found: bool, opts: &RepairOptions) -> Option<String> {
+    if !found || opts.is_disabled("repair.nbsp") {
+        return None;
+    }
+    Some(line.replace(['\u{A0}', '\u{202F}', '\u{2007}'], " "))
 }
 
 /// Repairs one line that failed the clean check.
@@ -247,6 +282,9 @@ fn repair_line(
     // until the line stops changing, so that repairing repaired text changes
     // nothing.
     let mut cur = repair_round(line, line_no, amp, opts, fixes);
+    if cur == line {
+        return cur;
+    }
     for _ in 0..4 {
         if is_clean(cur.as_bytes(), amp) {
             break;
