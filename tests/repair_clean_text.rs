@@ -123,3 +123,22 @@ fn ambiguous_run_is_decoded_only_beside_a_sure_one_in_the_same_word() {
         "Chief executive Björn Ångström said “yes”"
     );
 }
+
+/// With the default options (soft hyphens and no-break spaces normalised), the
+/// characters they are part of in mojibake are still repaired: `í` is `Ã` + soft
+/// hyphen and `à` is `Ã` + no-break space when UTF-8 is read as windows-1252.
+#[test]
+fn mojibake_made_of_soft_hyphens_and_no_break_spaces_is_repaired_by_default() {
+    let out = repair(
+        "said Mar\u{c3}\u{ad}a Garc\u{c3}\u{ad}a, d\u{c3}\u{a9}j\u{c3}\u{a0} vu",
+        &RepairOptions::default(),
+    );
+    assert_eq!(out.text, "said María García, déjà vu");
+    assert!(
+        out.fixes
+            .iter()
+            .all(|f| f.rule.starts_with("repair.mojibake")),
+        "{:?}",
+        out.fixes
+    );
+}

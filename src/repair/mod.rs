@@ -189,13 +189,13 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
         } else {
             Cow::Owned(repair_line(&visible, i + 1, amp, opts, &mut fixes))
         };
-        // No-break spaces last: mojibake repair needs them (`Ã\u{a0}` is `à`).
+        // No-break spaces and soft hyphens last: mojibake repair needs them.
         // An untouched line keeps what the first scan found.
         let nbsp = match &fixed {
             Cow::Borrowed(_) => nbsp,
             Cow::Owned(f) => needs_normalizing(f.as_bytes()).1,
         };
-        let done = match nbsp_to_space(&fixed, nbsp, opts) {
+        let done = match late_chars(&fixed, nbsp, i + 1, opts, &mut fixes) {
             // A space where a no-break space was can complete a pattern (`Ã ` is
             // a lost `à`): repair again, so that a second pass finds nothing.
             Some(normal) if !is_clean(normal.as_bytes(), amp) => {
@@ -209,8 +209,8 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
     Repaired { text: out, fixes }
 }
 
-/// Which of the final normalisations `line` needs: (invisible characters, no-break
-/// spaces). One vectorisable pass for control bytes and a `memchr` search for
+/// Which of the normalisations `line` needs: (invisible characters removed first,
+/// no-break spaces and soft hyphens handled last). One vectorisable pass for control bytes and a `memchr` search for
 /// the lead bytes of the others, so that clean text, typographic quotes and all,
 /// costs almost nothing.
 fn needs_normalizing(line: &[u8]) -> (bool, bool) {
@@ -224,8 +224,9 @@ fn needs_normalizing(line: &[u8]) -> (bool, bool) {
         match (line[i], line.get(i + 1), line.get(i + 2)) {
             // U+00A0 no-break space.
             (0xC2, Some(0xA0), _) => nbsp = true,
-            // U+00AD soft hyphen.
-            (0xC2, Some(0xAD), _) => invisible = true,
+            // U+00AD soft hyphen: removed last, with the no-break spaces, since
+            // `Ã` + soft hyphen is the mojibake of `í`.
+            (0xC2, Some(0xAD), _) => nbsp = true,
             // U+2007 figure space, U+202F narrow no-break space.
             (0xE2, Some(0x80), Some(0x87 | 0xAF)) => nbsp = true,
             // U+200B zero-width space, U+2060 word joiner.
@@ -242,8 +243,8 @@ fn needs_normalizing(line: &[u8]) -> (bool, bool) {
 }
 
 /// Removes invisible characters (`repair.invisible`): zero-width spaces, word
-/// joiners, stray byte-order marks, soft hyphens and control characters other
-/// than tab. `None` when there are none. Keeps the zero-width joiner and
+/// joiners, stray byte-order marks and control characters other than tab (soft
+/// hyphens wait for [`late_chars`]). `None` when there are none. Keeps the zero-width joiner and
 /// non-joiner, which scripts and emoji need.
 /// `found` is what [`needs_normalizing`] said of `line`.
 fn strip_invisible(line: &str, found: bool, opts: &RepairOptions) -> Option<String> {
@@ -251,22 +252,40 @@ fn strip_invisible(line: &str, found: bool, opts: &RepairOptions) -> Option<Stri
         return None;
     }
     let invisible = |c: char| {
-        matches!(
-            c,
-            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' | '\u{7F}'
-        ) || (c < ' ' && c != '\t')
+        matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{7F}') || (c < ' ' && c != '\t')
     };
-    Some(line.replace(invisible, ""))
+    let out = line.replace(invisible, "");
+    (out != line).then_some(out)
 }
 
-/// Turns no-break spaces (U+00A0, U+202F, U+2007) into spaces (`repair.nbsp`,
-/// not reported per line); `None` when there are none.
-/// `found` is what [`needs_normalizing`] said of `line`.
-fn nbsp_to_space(line: &str, found: bool, opts: &RepairOptions) -> Option<String> {
-    if !found || opts.is_disabled("repair.nbsp") {
+/// The last normalisations, after mojibake repair (which needs both characters:
+/// `Ã` + no-break space is `à`, `Ã` + soft hyphen is `í`): no-break spaces (U+00A0,
+/// U+202F, U+2007) become spaces (`repair.nbsp`, not reported per line) and soft
+/// hyphens go (`repair.invisible`, reported). `found` is what
+/// [`needs_normalizing`] said of `line`; `None` when nothing changes.
+fn late_chars(
+    line: &str,
+    found: bool,
+    line_no: usize,
+    opts: &RepairOptions,
+    fixes: &mut Vec<Fix>,
+) -> Option<String> {
+    if !found {
         return None;
     }
-    Some(line.replace(['\u{A0}', '\u{202F}', '\u{2007}'], " "))
+    let mut cur = Cow::Borrowed(line);
+    if !opts.is_disabled("repair.invisible") && cur.contains('\u{AD}') {
+        let out = cur.replace('\u{AD}', "");
+        record(fixes, "repair.invisible", line_no, &cur, &out);
+        cur = Cow::Owned(out);
+    }
+    if !opts.is_disabled("repair.nbsp") && cur.contains(['\u{A0}', '\u{202F}', '\u{2007}']) {
+        cur = Cow::Owned(cur.replace(['\u{A0}', '\u{202F}', '\u{2007}'], " "));
+    }
+    match cur {
+        Cow::Owned(s) => Some(s),
+        Cow::Borrowed(_) => None,
+    }
 }
 
 /// Repairs one line that failed the clean check.
