@@ -14,7 +14,7 @@
 //! * [`classify`] gives each line a class (title, body, caption, boilerplate…)
 //!   using the named, data-driven rules compiled by [`rules`].
 //! * [`assemble`] builds the [`Record`] from the classified lines.
-//! * [`write`] serialises records as JSONL or CSV.
+//! * [`write`](mod@write) serialises records as JSONL or CSV.
 //!
 //! [`corpus`] is the optional first pass that finds lines repeated across documents.
 //!

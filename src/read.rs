@@ -2,8 +2,8 @@
 //!
 //! Inputs are files, folders (walked recursively in sorted order, keeping files
 //! that match a glob), JSONL files (one document per line, gzip or zstd
-//! compressed or not) or standard input. Reading yields [`Job`]s in input order;
-//! the bytes of a text file are read by the worker that cleans it, so reading
+//! compressed or not) or standard input, found by [`find_inputs`] in input order;
+//! the pipeline reads a text file's bytes in the worker that cleans it, so reading
 //! runs in parallel too.
 
 use std::fs::File;

@@ -4,7 +4,7 @@
 //!
 //! The steps on a line, repeated until nothing changes:
 //! 1. when the line looks bad ([`is_bad`]): the whole line through each page of
-//!    [`PAGES`] in turn, with bytes that were lost restored (0xA0 that became a space,
+//!    `PAGES` in turn, with bytes that were lost restored (0xA0 that became a space,
 //!    a sequence whose last byte became U+FFFD or `?`); the first that decodes wins;
 //! 2. else mojibake runs inside an otherwise good line, through windows-1252;
 //! 3. else C1 control characters, read as the windows-1252 characters they were.
