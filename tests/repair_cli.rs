@@ -120,3 +120,28 @@ fn clean_reports_repairs_in_fixes_and_accepts_repair_ids() {
         .assert()
         .code(2);
 }
+
+/// `--tld` reaches the encoding guess: the same windows-1253 bytes read as
+/// Greek by default and for `.gr`, as Cyrillic when the page says `.ru`.
+#[test]
+fn fix_passes_the_tld_hint_to_the_encoding_guess() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("greek.txt");
+    // "Καλημέρα κόσμε" in windows-1253.
+    std::fs::write(
+        &path,
+        b"\xca\xe1\xeb\xe7\xec\xdd\xf1\xe1 \xea\xfc\xf3\xec\xe5\n",
+    )
+    .unwrap();
+    let fix = |tld: Option<&str>| {
+        let mut c = assert_cmd::Command::cargo_bin("rinse").unwrap();
+        c.arg("fix").arg(&path);
+        if let Some(t) = tld {
+            c.args(["--tld", t]);
+        }
+        String::from_utf8(c.output().unwrap().stdout).unwrap()
+    };
+    assert_eq!(fix(None), "Καλημέρα κόσμε\n");
+    assert_eq!(fix(Some("gr")), "Καλημέρα κόσμε\n");
+    assert_ne!(fix(Some("ru")), "Καλημέρα κόσμε\n");
+}

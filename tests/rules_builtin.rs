@@ -193,3 +193,39 @@ fn a_user_rule_overrides_a_builtin_id_and_disable_turns_one_off() {
     let replaced = run(&[], Some(dir.path()));
     assert!(!rules_of(&replaced).contains(&"promo.follow-channel".to_string()));
 }
+
+#[test]
+fn coverage_lists_signals_on_request_and_explain_colours_when_asked() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Command::cargo_bin("rinse")
+        .unwrap()
+        .current_dir(root)
+        .args(["coverage", "--signals", "samples"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("signal.article-span"), "{text}");
+    let plain = Command::cargo_bin("rinse")
+        .unwrap()
+        .current_dir(root)
+        .args(["coverage", "samples"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("signal.article-span"));
+
+    let coloured = Command::cargo_bin("rinse")
+        .unwrap()
+        .current_dir(root)
+        .args([
+            "explain",
+            "--color",
+            "always",
+            "samples/reuters-azerbaijan.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        coloured.stdout.contains(&0x1b),
+        "ANSI escapes with --color always"
+    );
+}
