@@ -32,6 +32,22 @@ fn rules_test_passes_on_builtin_rules() {
         .success();
 }
 
+/// Runs `rinse clean --rules DIR` on the seed sample: exit code and stderr.
+fn clean_with_rules(dir: &std::path::Path) -> (Option<i32>, String) {
+    let out = Command::cargo_bin("rinse")
+        .unwrap()
+        .args(["clean", "--rules"])
+        .arg(dir)
+        .arg("samples/reuters-azerbaijan.txt")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 fn rule_dir(body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mine.toml"), body).unwrap();
@@ -79,16 +95,8 @@ fn a_bad_rule_file_names_file_rule_and_problem() {
     let dir = rule_dir(
         "[[rule]]\nid = \"mine.bad\"\ndescription = \"d\"\naction = \"remove\"\nregex = \"(unclosed\"\nexamples = [\"x\"]\n",
     );
-    let out = Command::cargo_bin("rinse")
-        .unwrap()
-        .args(["clean", "--rules"])
-        .arg(dir.path())
-        .arg("samples/reuters-azerbaijan.txt")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = clean_with_rules(dir.path());
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("mine.toml") && err.contains("mine.bad") && err.contains("bad regex"),
         "{err}"
@@ -135,16 +143,8 @@ fn a_regex_that_would_blow_up_is_refused_with_a_clear_error() {
     let dir = rule_dir(
         "[[rule]]\nid = \"mine.huge\"\ndescription = \"d\"\naction = \"remove\"\nregex = '(?:\\w{100}){100}{100}'\nexamples = [\"x\"]\n",
     );
-    let out = Command::cargo_bin("rinse")
-        .unwrap()
-        .args(["clean", "--rules"])
-        .arg(dir.path())
-        .arg("samples/reuters-azerbaijan.txt")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = clean_with_rules(dir.path());
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("mine.huge") && err.contains("size limit"),
         "{err}"
