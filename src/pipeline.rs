@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::classify::Decision;
 use crate::cleaner::Cleaner;
 use crate::error::{Error, Result};
-use crate::read::{self, InputFile, JsonDoc};
+use crate::read::{self, InputFile, JsonDoc, LineRead, read_line_limited};
 use crate::record::Record;
 use crate::write::{ErrorRecord, Format};
 
@@ -423,54 +423,6 @@ fn write_outcomes(
         return Err(Error::Interrupted);
     }
     Ok(())
-}
-
-enum LineRead {
-    Eof,
-    Line,
-    TooLong(u64),
-}
-
-/// Reads one line (without its `\n`) into `buf`; a line over `limit` bytes is
-/// skipped to its end and reported with its size instead of being kept.
-fn read_line_limited(
-    r: &mut dyn BufRead,
-    buf: &mut Vec<u8>,
-    limit: u64,
-) -> std::io::Result<LineRead> {
-    let mut size = 0u64;
-    let mut any = false;
-    loop {
-        let chunk = r.fill_buf()?;
-        if chunk.is_empty() {
-            break;
-        }
-        any = true;
-        let (take, done) = match memchr::memchr(b'\n', chunk) {
-            Some(i) => (i, true),
-            None => (chunk.len(), false),
-        };
-        size += take as u64;
-        if size <= limit {
-            buf.extend_from_slice(&chunk[..take]);
-        } else {
-            buf.clear();
-        }
-        r.consume(if done { take + 1 } else { take });
-        if done {
-            break;
-        }
-    }
-    if !any {
-        return Ok(LineRead::Eof);
-    }
-    if size > limit {
-        return Ok(LineRead::TooLong(size));
-    }
-    if buf.last() == Some(&b'\r') {
-        buf.pop();
-    }
-    Ok(LineRead::Line)
 }
 
 /// The reason text of an error, without the path (which the report names already).

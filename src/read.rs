@@ -303,6 +303,59 @@ pub fn read_text(input: &InputFile, limit: u64) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// What [`read_line_limited`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRead {
+    /// The end of the input: no line.
+    Eof,
+    /// A line, now in the buffer.
+    Line,
+    /// A line longer than the limit, skipped; its size in bytes.
+    TooLong(u64),
+}
+
+/// Reads one line (without its `\n` or `\r\n`) into `buf`; a line over `limit`
+/// bytes is skipped to its end and reported with its size, never held in memory.
+pub fn read_line_limited(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<LineRead> {
+    let mut size = 0u64;
+    let mut any = false;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i, true),
+            None => (chunk.len(), false),
+        };
+        size += take as u64;
+        if size <= limit {
+            buf.extend_from_slice(&chunk[..take]);
+        } else {
+            buf.clear();
+        }
+        r.consume(if done { take + 1 } else { take });
+        if done {
+            break;
+        }
+    }
+    if !any {
+        return Ok(LineRead::Eof);
+    }
+    if size > limit {
+        return Ok(LineRead::TooLong(size));
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(LineRead::Line)
+}
+
 /// A JSONL document: its fields in input order, values kept byte for byte.
 #[derive(Debug)]
 pub struct JsonDoc {

@@ -1,11 +1,10 @@
 //! Reading the documents of a corpus one by one, for the commands that look at
 //! lines rather than write records (`rinse coverage`, the `--repeated-lines` pass).
 
-use std::io::BufRead;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use rinse::read::{self, InputFile, InputFormat, JsonDoc};
+use rinse::read::{self, InputFile, InputFormat, JsonDoc, LineRead};
 
 /// One document's bytes and where it came from.
 pub struct Doc {
@@ -43,23 +42,29 @@ pub fn for_each_doc(
         }
         return;
     }
-    let reader = match read::open(input) {
+    let mut reader = match read::open(input) {
         Ok(r) => r,
         Err(e) => {
             errors.push(format!("{source}: {e}"));
             return;
         }
     };
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let src = format!("{source}:{}", i + 1);
-        let line = match line {
-            Ok(l) => l,
+    let mut line = Vec::new();
+    for n in 1.. {
+        let src = format!("{source}:{n}");
+        line.clear();
+        // The same bounded reader as `rinse clean`: a line over the limit is
+        // skipped without being held in memory.
+        match read::read_line_limited(reader.as_mut(), &mut line, limit) {
+            Ok(LineRead::Eof) => return,
+            Ok(LineRead::TooLong(_)) => continue,
+            Ok(LineRead::Line) => {}
             Err(e) => {
                 errors.push(format!("{src}: {e}"));
                 return;
             }
-        };
-        if line.iter().all(u8::is_ascii_whitespace) || line.len() as u64 > limit {
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         let text = std::str::from_utf8(&line)
