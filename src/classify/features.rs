@@ -197,6 +197,13 @@ pub struct Features {
 /// Finds a lower-case run of three or more letters glued to a capital that starts
 /// a new word, 15 to 160 characters in, with no sentence end before it.
 fn glued_teaser(t: &str) -> bool {
+    // Only the first 161 characters are looked at (and the one after): when
+    // they are ASCII, bytes will do, without Unicode case tables.
+    let bytes = t.as_bytes();
+    let head = &bytes[..bytes.len().min(162)];
+    if head.is_ascii() {
+        return glued_teaser_ascii(head);
+    }
     let mut lower_run = 0usize;
     let mut prev_upper = false;
     for (i, c) in t.char_indices() {
@@ -222,6 +229,30 @@ fn glued_teaser(t: &str) -> bool {
         } else {
             lower_run = 0;
             prev_upper = false;
+        }
+    }
+    false
+}
+
+/// [`glued_teaser`] on ASCII text, byte by byte.
+fn glued_teaser_ascii(t: &[u8]) -> bool {
+    let mut lower_run = 0usize;
+    for (i, &c) in t.iter().enumerate() {
+        if i > 160 {
+            break;
+        }
+        if matches!(c, b'.' | b'!' | b'?') && t.get(i + 1) == Some(&b' ') {
+            return false;
+        }
+        if c.is_ascii_uppercase() {
+            if lower_run >= 3 && i >= 15 && t.get(i + 1).is_some_and(u8::is_ascii_lowercase) {
+                return true;
+            }
+            lower_run = 0;
+        } else if c.is_ascii_lowercase() {
+            lower_run += 1;
+        } else {
+            lower_run = 0;
         }
     }
     false
