@@ -68,10 +68,12 @@ fn jsonl_seeds() {
         Format::Jsonl
             .serialize(&rec, Some((&doc, "text")), Some(""), &mut out)
             .unwrap();
-        let v: serde_json::Value =
-            serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Syntax only: values are kept byte for byte (7e777 is valid JSON that
+        // no f64 holds).
+        let line = std::str::from_utf8(&out).unwrap();
+        let back = JsonDoc::parse(line.trim_end()).unwrap_or_else(|e| panic!("{name}: {e}"));
         for (k, _) in &doc.fields {
-            assert!(v.get(k).is_some(), "{name}: lost key {k}");
+            assert!(back.get(k).is_some(), "{name}: lost key {k}");
         }
     }
     assert!(parsed > 0, "no seed parsed: the check ran on nothing");

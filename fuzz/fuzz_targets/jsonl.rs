@@ -1,6 +1,6 @@
 //! Fuzz the JSONL reader and the merged writer: any line either parses as an
-//! object, and then the output line is valid JSON with the input's keys, or is
-//! refused.
+//! object, and then the output line is a valid JSON object with the input's
+//! keys, or is refused.
 #![no_main]
 use std::sync::LazyLock;
 
@@ -22,9 +22,11 @@ fuzz_target!(|data: &[u8]| {
     rinse::write::Format::Jsonl
         .serialize(&rec, Some((&doc, "text")), Some(""), &mut out)
         .expect("serialise");
-    let v: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
-    let obj = v.as_object().expect("an object");
+    // Checked for syntax only: values are kept byte for byte, and a number such
+    // as 7e777 is valid JSON that no f64 can hold.
+    let line = std::str::from_utf8(&out).expect("UTF-8");
+    let back = rinse::read::JsonDoc::parse(line.trim_end()).expect("valid JSON object");
     for (k, _) in &doc.fields {
-        assert!(obj.contains_key(k), "lost key {k:?}");
+        assert!(back.get(k).is_some(), "lost key {k:?}");
     }
 });
