@@ -129,41 +129,54 @@ fn json_err(e: serde_json::Error) -> Error {
     Error::Json(format!("serialising record: {e}"))
 }
 
+/// Writes the record's field `key` (one of [`FIELDS`]) as JSON onto `out`.
+fn write_field(rec: &Record, key: &str, out: &mut Vec<u8>) -> Result<()> {
+    let w = &mut *out;
+    match key {
+        "id" => serde_json::to_writer(w, &rec.id),
+        "source" => serde_json::to_writer(w, &rec.source),
+        "title" => serde_json::to_writer(w, &rec.title),
+        "dateline" => serde_json::to_writer(w, &rec.dateline),
+        "text" => serde_json::to_writer(w, &rec.text),
+        "captions" => serde_json::to_writer(w, &rec.captions),
+        "credits" => serde_json::to_writer(w, &rec.credits),
+        "related" => serde_json::to_writer(w, &rec.related),
+        "removed" => serde_json::to_writer(w, &rec.removed),
+        "fixes" => serde_json::to_writer(w, &rec.fixes),
+        "encoding" => serde_json::to_writer(w, &rec.encoding),
+        other => return Err(Error::Json(format!("no record field {other:?}"))),
+    }
+    .map_err(json_err)
+}
+
 fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) -> Result<()> {
-    let full = serde_json::to_value(rec).map_err(json_err)?;
-    let serde_json::Value::Object(fields) = full else {
-        return Err(Error::Json("record is not an object".into()));
-    };
     out.push(b'{');
     let mut first = true;
-    let mut put = |out: &mut Vec<u8>, key: &str, value: &dyn Fn(&mut Vec<u8>) -> Result<()>| {
+    let mut key = |out: &mut Vec<u8>, k: &str| -> Result<()> {
         if !first {
             out.push(b',');
         }
         first = false;
-        serde_json::to_writer(&mut *out, key).map_err(json_err)?;
+        serde_json::to_writer(&mut *out, k).map_err(json_err)?;
         out.push(b':');
-        value(out)
+        Ok(())
     };
     for (k, v) in &doc.fields {
+        key(out, k)?;
         if k == text_key {
-            put(out, k, &|o| {
-                serde_json::to_writer(&mut *o, &rec.text).map_err(json_err)
-            })?;
+            write_field(rec, "text", out)?;
         } else {
-            put(out, k, &|o| {
-                o.extend_from_slice(v.get().as_bytes());
-                Ok(())
-            })?;
+            out.extend_from_slice(v.get().as_bytes());
         }
     }
-    for (k, v) in &fields {
+    // The record's fields the input does not have, in record order; `text` is
+    // already in the text key's place.
+    for k in FIELDS {
         if k == "text" || doc.get(k).is_some() {
             continue;
         }
-        put(out, k, &|o| {
-            serde_json::to_writer(&mut *o, v).map_err(json_err)
-        })?;
+        key(out, k)?;
+        write_field(rec, k, out)?;
     }
     out.push(b'}');
     Ok(())
@@ -430,4 +443,48 @@ pub fn create_plain(path: &Path) -> Result<BufWriter<File>> {
     File::create(path)
         .map(BufWriter::new)
         .map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Fix, Related, Removed};
+
+    /// Every record field is written as serde would write it, so that merged
+    /// JSONL output and plain output agree field by field.
+    #[test]
+    fn write_field_covers_every_field_as_serde_does() {
+        let rec = Record {
+            id: "a".into(),
+            source: "s".into(),
+            title: "t\"q".into(),
+            dateline: "d".into(),
+            text: "x\ny".into(),
+            captions: vec!["c".into()],
+            credits: vec!["r".into()],
+            related: vec![Related {
+                section: "S".into(),
+                title: "T".into(),
+            }],
+            removed: vec![Removed {
+                rule: "r.r".into(),
+                line: 3,
+                text: "gone".into(),
+            }],
+            fixes: vec![Fix {
+                rule: "repair.x".into(),
+                line: 1,
+                before: "b".into(),
+                after: "a".into(),
+            }],
+            encoding: "UTF-8".into(),
+        };
+        let whole = serde_json::to_value(&rec).unwrap();
+        for k in FIELDS {
+            let mut out = Vec::new();
+            write_field(&rec, k, &mut out).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            assert_eq!(v, whole[k], "{k}");
+        }
+    }
 }

@@ -7,14 +7,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use assert_cmd::cargo::CommandCargoExt;
-use serde_json::Value;
+mod common;
 
-fn rinse() -> Command {
-    let mut c = Command::cargo_bin("rinse").expect("binary");
-    c.env_remove("RUST_LOG");
-    c
-}
+use common::{rinse, summary_counts};
+use serde_json::Value;
 
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
@@ -59,21 +55,6 @@ fn run(cmd: &mut Command) -> (i32, Vec<u8>, String) {
         out.stdout,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// The "N documents in = W written + F failed" figures of the summary.
-fn summary_counts(stderr: &str) -> (u64, u64, u64) {
-    let line = stderr
-        .lines()
-        .find(|l| l.contains("documents in ="))
-        .unwrap_or_else(|| panic!("no summary in {stderr:?}"));
-    let nums: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .take(3)
-        .map(|s| s.parse().unwrap())
-        .collect();
-    (nums[0], nums[1], nums[2])
 }
 
 fn leftover_temp_files(dir: &Path) -> Vec<PathBuf> {

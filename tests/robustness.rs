@@ -9,12 +9,10 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
-use serde_json::Value;
+mod common;
 
-fn rinse() -> Command {
-    Command::cargo_bin("rinse").expect("binary")
-}
+use common::{rinse, summary_counts};
+use serde_json::Value;
 
 fn run(cmd: &mut Command) -> (i32, Vec<Value>, String) {
     let out = cmd.output().expect("run rinse");
@@ -30,20 +28,6 @@ fn run(cmd: &mut Command) -> (i32, Vec<Value>, String) {
     )
 }
 
-fn counts(stderr: &str) -> (u64, u64, u64) {
-    let line = stderr
-        .lines()
-        .find(|l| l.contains("documents in ="))
-        .unwrap_or_else(|| panic!("no summary in {stderr:?}"));
-    let n: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .take(3)
-        .map(|s| s.parse().unwrap())
-        .collect();
-    (n[0], n[1], n[2])
-}
-
 const DOC: &str = "A headline for the test\n\nA sentence of body text that ends properly.\n";
 
 #[test]
@@ -57,7 +41,7 @@ fn symlink_loop_is_reported_and_the_rest_is_cleaned() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(recs.len(), 1);
     assert!(err.contains("symlink loop"), "{err}");
-    assert_eq!(counts(&err), (2, 1, 1));
+    assert_eq!(summary_counts(&err), (2, 1, 1));
 }
 
 #[test]
@@ -138,7 +122,7 @@ fn truncated_gzip_keeps_what_was_read_and_reports_the_rest() {
         err.contains("cut.jsonl.gz:") && err.contains("rest of file skipped"),
         "{err}"
     );
-    let (docs_in, written, failed) = counts(&err);
+    let (docs_in, written, failed) = summary_counts(&err);
     assert_eq!(
         (docs_in, written, failed),
         (recs.len() as u64 + 1, recs.len() as u64, 1)
@@ -196,5 +180,5 @@ fn a_file_that_fails_while_being_read_is_reported_and_the_run_goes_on() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(recs.len(), 1);
     assert!(err.contains("/proc/self/mem: Input/output error"), "{err}");
-    assert_eq!(counts(&err), (2, 1, 1));
+    assert_eq!(summary_counts(&err), (2, 1, 1));
 }
