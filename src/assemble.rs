@@ -78,7 +78,7 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
                 title: text.to_string(),
             }),
             Class::Boilerplate | Class::Trailer => rec.removed.push(Removed {
-                rule: d.reason.clone(),
+                rule: d.reason.to_string(),
                 line: line.no,
                 text: text.to_string(),
             }),

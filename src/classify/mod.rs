@@ -22,6 +22,7 @@
 pub mod features;
 pub mod title;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::corpus::RepeatedLines;
@@ -77,23 +78,31 @@ impl Class {
 pub struct Decision {
     /// The class.
     pub class: Class,
-    /// The id of the rule or signal that decided the class.
-    pub reason: String,
+    /// The id of the rule or signal that decided the class (borrowed for a
+    /// signal, so that most lines cost no allocation).
+    pub reason: Cow<'static, str>,
 }
 
 impl Decision {
     /// The decision for a blank line.
     pub const BLANK: Decision = Decision {
         class: Class::Blank,
-        reason: String::new(),
+        reason: Cow::Borrowed(""),
     };
 }
 
 impl Decision {
-    fn new(class: Class, reason: &str) -> Self {
+    fn new(class: Class, signal: &'static str) -> Self {
         Decision {
             class,
-            reason: reason.to_string(),
+            reason: Cow::Borrowed(signal),
+        }
+    }
+
+    fn rule(class: Class, id: &str) -> Self {
+        Decision {
+            class,
+            reason: Cow::Owned(id.to_string()),
         }
     }
 }
@@ -419,7 +428,7 @@ impl Classifier {
                     Action::Credit => Class::Credit,
                     Action::Related => Class::Related,
                 };
-                out.push(Decision::new(class, &rule.id));
+                out.push(Decision::rule(class, &rule.id));
                 continue;
             }
             if self.is_credit_below(&infos, i) {
@@ -591,7 +600,7 @@ mod tests {
         let lines = segment::lines(text);
         c.classify(&lines)
             .into_iter()
-            .map(|d| (d.class, d.reason))
+            .map(|d| (d.class, d.reason.into_owned()))
             .collect()
     }
 

@@ -60,7 +60,7 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
                     .map_err(|e| format!("{}: {e}", d.source))?;
                 let mut m = BTreeMap::new();
                 for dec in e.decisions {
-                    *m.entry(dec.reason).or_insert(0u64) += 1;
+                    *m.entry(dec.reason.into_owned()).or_insert(0u64) += 1;
                 }
                 Ok(m)
             })
