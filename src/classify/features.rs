@@ -189,11 +189,12 @@ fn stop_bits(word: &str, buf: &mut String) -> u8 {
     if word.is_ascii() {
         return table.get(trim_ascii_word(word.as_bytes()));
     }
-    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-    // Lower-casing never shortens a character of one or two bytes (only some
-    // of three bytes, like the Kelvin sign): a word too long for the table and
-    // free of those is not a stop word, and is not lower-cased.
-    if w.len() > table.max_len && !w.bytes().any(|b| b >= 0xE0) {
+    let w = word.trim_matches(|c: char| !is_alphanumeric(c));
+    // Lower-casing never shortens a character of one or two bytes, and one of
+    // three bytes (like the Kelvin sign) to no less than one: a word that stays
+    // too long for the table even so is not a stop word, and is not lower-cased.
+    let three_byte = w.bytes().filter(|&b| b >= 0xE0).count();
+    if w.len().saturating_sub(2 * three_byte) > table.max_len {
         return 0;
     }
     buf.clear();
@@ -201,6 +202,36 @@ fn stop_bits(word: &str, buf: &mut String) -> u8 {
         buf.extend(c.to_lowercase());
     }
     table.get(buf.as_bytes())
+}
+
+/// [`char::is_alphanumeric`], answered without Unicode tables for ASCII and
+/// for the punctuation that most often sits around words.
+#[inline]
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if matches!(
+        c,
+        '\u{a0}'
+            | '«'
+            | '»'
+            | '‘'
+            | '’'
+            | '‚'
+            | '“'
+            | '”'
+            | '„'
+            | '–'
+            | '—'
+            | '…'
+            | '¿'
+            | '¡'
+            | '·'
+    ) {
+        return false;
+    }
+    c.is_alphanumeric()
 }
 
 /// `word` without the non-alphanumeric bytes at either end.
@@ -636,6 +667,13 @@ mod tests {
             for (b, l) in chunk.iter().zip(lowered) {
                 assert_eq!(l, b.to_ascii_lowercase(), "{b:#x}");
             }
+        }
+    }
+
+    #[test]
+    fn the_punctuation_shortcut_agrees_with_unicode() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
