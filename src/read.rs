@@ -356,19 +356,20 @@ pub fn read_line_limited(
     Ok(LineRead::Line)
 }
 
-/// A JSONL document: its fields in input order, values kept byte for byte.
+/// A JSONL document: its fields in input order, values kept byte for byte and
+/// borrowed from the line (no copy of a document's text before it is decoded).
 #[derive(Debug)]
-pub struct JsonDoc {
+pub struct JsonDoc<'a> {
     /// (key, raw JSON value) pairs, in input order.
-    pub fields: Vec<(String, Box<RawValue>)>,
+    pub fields: Vec<(String, &'a RawValue)>,
 }
 
-impl JsonDoc {
+impl<'a> JsonDoc<'a> {
     /// Parses one JSONL line. Fails unless it is a JSON object.
-    pub fn parse(line: &str) -> std::result::Result<Self, String> {
+    pub fn parse(line: &'a str) -> std::result::Result<Self, String> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Vec<(String, Box<RawValue>)>;
+            type Value = Vec<(String, &'de RawValue)>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
@@ -377,7 +378,7 @@ impl JsonDoc {
                 mut map: A,
             ) -> std::result::Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, Box<RawValue>>()? {
+                while let Some((k, v)) = map.next_entry::<String, &'de RawValue>()? {
                     out.push((k, v));
                 }
                 Ok(out)
@@ -396,11 +397,8 @@ impl JsonDoc {
     }
 
     /// The raw value of `key`, if present.
-    pub fn get(&self, key: &str) -> Option<&RawValue> {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_ref())
+    pub fn get(&self, key: &str) -> Option<&'a RawValue> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
 
     /// The value of `key` as a string, if present and a string.
