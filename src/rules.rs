@@ -39,11 +39,10 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
-use regex_automata::{Anchored, Input, meta};
+use regex_automata::{Anchored, Input, PatternSet, meta};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use serde::{Deserialize, Serialize};
 
@@ -307,11 +306,11 @@ pub struct RuleSet {
 ///
 /// Each rule's regex is split into its top-level alternation branches.
 ///
-/// * Branches anchored at the line start (`^`) go, for every word-count bucket,
-///   into one anchored multi-pattern regex over the rules that fit the bucket.
-///   Its leftmost-first search gives up after a few bytes on most lines and
-///   names the lowest-index rule that matches: the patterns are in rule order,
-///   and at the one start position leftmost-first prefers the earliest pattern.
+/// * Branches anchored at the line start (`^`) go into one anchored
+///   multi-pattern regex, one pattern per rule. Its search gives up after a
+///   few bytes on most lines and names every rule whose anchored branches
+///   match; the first that fits the line's word count is the candidate. Rules
+///   are sorted into word-count buckets, so that a line skips what cannot fit.
 /// * Unanchored branches are gated by their literal prefixes: every match of
 ///   the branch starts with one of them. All gates are searched in one pass of
 ///   an Aho-Corasick automaton over the ASCII-lower-cased line, and a branch
@@ -325,6 +324,12 @@ struct Fast {
     /// line of `w` words is in bucket `cuts.partition_point(|&c| c <= w)`.
     cuts: Vec<usize>,
     buckets: Vec<Bucket>,
+    /// The anchored branches of every split rule, one pattern per rule (an
+    /// alternation of its branches), in rule order; `None` if the build failed,
+    /// and the rules' whole regexes run instead.
+    anchored: Option<meta::Regex>,
+    /// For each pattern of `anchored`, its rule.
+    anchored_rule: Vec<usize>,
     /// The gated (unanchored) branches, in rule order.
     gated: Vec<GatedBranch>,
     /// The gate: literals (ASCII lower case) searched in the ASCII-lower-cased
@@ -387,14 +392,8 @@ struct GatedBranch {
 /// The regex work for lines of one range of word counts.
 #[derive(Debug)]
 struct Bucket {
-    /// Rules fitting the bucket that have anchored branches, ascending: pattern
-    /// `k` of `anchored` is rule `anchored_rules[k]`.
+    /// Rules fitting the bucket that have anchored branches, ascending.
     anchored_rules: Vec<usize>,
-    /// Each of those rules' anchored branches, as one alternation.
-    anchored_hirs: Vec<Hir>,
-    /// Built on first use; `None` if the build failed, and the rules' whole
-    /// regexes run instead.
-    anchored: OnceLock<Option<meta::Regex>>,
     /// Rules fitting the bucket whose regex runs whole, ascending.
     whole: Vec<usize>,
     /// The lowest rule fitting the bucket that has gated branches.
@@ -427,10 +426,15 @@ const GATE_MIN_LEN: usize = 3;
 /// The matcher configuration of `regex::Regex` (leftmost-first, same limits),
 /// with only the implicit whole-match group: the fast path reads no other.
 fn meta_builder() -> meta::Builder {
+    meta_builder_kind(regex_automata::MatchKind::LeftmostFirst)
+}
+
+/// [`meta_builder`] with match kind `kind`.
+fn meta_builder_kind(kind: regex_automata::MatchKind) -> meta::Builder {
     let mut b = meta::Builder::new();
     b.configure(
         meta::Config::new()
-            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .match_kind(kind)
             .utf8_empty(true)
             .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
             .hybrid_cache_capacity(REGEX_SIZE_LIMIT)
@@ -809,9 +813,19 @@ fn folds_to(ch: char, letter: u8) -> bool {
     ch.to_lowercase().any(is_letter) || ch.to_uppercase().any(is_letter)
 }
 
+/// Per-thread scratch space of [`RuleSet::first_match_index`].
+struct Scratch {
+    /// The ASCII-lower-cased line.
+    lower: String,
+    /// The patterns of the anchored regex that match.
+    patterns: PatternSet,
+}
+
 thread_local! {
-    /// Scratch space for the ASCII-lower-cased line.
-    static LOWER: RefCell<String> = const { RefCell::new(String::new()) };
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
+        lower: String::new(),
+        patterns: PatternSet::new(0),
+    });
 }
 
 /// The line, ASCII-lower-cased on first use into a reused buffer.
@@ -1096,17 +1110,39 @@ impl RuleSet {
 
     /// [`RuleSet::first_match_index_words`] on a trimmed, non-empty line.
     fn first_match_trimmed(&self, line: &str, words: usize) -> Option<usize> {
-        LOWER.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buf) => self.first_match_in(line, words, &mut Lowered::new(line, &mut buf)),
-            Err(_) => {
-                let mut buf = String::new();
-                self.first_match_in(line, words, &mut Lowered::new(line, &mut buf))
+        let need = self.fast.anchored.as_ref().map_or(0, |re| re.pattern_len());
+        SCRATCH.with(|cell| {
+            let mut fresh;
+            let mut borrowed;
+            let scratch: &mut Scratch = match cell.try_borrow_mut() {
+                Ok(s) => {
+                    borrowed = s;
+                    &mut borrowed
+                }
+                Err(_) => {
+                    fresh = Scratch {
+                        lower: String::new(),
+                        patterns: PatternSet::new(need),
+                    };
+                    &mut fresh
+                }
+            };
+            if scratch.patterns.capacity() < need {
+                scratch.patterns = PatternSet::new(need);
             }
+            let Scratch { lower, patterns } = scratch;
+            self.first_match_in(line, words, &mut Lowered::new(line, lower), patterns)
         })
     }
 
     /// [`RuleSet::first_match_trimmed`], with the line's lower-cased copy.
-    fn first_match_in(&self, line: &str, words: usize, lower: &mut Lowered) -> Option<usize> {
+    fn first_match_in(
+        &self,
+        line: &str,
+        words: usize,
+        lower: &mut Lowered,
+        patterns: &mut PatternSet,
+    ) -> Option<usize> {
         let mut best: Option<usize> = None;
         self.literal_hits(line, words, lower, |i| {
             best = Some(best.map_or(i, |b| b.min(i)));
@@ -1118,13 +1154,20 @@ impl RuleSet {
         if let Some(&first) = bucket.anchored_rules.first()
             && before(best, first)
         {
-            match bucket.anchored() {
+            match &fast.anchored {
                 Some(re) => {
                     let input = Input::new(line).anchored(Anchored::Yes);
-                    if let Some(m) = re.search_half(&input) {
-                        let i = bucket.anchored_rules[m.pattern().as_usize()];
-                        if before(best, i) {
+                    patterns.clear();
+                    re.which_overlapping_matches(&input, patterns);
+                    // Ascending pattern ids: rule order.
+                    for p in patterns.iter() {
+                        let i = fast.anchored_rule[p.as_usize()];
+                        if !before(best, i) {
+                            break;
+                        }
+                        if self.fits(i, words) {
                             best = Some(i);
+                            break;
                         }
                     }
                 }
@@ -1191,15 +1234,6 @@ fn fits(rule: &Rule, words: usize) -> bool {
     rule.max_words.is_none_or(|m| words <= m) && rule.min_words.is_none_or(|m| words >= m)
 }
 
-impl Bucket {
-    /// The anchored multi-pattern regex, built on first use.
-    fn anchored(&self) -> Option<&meta::Regex> {
-        self.anchored
-            .get_or_init(|| meta_builder().build_many_from_hir(&self.anchored_hirs).ok())
-            .as_ref()
-    }
-}
-
 impl Fast {
     /// Splits the regexes of `rules` (which all compile) and sorts the parts
     /// into word-count buckets.
@@ -1246,8 +1280,6 @@ impl Fast {
                 let words = if k == 0 { 0 } else { cuts[k - 1] };
                 let mut b = Bucket {
                     anchored_rules: Vec::new(),
-                    anchored_hirs: Vec::new(),
-                    anchored: OnceLock::new(),
                     whole: Vec::new(),
                     first_gated: gated_rules
                         .iter()
@@ -1260,9 +1292,8 @@ impl Fast {
                     }
                     if !is_split {
                         b.whole.push(*i);
-                    } else if let Some(h) = anchored {
+                    } else if anchored.is_some() {
                         b.anchored_rules.push(*i);
-                        b.anchored_hirs.push(h.clone());
                     }
                 }
                 b
@@ -1293,9 +1324,20 @@ impl Fast {
                         .map(Gate::Automaton)
                 })
         };
+        let (anchored_rule, hirs): (Vec<usize>, Vec<&Hir>) = split
+            .iter()
+            .filter_map(|(i, h, _)| Some((*i, h.as_ref()?)))
+            .unzip();
+        // `All`: the search names every pattern that matches, not only the
+        // leftmost-first one, as the first may not fit the line's word count.
+        let anchored = meta_builder_kind(regex_automata::MatchKind::All)
+            .build_many_from_hir(&hirs)
+            .ok();
         Fast {
             cuts,
             buckets,
+            anchored,
+            anchored_rule,
             gated,
             gate,
             gate_targets,
@@ -1578,7 +1620,6 @@ mod tests {
         let set = RuleSet::builtin().unwrap();
         for b in &set.fast.buckets {
             assert!(b.whole.is_empty(), "run whole: {:?}", b.whole);
-            assert!(b.anchored().is_some() || b.anchored_rules.is_empty());
         }
         let gated: Vec<&str> = set
             .fast
@@ -1590,6 +1631,7 @@ mod tests {
             assert!(gated.contains(&want), "{want} not gated: {gated:?}");
         }
         assert!(set.fast.gate.is_some());
+        assert!(set.fast.anchored.is_some());
     }
 
     #[test]
