@@ -36,11 +36,14 @@
 //! The built-in rules are embedded in the binary ([`BUILTIN`]); users add a folder
 //! of their own, whose rules add to them or replace a built-in rule of the same id.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::{Anchored, Input, PatternSet, meta};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -129,10 +132,6 @@ struct RuleFile {
     #[serde(default)]
     rule: Vec<Rule>,
 }
-
-/// With at least this many regex rules fitting a line, the line goes through the
-/// regex set in one pass instead of regex by regex.
-const SET_THRESHOLD: usize = 4;
 
 /// Limit on the compiled size of user regexes, so a rule file cannot exhaust memory.
 pub const REGEX_SIZE_LIMIT: usize = 10 * (1 << 20);
@@ -238,19 +237,49 @@ fn valid_id(id: &str) -> bool {
         })
 }
 
+/// The number of whitespace-separated words of `line`, as
+/// `line.split_whitespace().count()` counts them.
 fn word_count(line: &str) -> usize {
-    if line.is_ascii() {
-        // Byte by byte: a word starts where a non-space follows a space.
-        let mut count = 0;
-        let mut in_word = false;
-        for &b in line.as_bytes() {
-            let space = matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c');
-            count += usize::from(!space && !in_word);
-            in_word = !space;
-        }
-        return count;
+    let bytes = line.as_bytes();
+    if !line.is_ascii() && has_unicode_space(bytes) {
+        return line.split_whitespace().count();
     }
-    line.split_whitespace().count()
+    // Only ASCII white space: a word starts at a non-space after a space.
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let mut count = usize::from(!ascii_space(first));
+    // Per block, a one-byte counter: a loop the compiler vectorises.
+    for (a, b) in bytes.chunks(128).zip(bytes[1..].chunks(128)) {
+        let mut starts = 0u8;
+        for (&x, &y) in a.iter().zip(b) {
+            starts += u8::from(ascii_space(x) & !ascii_space(y));
+        }
+        count += usize::from(starts);
+    }
+    count
+}
+
+/// Whether UTF-8 `bytes` hold a white space character outside ASCII (U+0085,
+/// U+00A0, U+1680, U+2000..=U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+fn has_unicode_space(bytes: &[u8]) -> bool {
+    let unicode_space = memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes).any(|i| {
+        let rest = &bytes[i + 1..];
+        match bytes[i] {
+            0xC2 => matches!(rest, [0x85 | 0xA0, ..]),
+            0xE2 => matches!(
+                rest,
+                [0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..] | [0x81, 0x9F, ..]
+            ),
+            _ => matches!(rest, [0x80, 0x80, ..]),
+        }
+    });
+    unicode_space || memchr::memmem::find(bytes, "\u{1680}".as_bytes()).is_some()
+}
+
+/// ASCII white space, as `char::is_whitespace` has it.
+fn ascii_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
 }
 
 /// A compiled set of rules.
@@ -261,24 +290,594 @@ pub struct RuleSet {
     literals: AhoCorasick,
     /// For each literal pattern: (rule index, anchored at line start).
     literal_rule: Vec<(usize, bool)>,
-    /// (rule index, compiled regex), in rule order. Each is its own matcher
-    /// rather than one `RegexSet`: a set cannot stop at the first (highest
-    /// priority) hit, and falls back to its slowest engine on Unicode word
-    /// boundaries, while single regexes fail fast on their anchors and literals.
+    /// (rule index, compiled regex), in rule order: each rule's whole regex, for
+    /// [`RuleSet::matches`] and for the rules the fast path runs whole.
     regexes: Vec<(usize, Regex)>,
-    /// The regexes free of Unicode word boundaries, as one set (positions into
-    /// `regexes` in `set_members`): on a short line where many rules fit, one
-    /// pass of the set's automaton beats trying each regex in turn.
-    set: RegexSet,
-    set_members: Vec<usize>,
+    /// For each rule, its position in `regexes`.
+    regex_of: Vec<Option<usize>>,
     /// The most letter-or-digit words in any `equals` phrase: a line with more
     /// cannot equal one (normalising keeps those words), so it is not looked up.
     equals_max_words: usize,
+    /// The regexes split for [`RuleSet::first_match_index`].
+    fast: Fast,
+}
+
+/// The regex side of [`RuleSet::first_match_index`], precomputed per line length.
+///
+/// Each rule's regex is split into its top-level alternation branches.
+///
+/// * Branches anchored at the line start (`^`) go into one anchored
+///   multi-pattern regex, one pattern per rule. Its search gives up after a
+///   few bytes on most lines and names every rule whose anchored branches
+///   match; the first that fits the line's word count is the candidate. Rules
+///   are sorted into word-count buckets, so that a line skips what cannot fit.
+/// * Unanchored branches are gated by their literal prefixes: every match of
+///   the branch starts with one of them. All gates are searched in one pass of
+///   an Aho-Corasick automaton over the ASCII-lower-cased line, and a branch
+///   runs only when one of its prefixes is there.
+/// * A regex that cannot be split that way (a Unicode word boundary, which
+///   would slow the shared automaton on non-ASCII lines; an unanchored branch
+///   without usable prefix literals; a failed build) runs whole, as before.
+#[derive(Debug)]
+struct Fast {
+    /// Word counts where the set of fitting regex rules changes, ascending: a
+    /// line of `w` words is in bucket `cuts.partition_point(|&c| c <= w)`.
+    cuts: Vec<usize>,
+    buckets: Vec<Bucket>,
+    /// The anchored branches of every split rule, one pattern per rule (an
+    /// alternation of its branches), in rule order; `None` if the build failed,
+    /// and the rules' whole regexes run instead.
+    anchored: Option<meta::Regex>,
+    /// For each pattern of `anchored`, its rule.
+    anchored_rule: Vec<usize>,
+    /// The gated (unanchored) branches, in rule order.
+    gated: Vec<GatedBranch>,
+    /// The gate: literals (ASCII lower case) searched in the ASCII-lower-cased
+    /// line; `None` when there are no gated branches or no searcher could be
+    /// built (then every gated branch runs).
+    gate: Option<Gate>,
+    /// For each gate pattern: the gated branches it lets through (positions in
+    /// `gated`, ascending).
+    gate_targets: Vec<Vec<usize>>,
+    /// Non-ASCII characters that case-fold to an ASCII letter of some gate
+    /// (the Kelvin sign, the long s): a line holding one lets every gated
+    /// branch through. Searched apart from the gate, whose SIMD filter is
+    /// weaker with patterns shorter than three bytes.
+    wild: Vec<memchr::memmem::Finder<'static>>,
+}
+
+/// A searcher for the gate literals that reports every occurrence.
+#[derive(Debug)]
+enum Gate {
+    /// SIMD (Teddy) search, restarted one byte after each hit. The patterns
+    /// are prefix-free, so at most one matches at any position and none is
+    /// hidden by another.
+    Packed(aho_corasick::packed::Searcher),
+    /// Overlapping Aho-Corasick search, where no SIMD searcher is available.
+    Automaton(AhoCorasick),
+}
+
+impl Gate {
+    /// Calls `hit` with the pattern of every occurrence in `hay` until it
+    /// returns false.
+    fn for_each(&self, hay: &str, mut hit: impl FnMut(usize) -> bool) {
+        match self {
+            Gate::Packed(s) => {
+                let mut at = 0;
+                while let Some(m) = s.find_in(hay, aho_corasick::Span::from(at..hay.len())) {
+                    if !hit(m.pattern().as_usize()) {
+                        return;
+                    }
+                    at = m.start() + 1;
+                }
+            }
+            Gate::Automaton(ac) => {
+                for m in ac.find_overlapping_iter(hay) {
+                    if !hit(m.pattern().as_usize()) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An unanchored branch of a rule's regex, with its own matcher.
+#[derive(Debug)]
+struct GatedBranch {
+    rule: usize,
+    re: meta::Regex,
+}
+
+/// The regex work for lines of one range of word counts.
+#[derive(Debug)]
+struct Bucket {
+    /// Rules fitting the bucket that have anchored branches, ascending.
+    anchored_rules: Vec<usize>,
+    /// Rules fitting the bucket whose regex runs whole, ascending.
+    whole: Vec<usize>,
+    /// The lowest rule fitting the bucket that has gated branches.
+    first_gated: Option<usize>,
+}
+
+/// How the fast path runs one rule's regex.
+enum Plan {
+    /// The whole regex, on every line the rule fits.
+    Whole,
+    /// Split into its anchored branches (one alternation) and its gated
+    /// unanchored branches, each with its gate literals.
+    Split {
+        anchored: Option<Hir>,
+        gated: Vec<(meta::Regex, Vec<Vec<u8>>)>,
+    },
+}
+
+/// At most this many gate literals per branch (else the branch runs whole).
+const GATE_MAX_LITERALS: usize = 64;
+/// Gate literals are cut to this many bytes.
+const GATE_MAX_LEN: usize = 32;
+/// Gate literals are searched for by a window of this many bytes (see
+/// [`choose_gates`]).
+const GATE_WINDOW: usize = 6;
+/// A branch whose shortest gate literal is shorter runs whole: such a gate
+/// would let through most lines.
+const GATE_MIN_LEN: usize = 3;
+
+/// The matcher configuration of `regex::Regex` (leftmost-first, same limits),
+/// with only the implicit whole-match group: the fast path reads no other.
+fn meta_builder() -> meta::Builder {
+    meta_builder_kind(regex_automata::MatchKind::LeftmostFirst)
+}
+
+/// [`meta_builder`] with match kind `kind`.
+fn meta_builder_kind(kind: regex_automata::MatchKind) -> meta::Builder {
+    let mut b = meta::Builder::new();
+    b.configure(
+        meta::Config::new()
+            .match_kind(kind)
+            .utf8_empty(true)
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .hybrid_cache_capacity(REGEX_SIZE_LIMIT)
+            .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+    );
+    b
+}
+
+/// Splits regex `re` for the fast path (see [`Fast`]). Characters that ASCII
+/// lower-casing cannot fold onto a gate literal (the Kelvin sign for `(?i)k`,
+/// the long s for `(?i)s`) are added to `wild`: a line holding one lets every
+/// gated branch run.
+fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
+    // The parser `regex` uses, with its default settings.
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(re) else {
+        return Plan::Whole;
+    };
+    if hir.properties().look_set().contains_word_unicode() {
+        return Plan::Whole;
+    }
+    let branches = match hir.kind() {
+        HirKind::Alternation(bs) => bs.clone(),
+        _ => vec![hir],
+    };
+    let mut anchored = Vec::new();
+    let mut gated = Vec::new();
+    let mut wild_here = Vec::new();
+    for b in branches {
+        if b.properties().look_set_prefix().contains(Look::Start) {
+            anchored.push(b);
+            continue;
+        }
+        let Some(lits) = gate_literals(&b, &mut wild_here) else {
+            return Plan::Whole;
+        };
+        let Ok(re) = meta_builder().build_from_hir(&b) else {
+            return Plan::Whole;
+        };
+        gated.push((re, lits));
+    }
+    wild.extend(wild_here);
+    Plan::Split {
+        anchored: (!anchored.is_empty()).then(|| Hir::alternation(anchored)),
+        gated,
+    }
+}
+
+/// A literal prefix: its bytes (ASCII lower case) and whether it covers the
+/// whole of what it came from, so that what follows may extend it.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Lit {
+    bytes: Vec<u8>,
+    exact: bool,
+}
+
+impl Lit {
+    fn exact(bytes: Vec<u8>) -> Lit {
+        Lit { bytes, exact: true }
+    }
+
+    /// Nothing known: the empty prefix, which does not extend.
+    fn open() -> Lit {
+        Lit {
+            bytes: Vec::new(),
+            exact: false,
+        }
+    }
+}
+
+/// The gate literals of an unanchored branch: every match of `hir` in a line
+/// starts where one of them occurs in the ASCII-lower-cased line (characters
+/// in `wild` aside). `None` when there is no such short list of literals of at
+/// least [`GATE_MIN_LEN`] bytes.
+fn gate_literals(hir: &Hir, wild: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
+    let lits = prefixes(hir, wild);
+    if lits.is_empty() || lits.iter().any(|l| l.bytes.len() < GATE_MIN_LEN) {
+        return None;
+    }
+    let mut out: Vec<Vec<u8>> = lits.into_iter().map(|l| l.bytes).collect();
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The literal prefixes of `hir`'s matches, ASCII lower-cased (see
+/// [`gate_literals`]). Sound rather than complete: a prefix may be cut short
+/// (not exact), and the empty open prefix means nothing is known.
+fn prefixes(hir: &Hir, wild: &mut Vec<char>) -> Vec<Lit> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => vec![Lit::exact(Vec::new())],
+        HirKind::Literal(lit) => vec![Lit::exact(lit.0.to_ascii_lowercase())],
+        HirKind::Class(class) => match class_alternatives(class, wild) {
+            Some(alts) => alts.into_iter().map(Lit::exact).collect(),
+            None => vec![Lit::open()],
+        },
+        HirKind::Capture(c) => prefixes(&c.sub, wild),
+        HirKind::Repetition(r) => {
+            let mut lits = prefixes(&r.sub, wild);
+            if r.max != Some(1) {
+                // `x{2,}` starts with `x` but may go on with more of it.
+                for l in &mut lits {
+                    l.exact = false;
+                }
+            }
+            if r.min == 0 {
+                // `x?`: the empty string, then what follows the repetition.
+                lits.push(Lit::exact(Vec::new()));
+            }
+            lits
+        }
+        HirKind::Concat(subs) => {
+            let mut acc = vec![Lit::exact(Vec::new())];
+            for sub in subs {
+                if acc.iter().all(|l| !l.exact) {
+                    break;
+                }
+                let next = prefixes(sub, wild);
+                let mut out = Vec::new();
+                for a in &acc {
+                    if !a.exact {
+                        out.push(a.clone());
+                        continue;
+                    }
+                    for n in &next {
+                        let mut bytes = [a.bytes.as_slice(), n.bytes.as_slice()].concat();
+                        let mut exact = n.exact;
+                        if bytes.len() >= GATE_MAX_LEN {
+                            bytes.truncate(GATE_MAX_LEN);
+                            exact = false;
+                        }
+                        out.push(Lit { bytes, exact });
+                    }
+                }
+                out.sort();
+                out.dedup();
+                if out.len() > GATE_MAX_LITERALS {
+                    for a in &mut acc {
+                        a.exact = false;
+                    }
+                    break;
+                }
+                acc = out;
+            }
+            acc
+        }
+        HirKind::Alternation(subs) => {
+            let mut out = Vec::new();
+            for sub in subs {
+                out.extend(prefixes(sub, wild));
+                if out.len() > GATE_MAX_LITERALS {
+                    return vec![Lit::open()];
+                }
+            }
+            out.sort();
+            out.dedup();
+            out
+        }
+    }
+}
+
+/// The byte strings a one-character class can put in the ASCII-lower-cased
+/// line: ASCII letters folded to lower case, other characters as they are.
+/// A class that folds to one ASCII letter plus case variants of it outside
+/// ASCII (`(?i)k` is `[Kk\u{212A}]`) yields that letter, the others going to
+/// `wild`. `None` for larger classes.
+fn class_alternatives(class: &Class, wild: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
+    const MAX_CHARS: u32 = 8;
+    const MAX_ALTS: usize = 4;
+    let mut ascii: Vec<u8> = Vec::new();
+    let mut other: Vec<char> = Vec::new();
+    match class {
+        Class::Unicode(c) => {
+            let mut n = 0u32;
+            for r in c.ranges() {
+                n += u32::from(r.end()) - u32::from(r.start()) + 1;
+                if n > MAX_CHARS {
+                    return None;
+                }
+                for ch in r.start()..=r.end() {
+                    if ch.is_ascii() {
+                        ascii.push(ch.to_ascii_lowercase() as u8);
+                    } else {
+                        other.push(ch);
+                    }
+                }
+            }
+        }
+        Class::Bytes(c) => {
+            let mut n = 0u32;
+            for r in c.ranges() {
+                n += u32::from(r.end()) - u32::from(r.start()) + 1;
+                if n > MAX_CHARS || !r.end().is_ascii() {
+                    return None;
+                }
+                for b in r.start()..=r.end() {
+                    ascii.push(b.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    ascii.sort_unstable();
+    ascii.dedup();
+    if let [letter] = ascii[..]
+        && letter.is_ascii_lowercase()
+        && !other.is_empty()
+        && other.iter().all(|&ch| folds_to(ch, letter))
+    {
+        wild.extend(other);
+        return Some(vec![vec![letter]]);
+    }
+    if ascii.len() + other.len() > MAX_ALTS {
+        return None;
+    }
+    let mut alts: Vec<Vec<u8>> = ascii.into_iter().map(|b| vec![b]).collect();
+    alts.extend(other.iter().map(|ch| ch.to_string().into_bytes()));
+    Some(alts)
+}
+
+/// How common byte `b` is in lower-cased, mostly Latin-script text (higher
+/// is more common).
+fn byte_rank(b: u8) -> u32 {
+    const LETTERS: &[u8] = b"etaoinshrdlcumwfgypbvkjxqz";
+    match b {
+        b' ' => 300,
+        b'a'..=b'z' => {
+            let pos = LETTERS.iter().position(|&l| l == b).unwrap_or(0);
+            250 - 8 * pos as u32
+        }
+        b'0'..=b'9' => 120,
+        // The lead byte of the accented Latin letters.
+        0xC3 => 180,
+        0x80.. => 80,
+        _ => 60,
+    }
+}
+
+/// Chooses the gate patterns for `lits`, (gated branch, literal) pairs: a few
+/// short windows, each a substring of some literals, such that every literal
+/// holds one. A line holding a literal holds its window, so a branch can
+/// match only if the window assigned to one of its literals is there.
+///
+/// The SIMD searcher is fast while few places in a line look like a pattern,
+/// so the windows should be rare in text: a window inside a long word
+/// (`javasc`, from `javascript`) is rarer than one inside a short word
+/// (`todos`) or across a space (`you ar`). The choice is a greedy set cover
+/// of the literals, by estimated cost per literal covered.
+///
+/// Returns the patterns and, for each, the branches it lets through
+/// (ascending).
+fn choose_gates(lits: Vec<(usize, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    /// Above this many literals, each gets its own window without the search.
+    const MAX_GREEDY: usize = 1024;
+    let mut chosen: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+    if lits.len() > MAX_GREEDY {
+        for (k, lit) in &lits {
+            let (w, _) = gate_windows(lit)
+                .into_iter()
+                .min_by_key(|(w, cost)| (*cost, window_rank(w)))
+                .expect("a literal has a window");
+            chosen.push((w, vec![*k]));
+        }
+    } else {
+        // Each candidate window, with its cost and the literals it is in.
+        let mut cands: HashMap<Vec<u8>, (u64, Vec<usize>)> = HashMap::new();
+        for (j, (_, lit)) in lits.iter().enumerate() {
+            for (w, cost) in gate_windows(lit) {
+                let c = cands.entry(w).or_insert((cost, Vec::new()));
+                c.0 = c.0.min(cost);
+                if c.1.last() != Some(&j) {
+                    c.1.push(j);
+                }
+            }
+        }
+        let mut cands: Vec<(Vec<u8>, u64, Vec<usize>)> =
+            cands.into_iter().map(|(w, (c, js))| (w, c, js)).collect();
+        cands.sort();
+        let mut covered = vec![false; lits.len()];
+        let mut left = lits.len();
+        while left > 0 {
+            // The lowest cost per literal newly covered; then the rarest.
+            let mut best: Option<(usize, u64, u64)> = None;
+            for (x, (w, cost, js)) in cands.iter().enumerate() {
+                let n = js.iter().filter(|&&j| !covered[j]).count() as u64;
+                if n == 0 {
+                    continue;
+                }
+                let better = best.is_none_or(|(bx, bcost, bn)| {
+                    (cost * bn, window_rank(w)) < (bcost * n, window_rank(&cands[bx].0))
+                });
+                if better {
+                    best = Some((x, *cost, n));
+                }
+            }
+            let (x, _, _) = best.expect("every literal has a window");
+            let (w, _, js) = &cands[x];
+            let mut targets = Vec::new();
+            for &j in js {
+                if !covered[j] {
+                    covered[j] = true;
+                    left -= 1;
+                    targets.push(lits[j].0);
+                }
+            }
+            chosen.push((w.clone(), targets));
+        }
+    }
+    let mut patterns = Vec::new();
+    let mut targets = Vec::new();
+    for (w, mut t) in chosen {
+        t.sort_unstable();
+        t.dedup();
+        patterns.push(w);
+        targets.push(t);
+    }
+    (patterns, targets)
+}
+
+/// The candidate gate windows of literal `lit` (at least [`GATE_MIN_LEN`]
+/// bytes), with an estimated cost (how often text holds them): windows of
+/// [`GATE_WINDOW`] bytes (or whole shorter words) inside its words of at least
+/// three bytes, dearer for shorter words; if it has none, every window of it,
+/// dearer still.
+fn gate_windows(lit: &[u8]) -> Vec<(Vec<u8>, u64)> {
+    let mut out = Vec::new();
+    for word in lit.split(u8::is_ascii_whitespace) {
+        if word.len() < GATE_MIN_LEN {
+            continue;
+        }
+        let cost = 1u64 << (8 - word.len().min(8));
+        for s in 0..=word.len().saturating_sub(GATE_WINDOW) {
+            out.push((word[s..word.len().min(s + GATE_WINDOW)].to_vec(), cost));
+        }
+    }
+    if out.is_empty() {
+        for s in 0..=lit.len().saturating_sub(GATE_WINDOW) {
+            out.push((lit[s..lit.len().min(s + GATE_WINDOW)].to_vec(), 1 << 8));
+        }
+    }
+    out
+}
+
+/// How common the first three bytes of window `w` are (lower is rarer): the
+/// SIMD searcher filters on those.
+fn window_rank(w: &[u8]) -> u32 {
+    w.iter().take(3).map(|&b| byte_rank(b)).sum()
+}
+
+/// Makes `patterns` prefix-free: a pattern that starts with another is
+/// dropped, its branches going to the shorter one, which occurs wherever it
+/// does. Duplicates merge the same way.
+fn prefix_free(
+    patterns: Vec<Vec<u8>>,
+    targets: Vec<Vec<usize>>,
+) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    let mut pairs: Vec<(Vec<u8>, Vec<usize>)> = patterns.into_iter().zip(targets).collect();
+    // Sorted, a pattern comes right after the shortest pattern it starts with,
+    // or after others that start with that one too.
+    pairs.sort();
+    let mut out: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+    for (p, t) in pairs {
+        match out.last_mut() {
+            Some((q, qt)) if p.starts_with(q) => {
+                qt.extend(t);
+                qt.sort_unstable();
+                qt.dedup();
+            }
+            _ => out.push((p, t)),
+        }
+    }
+    out.into_iter().unzip()
+}
+
+/// Whether non-ASCII `ch` is a case variant of ASCII letter `letter`.
+fn folds_to(ch: char, letter: u8) -> bool {
+    let is_letter = |c: char| c.eq_ignore_ascii_case(&char::from(letter));
+    ch.to_lowercase().any(is_letter) || ch.to_uppercase().any(is_letter)
+}
+
+/// Per-thread scratch space of [`RuleSet::first_match_index`].
+struct Scratch {
+    /// The ASCII-lower-cased line.
+    lower: String,
+    /// The patterns of the anchored regex that match.
+    patterns: PatternSet,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
+        lower: String::new(),
+        patterns: PatternSet::new(0),
+    });
+}
+
+/// The line, ASCII-lower-cased on first use into a reused buffer.
+struct Lowered<'a> {
+    line: &'a str,
+    buf: &'a mut String,
+    done: bool,
+}
+
+impl<'a> Lowered<'a> {
+    fn new(line: &'a str, buf: &'a mut String) -> Self {
+        Lowered {
+            line,
+            buf,
+            done: false,
+        }
+    }
+
+    fn get(&mut self) -> &str {
+        if !self.done {
+            self.buf.clear();
+            self.buf.push_str(self.line);
+            self.buf.make_ascii_lowercase();
+            self.done = true;
+        }
+        self.buf
+    }
 }
 
 /// Whether `text` has at most `max` words holding a letter or digit
 /// (punctuation-only tokens do not count); stops counting past `max`.
 fn alnum_words_at_most(text: &str, max: usize) -> bool {
+    if text.is_ascii() {
+        let mut count = 0;
+        let mut in_word = false;
+        let mut alnum = false;
+        for &b in text.as_bytes() {
+            if ascii_space(b) {
+                count += usize::from(in_word && alnum);
+                in_word = false;
+                alnum = false;
+                if count > max {
+                    return false;
+                }
+            } else {
+                in_word = true;
+                alnum |= b.is_ascii_alphanumeric();
+            }
+        }
+        count += usize::from(in_word && alnum);
+        return count <= max;
+    }
     text.split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .nth(max)
@@ -293,7 +892,7 @@ impl RuleSet {
         let mut patterns = Vec::new();
         let mut literal_rule = Vec::new();
         let mut regexes = Vec::new();
-        let mut set_members = Vec::new();
+        let mut regex_of = vec![None; rules.len()];
         let mut seen = HashMap::new();
         for (i, r) in rules.iter().enumerate() {
             let problem = |p: String| Error::Rule {
@@ -358,24 +957,10 @@ impl RuleSet {
                     .dfa_size_limit(REGEX_SIZE_LIMIT)
                     .build()
                     .map_err(|e| problem(format!("bad regex: {e}")))?;
+                regex_of[i] = Some(regexes.len());
                 regexes.push((i, compiled));
-                let unicode_boundary = regex_syntax::parse(re)
-                    .map(|h| h.properties().look_set().contains_word_unicode())
-                    .unwrap_or(true);
-                if !unicode_boundary {
-                    set_members.push(regexes.len() - 1);
-                }
             }
         }
-        let set = RegexSetBuilder::new(set_members.iter().map(|&k| regexes[k].1.as_str()))
-            .size_limit(REGEX_SIZE_LIMIT)
-            .dfa_size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| Error::Rule {
-                file: String::new(),
-                rule: String::new(),
-                problem: format!("regex set: {e}"),
-            })?;
         let equals_max_words = equals
             .keys()
             .map(|k| {
@@ -396,15 +981,16 @@ impl RuleSet {
                 rule: String::new(),
                 problem: format!("literal set: {e}"),
             })?;
+        let fast = Fast::build(&rules);
         Ok(RuleSet {
             rules,
             equals,
             literals,
             literal_rule,
             regexes,
-            set,
-            set_members,
+            regex_of,
             equals_max_words,
+            fast,
         })
     }
 
@@ -420,15 +1006,21 @@ impl RuleSet {
 
     /// Whether rule `i` applies to a line of `words` words (its word bounds).
     fn fits(&self, i: usize, words: usize) -> bool {
-        let r = &self.rules[i];
-        r.max_words.is_none_or(|m| words <= m) && r.min_words.is_none_or(|m| words >= m)
+        fits(&self.rules[i], words)
     }
 
-    /// Indices of the literal (`equals`, `starts_with`, `contains`) rules that
-    /// match `line` (trimmed, not empty), unsorted, within their word bounds.
-    fn literal_hits(&self, line: &str, words: usize, hits: &mut Vec<usize>) {
-        let need_equals =
-            !self.equals.is_empty() && alnum_words_at_most(line, self.equals_max_words);
+    /// Calls `hit` with each literal (`equals`, `starts_with`, `contains`) rule
+    /// that matches `line` (trimmed, not empty) within its word bounds, in no
+    /// particular order, possibly more than once.
+    fn literal_hits(
+        &self,
+        line: &str,
+        words: usize,
+        lower: &mut Lowered,
+        mut hit: impl FnMut(usize),
+    ) {
+        let need_equals = !self.equals.is_empty()
+            && (words <= self.equals_max_words || alnum_words_at_most(line, self.equals_max_words));
         let need_phrases = !self.literal_rule.is_empty();
         if !need_equals && !need_phrases {
             return;
@@ -440,16 +1032,15 @@ impl RuleSet {
             && !line.contains(['\t', '\r', '\n', '\x0b', '\x0c']);
         let norm = (!plain).then(|| normalize(line));
         if need_equals {
-            let lower;
             let whole = match &norm {
                 Some(n) => trim_whole(n),
-                None => {
-                    lower = line.to_ascii_lowercase();
-                    trim_whole(&lower)
-                }
+                None => trim_whole(lower.get()),
             };
             if let Some(v) = self.equals.get(whole) {
-                hits.extend(v.iter().copied().filter(|&i| self.fits(i, words)));
+                v.iter()
+                    .copied()
+                    .filter(|&i| self.fits(i, words))
+                    .for_each(&mut hit);
             }
         }
         if need_phrases {
@@ -457,10 +1048,15 @@ impl RuleSet {
             for m in self.literals.find_overlapping_iter(hay) {
                 let (rule, anchored) = self.literal_rule[m.pattern().as_usize()];
                 if (!anchored || m.start() == 0) && self.fits(rule, words) {
-                    hits.push(rule);
+                    hit(rule);
                 }
             }
         }
+    }
+
+    /// The whole regex of rule `i`, which has one.
+    fn whole_regex(&self, i: usize) -> &Regex {
+        &self.regexes[self.regex_of[i].expect("rule has a regex")].1
     }
 
     /// Indices of every rule that matches `line`, ascending (priority order).
@@ -471,7 +1067,9 @@ impl RuleSet {
             return hits;
         }
         let words = word_count(line);
-        self.literal_hits(line, words, &mut hits);
+        let mut buf = String::new();
+        let mut lower = Lowered::new(line, &mut buf);
+        self.literal_hits(line, words, &mut lower, |i| hits.push(i));
         for (i, re) in &self.regexes {
             if self.fits(*i, words) && re.is_match(line) {
                 hits.push(*i);
@@ -487,57 +1085,264 @@ impl RuleSet {
         self.first_match_index(line).map(|i| &self.rules[i])
     }
 
-    /// The index of the first (highest-priority) rule that matches `line`.
-    ///
-    /// Cheaper than [`RuleSet::matches`]: regexes run in priority order, only
-    /// for rules whose word bounds fit the line, and stop at the first hit or
-    /// at the best literal hit.
+    /// The index of the first (highest-priority) rule that matches `line`: the
+    /// first of [`RuleSet::matches`], found with less work.
     pub fn first_match_index(&self, line: &str) -> Option<usize> {
         let line = line.trim();
         if line.is_empty() {
             return None;
         }
-        let words = word_count(line);
-        let mut hits = Vec::new();
-        self.literal_hits(line, words, &mut hits);
-        let best = hits.into_iter().min();
-        let candidate = |i: usize| best.is_none_or(|b| i < b) && self.fits(i, words);
-        let fitting = self
-            .set_members
-            .iter()
-            .filter(|&&k| candidate(self.regexes[k].0))
-            .count();
-        if fitting >= SET_THRESHOLD {
-            // One pass for the set, then the regexes outside it, in order.
-            // Most lines match no rule: a plain search says so faster than
-            // the overlapping one that names every matching pattern.
-            let from_set = if self.set.is_match(line) {
-                self.set
-                    .matches(line)
-                    .iter()
-                    .map(|m| self.regexes[self.set_members[m]].0)
-                    .find(|&i| candidate(i))
-            } else {
-                None
-            };
-            let outside = self
-                .regexes
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| self.set_members.binary_search(k).is_err())
-                .find(|(_, (i, re))| candidate(*i) && re.is_match(line))
-                .map(|(_, (i, _))| *i);
-            return [best, from_set, outside].into_iter().flatten().min();
+        self.first_match_trimmed(line, word_count(line))
+    }
+
+    /// [`RuleSet::first_match_index`] for a caller that has counted the words
+    /// already: `words` must be the number of whitespace-separated words of
+    /// `line` (as `str::split_whitespace` counts them), or the word bounds of
+    /// the rules are applied to the wrong length.
+    pub fn first_match_index_words(&self, line: &str, words: usize) -> Option<usize> {
+        let line = line.trim();
+        if line.is_empty() {
+            return None;
         }
-        for (i, re) in &self.regexes {
-            if best.is_some_and(|b| *i >= b) {
+        debug_assert_eq!(words, word_count(line), "word count of {line:?}");
+        self.first_match_trimmed(line, words)
+    }
+
+    /// [`RuleSet::first_match_index_words`] on a trimmed, non-empty line.
+    fn first_match_trimmed(&self, line: &str, words: usize) -> Option<usize> {
+        let need = self.fast.anchored.as_ref().map_or(0, |re| re.pattern_len());
+        SCRATCH.with(|cell| {
+            let mut fresh;
+            let mut borrowed;
+            let scratch: &mut Scratch = match cell.try_borrow_mut() {
+                Ok(s) => {
+                    borrowed = s;
+                    &mut borrowed
+                }
+                Err(_) => {
+                    fresh = Scratch {
+                        lower: String::new(),
+                        patterns: PatternSet::new(need),
+                    };
+                    &mut fresh
+                }
+            };
+            if scratch.patterns.capacity() < need {
+                scratch.patterns = PatternSet::new(need);
+            }
+            let Scratch { lower, patterns } = scratch;
+            self.first_match_in(line, words, &mut Lowered::new(line, lower), patterns)
+        })
+    }
+
+    /// [`RuleSet::first_match_trimmed`], with the line's lower-cased copy.
+    fn first_match_in(
+        &self,
+        line: &str,
+        words: usize,
+        lower: &mut Lowered,
+        patterns: &mut PatternSet,
+    ) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        self.literal_hits(line, words, lower, |i| {
+            best = Some(best.map_or(i, |b| b.min(i)));
+        });
+        let before = |best: Option<usize>, i: usize| best.is_none_or(|b| i < b);
+        let fast = &self.fast;
+        let bucket = &fast.buckets[fast.cuts.partition_point(|&c| c <= words)];
+        // Anchored branches: one search, dead after a few bytes on most lines.
+        if let Some(&first) = bucket.anchored_rules.first()
+            && before(best, first)
+        {
+            match &fast.anchored {
+                Some(re) => {
+                    let input = Input::new(line).anchored(Anchored::Yes);
+                    patterns.clear();
+                    re.which_overlapping_matches(&input, patterns);
+                    // Ascending pattern ids: rule order.
+                    for p in patterns.iter() {
+                        let i = fast.anchored_rule[p.as_usize()];
+                        if !before(best, i) {
+                            break;
+                        }
+                        if self.fits(i, words) {
+                            best = Some(i);
+                            break;
+                        }
+                    }
+                }
+                None => {
+                    for &i in &bucket.anchored_rules {
+                        if !before(best, i) {
+                            break;
+                        }
+                        if self.whole_regex(i).is_match(line) {
+                            best = Some(i);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        // Unanchored branches: only those whose gate literal is in the line.
+        if bucket.first_gated.is_some_and(|g| before(best, g)) {
+            let mut tested = 0u64;
+            let mut try_branches =
+                |best: &mut Option<usize>, targets: &mut dyn Iterator<Item = usize>| {
+                    for k in targets {
+                        let b = &fast.gated[k];
+                        if !before(*best, b.rule) {
+                            break;
+                        }
+                        if k < 64 {
+                            if tested & (1 << k) != 0 {
+                                continue;
+                            }
+                            tested |= 1 << k;
+                        }
+                        if self.fits(b.rule, words) && b.re.is_match(line) {
+                            *best = Some(b.rule);
+                            break;
+                        }
+                    }
+                };
+            let wild =
+                !line.is_ascii() && fast.wild.iter().any(|f| f.find(line.as_bytes()).is_some());
+            match &fast.gate {
+                Some(gate) if !wild => gate.for_each(lower.get(), |p| {
+                    try_branches(&mut best, &mut fast.gate_targets[p].iter().copied());
+                    bucket.first_gated.is_some_and(|g| before(best, g))
+                }),
+                _ => try_branches(&mut best, &mut (0..fast.gated.len())),
+            }
+        }
+        // Regexes run whole, in order.
+        for &i in &bucket.whole {
+            if !before(best, i) {
                 break;
             }
-            if self.fits(*i, words) && re.is_match(line) {
-                return Some(*i);
+            if self.whole_regex(i).is_match(line) {
+                return Some(i);
             }
         }
         best
+    }
+}
+
+/// Whether `rule` applies to a line of `words` words (its word bounds).
+fn fits(rule: &Rule, words: usize) -> bool {
+    rule.max_words.is_none_or(|m| words <= m) && rule.min_words.is_none_or(|m| words >= m)
+}
+
+impl Fast {
+    /// Splits the regexes of `rules` (which all compile) and sorts the parts
+    /// into word-count buckets.
+    fn build(rules: &[Rule]) -> Fast {
+        let mut wild = Vec::new();
+        let plans: Vec<Option<Plan>> = rules
+            .iter()
+            .map(|r| r.regex.as_deref().map(|re| plan(re, &mut wild)))
+            .collect();
+        let mut cuts: Vec<usize> = Vec::new();
+        for (r, p) in rules.iter().zip(&plans) {
+            if p.is_some() {
+                cuts.extend(r.min_words);
+                cuts.extend(r.max_words.map(|m| m.saturating_add(1)));
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut gated = Vec::new();
+        let mut gate_lits: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut gated_rules = Vec::new();
+        let mut split = Vec::new();
+        for (i, p) in plans.into_iter().enumerate() {
+            match p {
+                Some(Plan::Split {
+                    anchored,
+                    gated: branches,
+                }) => {
+                    if !branches.is_empty() {
+                        gated_rules.push(i);
+                    }
+                    for (re, lits) in branches {
+                        gate_lits.extend(lits.into_iter().map(|l| (gated.len(), l)));
+                        gated.push(GatedBranch { rule: i, re });
+                    }
+                    split.push((i, anchored, true));
+                }
+                Some(Plan::Whole) => split.push((i, None, false)),
+                None => {}
+            }
+        }
+        let buckets = (0..=cuts.len())
+            .map(|k| {
+                let words = if k == 0 { 0 } else { cuts[k - 1] };
+                let mut b = Bucket {
+                    anchored_rules: Vec::new(),
+                    whole: Vec::new(),
+                    first_gated: gated_rules
+                        .iter()
+                        .copied()
+                        .find(|&i| fits(&rules[i], words)),
+                };
+                for (i, anchored, is_split) in &split {
+                    if !fits(&rules[*i], words) {
+                        continue;
+                    }
+                    if !is_split {
+                        b.whole.push(*i);
+                    } else if anchored.is_some() {
+                        b.anchored_rules.push(*i);
+                    }
+                }
+                b
+            })
+            .collect();
+        let (patterns, gate_targets) = choose_gates(gate_lits);
+        let (patterns, gate_targets) = prefix_free(patterns, gate_targets);
+        wild.sort_unstable();
+        wild.dedup();
+        let wild = wild
+            .into_iter()
+            .map(|ch| memchr::memmem::Finder::new(ch.to_string().as_bytes()).into_owned())
+            .collect();
+        let gate = if gated.is_empty() {
+            None
+        } else {
+            aho_corasick::packed::Config::new()
+                .heuristic_pattern_limits(false)
+                .builder()
+                .extend(&patterns)
+                .build()
+                .map(Gate::Packed)
+                .or_else(|| {
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::Standard)
+                        .build(&patterns)
+                        .ok()
+                        .map(Gate::Automaton)
+                })
+        };
+        let (anchored_rule, hirs): (Vec<usize>, Vec<&Hir>) = split
+            .iter()
+            .filter_map(|(i, h, _)| Some((*i, h.as_ref()?)))
+            .unzip();
+        // `All`: the search names every pattern that matches, not only the
+        // leftmost-first one, as the first may not fit the line's word count.
+        let anchored = meta_builder_kind(regex_automata::MatchKind::All)
+            .build_many_from_hir(&hirs)
+            .ok();
+        Fast {
+            cuts,
+            buckets,
+            anchored,
+            anchored_rule,
+            gated,
+            gate,
+            gate_targets,
+            wild,
+        }
     }
 }
 
@@ -595,9 +1400,11 @@ pub fn test_rule(rule: &Rule) -> Result<RuleTest> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
 
-    /// `first_match_index` takes shortcuts (the regex set on short lines, early
-    /// exits); it must agree with the plain `matches` on every example and
+    /// `first_match_index` takes shortcuts (split regexes, gates, early exits);
+    /// it must agree with the plain `matches` on every example and
     /// counterexample of every built-in rule, and on long prose.
     #[test]
     fn first_match_agrees_with_all_matches() {
@@ -609,7 +1416,6 @@ mod tests {
             lines.extend(r.examples.iter().cloned());
             lines.extend(r.counterexamples.iter().cloned());
         }
-        let mut via_set = 0;
         for line in &lines {
             let all = set.matches(line);
             assert_eq!(
@@ -617,18 +1423,7 @@ mod tests {
                 all.first().copied(),
                 "{line:?}"
             );
-            let words = word_count(line.trim());
-            if set
-                .set_members
-                .iter()
-                .filter(|&&k| set.fits(set.regexes[k].0, words))
-                .count()
-                >= SET_THRESHOLD
-            {
-                via_set += 1;
-            }
         }
-        assert!(via_set > 10, "the set path ran on {via_set} lines only");
     }
 
     #[test]
@@ -693,5 +1488,445 @@ mod tests {
         let share = |l: &str| set.first_match(l).map(|r| r.id.as_str());
         assert_eq!(share("SHARE THIS:"), Some("share.button"));
         assert_eq!(share("Share this with your friends and family today"), None);
+    }
+
+    /// The naive reference: every rule in order, within its word bounds,
+    /// through `equals`, `starts_with`, `contains` and its whole regex.
+    struct Reference {
+        rules: Vec<Rule>,
+        regexes: Vec<Option<Regex>>,
+    }
+
+    impl Reference {
+        fn new(rules: &[Rule]) -> Self {
+            Reference {
+                rules: rules.to_vec(),
+                regexes: rules
+                    .iter()
+                    .map(|r| r.regex.as_deref().map(|re| Regex::new(re).unwrap()))
+                    .collect(),
+            }
+        }
+
+        fn first(&self, line: &str) -> Option<usize> {
+            let line = line.trim();
+            if line.is_empty() {
+                return None;
+            }
+            let words = line.split_whitespace().count();
+            let norm = normalize(line);
+            let whole = normalize_whole(line);
+            (0..self.rules.len()).find(|&i| {
+                let r = &self.rules[i];
+                fits(r, words)
+                    && (r.equals.iter().any(|e| normalize_whole(e) == whole)
+                        || r.starts_with
+                            .iter()
+                            .any(|p| norm.starts_with(&normalize(p)))
+                        || r.contains.iter().any(|p| norm.contains(&normalize(p)))
+                        || self.regexes[i].as_ref().is_some_and(|re| re.is_match(line)))
+            })
+        }
+    }
+
+    fn rule(id: &str, body: &str) -> Rule {
+        let text =
+            format!("[[rule]]\nid = \"{id}\"\ndescription = \"d\"\naction = \"remove\"\n{body}\n");
+        parse_file("test.toml", &text).unwrap().remove(0)
+    }
+
+    /// User rules of every shape the fast path treats differently.
+    fn user_rules() -> Vec<Rule> {
+        vec![
+            // Anchored and unanchored branches mixed; the unanchored ones
+            // gated, one case-insensitive with `k` and `s` (Kelvin sign, long s).
+            rule(
+                "mix.branches",
+                r#"regex = '(?i)^breaking news|(?-u:\b)cookies? (?:banner|wall)|^\d+ (?:min|hours?) ago$|(?-i:REUTERS)/'"#,
+            ),
+            // A Unicode word boundary: run whole.
+            rule("uni.boundary", r#"regex = '(?i)\bcafé\b'"#),
+            // An unanchored branch without a literal prefix: run whole.
+            rule("nolit.digits", "regex = '\\d+ comments?'\nmax_words = 6"),
+            rule(
+                "lit.phrases",
+                "contains = [\"Sign  up\", \"CAFÉ crème\"]\nstarts_with = [\"Read more\"]\nmax_words = 12",
+            ),
+            rule("lit.equals", "equals = [\"Menu\", \"»\", \"Top of page\"]"),
+            // Word bounds on both sides.
+            rule(
+                "bounds.mid",
+                "regex = '(?i)^(?:watch|listen)(?-u:\\b)|(?-u:\\b)podcast(?-u:\\b)'\nmin_words = 2\nmax_words = 5",
+            ),
+            // A short gate literal (`ab`) is not usable: run whole.
+            rule("short.gate", "regex = 'ab[c-z]+x|zz top'"),
+            // A lower-priority regex that also matches what the literal
+            // rules catch.
+            rule(
+                "late.regex",
+                "regex = '(?i)^menu$|sign\\s+up|read more|cookies'",
+            ),
+        ]
+    }
+
+    fn user_set() -> &'static (RuleSet, Reference) {
+        static SET: LazyLock<(RuleSet, Reference)> = LazyLock::new(|| {
+            let rules = user_rules();
+            let reference = Reference::new(&rules);
+            (RuleSet::compile(rules).unwrap(), reference)
+        });
+        &SET
+    }
+
+    fn builtin_set() -> &'static (RuleSet, Reference) {
+        static SET: LazyLock<(RuleSet, Reference)> = LazyLock::new(|| {
+            let rules = builtin_rules().unwrap();
+            let reference = Reference::new(&rules);
+            (RuleSet::compile(rules).unwrap(), reference)
+        });
+        &SET
+    }
+
+    fn id(set: &RuleSet, i: Option<usize>) -> Option<&str> {
+        i.map(|i| set.rules()[i].id.as_str())
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_reference_on_rule_examples() {
+        for (set, reference) in [builtin_set(), user_set()] {
+            let mut lines: Vec<String> = Vec::new();
+            for r in builtin_rules().unwrap().iter().chain(&user_rules()) {
+                lines.extend(r.examples.iter().cloned());
+                lines.extend(r.counterexamples.iter().cloned());
+            }
+            let mut hits = 0;
+            for line in &lines {
+                let want = reference.first(line);
+                assert_eq!(set.first_match_index(line), want, "{line:?}");
+                let t = line.trim();
+                assert_eq!(
+                    set.first_match_index_words(t, t.split_whitespace().count()),
+                    want,
+                    "{line:?}"
+                );
+                hits += usize::from(want.is_some());
+            }
+            assert!(hits > 10, "only {hits} lines matched");
+        }
+    }
+
+    #[test]
+    fn builtin_regexes_are_all_split_and_gated() {
+        let set = RuleSet::builtin().unwrap();
+        for b in &set.fast.buckets {
+            assert!(b.whole.is_empty(), "run whole: {:?}", b.whole);
+        }
+        let gated: Vec<&str> = set
+            .fast
+            .gated
+            .iter()
+            .map(|g| set.rules()[g.rule].id.as_str())
+            .collect();
+        for want in ["caption.file-photo", "cookie.banner", "copyright.footer"] {
+            assert!(gated.contains(&want), "{want} not gated: {gated:?}");
+        }
+        assert!(set.fast.gate.is_some());
+        assert!(set.fast.anchored.is_some());
+    }
+
+    #[test]
+    fn mixed_anchored_and_unanchored_branches() {
+        let (set, _) = user_set();
+        let first = |l: &str| id(set, set.first_match_index(l));
+        assert_eq!(first("BREAKING NEWS: the river rose"), Some("mix.branches"));
+        assert_eq!(
+            first("The site put up a Cookie Wall today"),
+            Some("mix.branches")
+        );
+        assert_eq!(first("12 hours ago"), Some("mix.branches"));
+        assert_eq!(first("A man waves. REUTERS/Jane Doe"), Some("mix.branches"));
+        // Anchored branches do not match later in the line; the case-sensitive
+        // branch keeps its case although the gate ignores it.
+        assert_eq!(first("Not breaking news at all"), None);
+        assert_eq!(first("It was 12 hours ago"), None);
+        assert_eq!(first("A man waves. reuters/Jane Doe"), None);
+        // `(?i)k` and `(?i)s` match the Kelvin sign and the long s, which
+        // ASCII lower-casing leaves alone.
+        assert_eq!(first("A coo\u{212A}ie banner"), Some("mix.branches"));
+        assert_eq!(first("The cookieſ wall"), Some("mix.branches"));
+        assert_eq!(set.fast.wild.len(), 2);
+    }
+
+    #[test]
+    fn unicode_word_boundary_rule_runs_whole_and_right() {
+        let (set, _) = user_set();
+        let first = |l: &str| id(set, set.first_match_index(l));
+        assert_eq!(first("Le Café est ouvert"), Some("uni.boundary"));
+        assert_eq!(first("Les cafés sont ouverts"), None);
+        // `é` is a word character to a Unicode `\b`: no boundary inside `écafé`.
+        assert_eq!(first("écafé"), None);
+        let k = set.rules().iter().position(|r| r.id == "uni.boundary");
+        assert!(
+            set.fast
+                .buckets
+                .iter()
+                .all(|b| b.whole.contains(&k.unwrap()))
+        );
+        let k = set.rules().iter().position(|r| r.id == "short.gate");
+        assert!(
+            set.fast
+                .buckets
+                .iter()
+                .all(|b| b.whole.contains(&k.unwrap()))
+        );
+        for split in ["mix.branches", "bounds.mid", "late.regex"] {
+            assert!(
+                set.fast
+                    .gated
+                    .iter()
+                    .any(|g| set.rules()[g.rule].id == split)
+            );
+        }
+    }
+
+    #[test]
+    fn lowest_index_wins_between_literal_and_regex_rules() {
+        let (set, _) = user_set();
+        let first = |l: &str| id(set, set.first_match_index(l));
+        // The literal rules come before `late.regex`, which matches too.
+        assert_eq!(first("Sign up for it"), Some("lit.phrases"));
+        assert_eq!(first("Read more"), Some("lit.phrases"));
+        assert_eq!(first("MENU"), Some("lit.equals"));
+        // Past the literal rule's max_words, the regex rule decides.
+        assert_eq!(
+            first("Please sign up today for the daily letter from the team at the paper"),
+            Some("late.regex")
+        );
+        // A regex rule before a literal one wins over it.
+        assert_eq!(first("Our cookies banner: sign up"), Some("mix.branches"));
+        // Reversed order: the literal rule first.
+        let mut rules = user_rules();
+        rules.reverse();
+        let set = RuleSet::compile(rules).unwrap();
+        assert_eq!(
+            id(&set, set.first_match_index("Our cookies banner: sign up")),
+            Some("late.regex")
+        );
+        assert_eq!(id(&set, set.first_match_index("Menu")), Some("late.regex"));
+    }
+
+    #[test]
+    fn word_bounds_pick_the_bucket() {
+        let (set, _) = user_set();
+        let first = |l: &str| id(set, set.first_match_index(l));
+        assert_eq!(first("Watch"), None);
+        assert_eq!(first("Watch this"), Some("bounds.mid"));
+        assert_eq!(first("the podcast is out now"), Some("bounds.mid"));
+        assert_eq!(first("the podcast is out now again"), None);
+        assert_eq!(first("3 comments"), Some("nolit.digits"));
+        assert_eq!(first("there were 3 comments on this story today"), None);
+    }
+
+    #[test]
+    fn gate_literals_cover_every_branch_match() {
+        let hir = |re: &str| regex_syntax::parse(re).unwrap();
+        let mut wild = Vec::new();
+        let lits = gate_literals(
+            &hir("(?i)(?-u:\\b)(?:we use cookies|accept (?:all )?cookies)"),
+            &mut wild,
+        )
+        .unwrap();
+        let lits: Vec<&str> = lits
+            .iter()
+            .map(|l| std::str::from_utf8(l).unwrap())
+            .collect();
+        assert_eq!(
+            lits,
+            ["accept all cookies", "accept cookies", "we use cookies"]
+        );
+        assert!(wild.contains(&'\u{212A}') && wild.contains(&'\u{17F}'));
+        // Case-sensitive literals are lower-cased; a repetition ends the literal.
+        let lits = gate_literals(&hir("REUTERS/|(?:AFP)+ photo"), &mut wild).unwrap();
+        assert_eq!(lits, [b"afp".to_vec(), b"reuters/".to_vec()]);
+        // An optional head leaves both ways open.
+        let lits = gate_literals(&hir("(?:please )?enable js"), &mut wild).unwrap();
+        assert_eq!(lits, [b"enable js".to_vec(), b"please enable js".to_vec()]);
+        // Nothing usable: a class, a short literal, an optional start.
+        assert!(gate_literals(&hir("\\d+ comments"), &mut wild).is_none());
+        assert!(gate_literals(&hir("ab[c-z]+"), &mut wild).is_none());
+        // Small classes branch out.
+        let lits = gate_literals(&hir("ab(?:c|d)+"), &mut wild).unwrap();
+        assert_eq!(lits, [b"abc".to_vec(), b"abd".to_vec()]);
+        assert!(gate_literals(&hir("x?yz"), &mut wild).is_none());
+    }
+
+    #[test]
+    fn gate_reports_overlapping_occurrences() {
+        let patterns = ["abcd", "cdef", "zzz"];
+        let packed = aho_corasick::packed::Config::new()
+            .builder()
+            .extend(patterns)
+            .build();
+        let automaton = AhoCorasick::new(patterns).ok();
+        let gates = [packed.map(Gate::Packed), automaton.map(Gate::Automaton)];
+        for gate in gates.iter().flatten() {
+            for hay in ["abcdef", &format!("{}abcdef", "x".repeat(40))] {
+                let mut seen = Vec::new();
+                gate.for_each(hay, |p| {
+                    seen.push(p);
+                    true
+                });
+                assert_eq!(seen, [0, 1], "{gate:?} on {hay:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn prefix_free_merges_longer_patterns_into_their_prefix() {
+        let (p, t) = prefix_free(
+            vec![
+                b"abc".to_vec(),
+                b"ab".to_vec(),
+                b"b".to_vec(),
+                b"abd".to_vec(),
+            ],
+            vec![vec![0], vec![1], vec![2], vec![3]],
+        );
+        assert_eq!(p, [b"ab".to_vec(), b"b".to_vec()]);
+        assert_eq!(t, [vec![0, 1, 3], vec![2]]);
+    }
+
+    #[test]
+    fn gate_windows_cover_every_literal() {
+        let lits: Vec<(usize, Vec<u8>)> = [
+            "we use cookies",
+            "accept cookies",
+            "enable javascript",
+            "page requires javascript",
+            "todos los derechos",
+            "afp/",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(k, l)| (k, l.as_bytes().to_vec()))
+        .collect();
+        let (patterns, targets) = choose_gates(lits.clone());
+        for (k, lit) in &lits {
+            assert!(
+                patterns
+                    .iter()
+                    .zip(&targets)
+                    .any(|(p, t)| t.contains(k) && lit.windows(p.len()).any(|w| w == p)),
+                "{:?} uncovered",
+                String::from_utf8_lossy(lit)
+            );
+        }
+        // Shared windows: `cookie` and `javasc` serve two literals each.
+        assert_eq!(patterns.len(), 4, "{patterns:?}");
+    }
+
+    #[test]
+    fn word_count_is_split_whitespace_count() {
+        for line in [
+            "",
+            "one",
+            " two  words ",
+            "tab\tand\nnewline\x0bvt\x0cff\rcr",
+            "\x1cnot a space\x1f",
+            "no\u{a0}break",
+            "thin\u{2009}space and\u{3000}ideographic\u{1680}ogham\u{85}nel",
+            "curly ’quotes’ — dashes “all” é à ü",
+            "\u{2028}\u{2029}\u{202f}\u{205f}",
+            &"long line of many words ".repeat(40),
+            &"mot accentué ".repeat(30),
+        ] {
+            assert_eq!(
+                word_count(line),
+                line.split_whitespace().count(),
+                "{line:?}"
+            );
+        }
+    }
+
+    /// Pieces that lines are made of: rule phrases and their near misses, in
+    /// any case, with odd spacing and look-alike characters.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("we use cookies".to_string()),
+            Just("Cookie Wall".to_string()),
+            Just("coo\u{212A}ies".to_string()),
+            Just("cookieſ".to_string()),
+            Just("REUTERS/".to_string()),
+            Just("Reuters /".to_string()),
+            Just("AP Photo/".to_string()),
+            Just("All rights reserved".to_string()),
+            Just("tous droits réservés".to_string()),
+            Just("TOUS DROITS RÉSERVÉS".to_string()),
+            Just("protected by reCAPTCHA".to_string()),
+            Just("WhatsApp channel".to_string()),
+            Just("Follow us on".to_string()),
+            Just("Sign  up".to_string()),
+            Just("café".to_string()),
+            Just("Café crème".to_string()),
+            Just("Read more".to_string()),
+            Just("Menu".to_string()),
+            Just("»".to_string()),
+            Just("podcast".to_string()),
+            Just("3 comments".to_string()),
+            Just("12 hours ago".to_string()),
+            Just("Breaking news".to_string()),
+            Just("By Jane Doe".to_string()),
+            Just("Advertisement".to_string()),
+            Just("javascript is disabled".to_string()),
+            Just("zz top".to_string()),
+            Just("abddx".to_string()),
+            Just(":".to_string()),
+            Just("\u{a0}".to_string()),
+            Just("\t".to_string()),
+            "[a-zA-Z]{1,9}",
+            "[a-zé/ .]{1,12}",
+            "\\PC{1,6}",
+        ]
+    }
+
+    fn random_line() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec((piece(), "[ ]{0,2}"), 0..8),
+            prop::bool::ANY,
+            prop::bool::ANY,
+        )
+            .prop_map(|(parts, upper, rules_example)| {
+                let mut line: String = parts.into_iter().map(|(p, sep)| p + &sep).collect();
+                if upper {
+                    line = line.to_uppercase();
+                }
+                if rules_example {
+                    // A built-in example with the random text around it.
+                    let rules = builtin_rules().unwrap();
+                    let r = &rules[line.len() % rules.len()];
+                    let ex = &r.examples[line.len() % r.examples.len()];
+                    line = if line.len().is_multiple_of(2) {
+                        format!("{ex} {line}")
+                    } else {
+                        format!("{line}{ex}")
+                    };
+                }
+                line
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The fast path gives the naive reference's answer, for the
+        /// built-in rules and for user rules of every shape.
+        #[test]
+        fn fast_path_agrees_with_the_reference(line in random_line()) {
+            for (set, reference) in [builtin_set(), user_set()] {
+                let want = reference.first(&line);
+                prop_assert_eq!(set.first_match_index(&line), want, "{:?}", line);
+                prop_assert_eq!(set.matches(&line).first().copied(), want, "{:?}", line);
+            }
+        }
     }
 }
