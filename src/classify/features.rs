@@ -199,9 +199,29 @@ fn stop_bits(word: &str, buf: &mut String) -> u8 {
     }
     buf.clear();
     for c in w.chars() {
-        buf.extend(c.to_lowercase());
+        push_lower(c, buf);
+        if buf.len() > table.max_len {
+            return 0;
+        }
     }
     table.get(buf.as_bytes())
+}
+
+/// Pushes `c` lower-cased, as [`char::to_lowercase`] does, without its tables
+/// for ASCII and Latin-1.
+#[inline]
+fn push_lower(c: char, buf: &mut String) {
+    match c {
+        '\0'..='\u{7f}' => buf.push(c.to_ascii_lowercase()),
+        // À to Þ but ×: the lower-case letter is 0x20 above.
+        '\u{c0}'..='\u{de}' if c != '\u{d7}' => {
+            buf.push(char::from_u32(c as u32 + 0x20).unwrap_or(c));
+        }
+        '\u{80}'..='\u{ff}' => buf.push(c),
+        // Scripts without case: CJK ideographs and Hangul syllables.
+        '\u{4e00}'..='\u{9fff}' | '\u{ac00}'..='\u{d7a3}' => buf.push(c),
+        _ => buf.extend(c.to_lowercase()),
+    }
 }
 
 /// [`char::is_alphanumeric`], answered without Unicode tables for ASCII and
@@ -210,6 +230,14 @@ fn stop_bits(word: &str, buf: &mut String) -> u8 {
 fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
+    }
+    // Latin-1 letters and Latin Extended-A and B: all letters, but × and ÷.
+    if ('\u{c0}'..='\u{24f}').contains(&c) {
+        return c != '\u{d7}' && c != '\u{f7}';
+    }
+    // CJK ideographs and Hangul syllables: letters.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{ac00}'..='\u{d7a3}').contains(&c) {
+        return true;
     }
     if matches!(
         c,
@@ -439,32 +467,25 @@ pub fn measure_all(text: &str, buf: &mut String) -> Features {
             }
         }
     };
+    let bytes = t.as_bytes();
     if t.is_ascii() {
-        // The common case, byte by byte: every character weighs 1.
+        // The common case: every character weighs 1.
         f.weight = t.len();
-        let mut prev_stop = false;
-        for &b in t.as_bytes() {
-            if prev_stop && b == b' ' {
-                f.inner_stops += 1;
+        f.inner_stops = inner_stops_ascii(bytes);
+        // A vertical tab is whitespace to `split_whitespace` but not to
+        // `split_ascii_whitespace`: a line holding one splits the general way,
+        // so that words are counted alike everywhere.
+        if memchr::memchr(0x0B, bytes).is_none() {
+            for w in t.split_ascii_whitespace() {
+                count_word(w, &mut f);
             }
-            prev_stop = matches!(b, b'.' | b'!' | b'?')
-                || (prev_stop && matches!(b, b'"' | b'\'' | b')' | b']' | b'*'));
-        }
-        for w in t.split_ascii_whitespace() {
-            count_word(w, &mut f);
+        } else {
+            for_each_word(t, |w| count_word(w, &mut f));
         }
     } else {
-        let mut prev_stop = false;
-        for c in t.chars() {
-            f.weight += if is_wide(c) { 2 } else { 1 };
-            if prev_stop && c == ' ' {
-                f.inner_stops += 1;
-            }
-            prev_stop = is_stop(c) || (prev_stop && is_closer(c));
-        }
-        for w in t.split_whitespace() {
-            count_word(w, &mut f);
-        }
+        f.weight = weight(bytes);
+        f.inner_stops = inner_stops(t);
+        for_each_word(t, |w| count_word(w, &mut f));
     }
     let end = t.trim_end_matches(|c: char| is_closer(c) || c.is_whitespace());
     let last = end.chars().next_back();
@@ -473,6 +494,112 @@ pub fn measure_all(text: &str, buf: &mut String) -> Features {
     f.colon = matches!(last, Some(':') | Some('：'));
     f.glued_teaser = f.weight >= 60 && glued_teaser(t);
     f
+}
+
+/// The weight of UTF-8 `bytes`: one per character, two for a wide one. Every
+/// wide character takes three bytes, led by 0xE1 to 0xEF: only those are decoded.
+fn weight(bytes: &[u8]) -> usize {
+    let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let mut wide = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if (0xE1..0xF0).contains(&b) {
+            let cp = (u32::from(b & 0x0F) << 12)
+                | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                | u32::from(bytes[i + 2] & 0x3F);
+            wide += usize::from(char::from_u32(cp).is_some_and(is_wide));
+        }
+    }
+    chars + wide
+}
+
+/// Sentence ends inside an ASCII line: a space after `.`, `!` or `?`, with
+/// closing quotes or brackets between. Found from the (rare) sentence marks.
+fn inner_stops_ascii(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut next = 0;
+    for p in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        if p < next {
+            continue;
+        }
+        let mut k = p + 1;
+        while k < bytes.len()
+            && matches!(
+                bytes[k],
+                b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'*'
+            )
+        {
+            k += 1;
+        }
+        if bytes.get(k) == Some(&b' ') {
+            n += 1;
+        }
+        next = k;
+    }
+    n
+}
+
+/// [`inner_stops_ascii`] for any line: sentence marks include `…`, `。`, `！`,
+/// `？`, `।` and `؟`, and closers `”`, `’`, `»` and the CJK brackets. Only the
+/// bytes that can start one of them are looked at closely.
+fn inner_stops(t: &str) -> usize {
+    let bytes = t.as_bytes();
+    let mut n = 0;
+    let mut next = 0;
+    for (p, &b) in bytes.iter().enumerate() {
+        if p < next || !(matches!(b, b'.' | b'!' | b'?') || b >= 0xC0) {
+            continue;
+        }
+        let mut chars = t[p..].chars();
+        if !chars.next().is_some_and(is_stop) {
+            continue;
+        }
+        let mut k = p + t[p..].chars().next().map_or(1, char::len_utf8);
+        for c in chars {
+            if !(is_stop(c) || is_closer(c)) {
+                break;
+            }
+            k += c.len_utf8();
+        }
+        if bytes.get(k) == Some(&b' ') {
+            n += 1;
+        }
+        next = k;
+    }
+    n
+}
+
+/// Calls `f` on each word of `t` as `str::split_whitespace` splits it, on the
+/// bytes: the non-ASCII whitespace characters are recognised by their UTF-8
+/// sequences (lead bytes 0xC2, 0xE1, 0xE2 and 0xE3), so nothing is decoded.
+fn for_each_word<'t>(t: &'t str, mut f: impl FnMut(&'t str)) {
+    let bytes = t.as_bytes();
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space = match b {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => 1,
+            0xC2 if matches!(at(i + 1), 0x85 | 0xA0) => 2,
+            0xE1 if at(i + 1) == 0x9A && at(i + 2) == 0x80 => 3,
+            0xE2 if at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
+            0xE2 if at(i + 1) == 0x81 && at(i + 2) == 0x9F => 3,
+            0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x80 => 3,
+            _ => 0,
+        };
+        if space == 0 {
+            start.get_or_insert(i);
+            i += 1;
+        } else {
+            if let Some(s) = start.take() {
+                f(&t[s..i]);
+            }
+            i += space;
+        }
+    }
+    if let Some(s) = start {
+        f(&t[s..]);
+    }
 }
 
 /// The words a language guess looks at: a thousand words tell the language as
@@ -580,7 +707,7 @@ mod tests {
                 }
             }
         };
-        if t.is_ascii() {
+        if t.is_ascii() && !t.contains('\x0b') {
             // The common case, byte by byte: every character weighs 1.
             f.weight = t.len();
             let mut prev_stop = false;
@@ -672,8 +799,47 @@ mod tests {
 
     #[test]
     fn the_punctuation_shortcut_agrees_with_unicode() {
-        for c in (0..0x3000).filter_map(char::from_u32) {
+        for c in (0..0x10000).filter_map(char::from_u32) {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn words_split_on_every_unicode_space_as_split_whitespace_does() {
+        let spaces: Vec<char> = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        for sp in &spaces {
+            let t = format!("a{sp}bé{sp}{sp}ç{sp}");
+            let mut got = Vec::new();
+            for_each_word(&t, |w| got.push(w));
+            assert_eq!(got, t.split_whitespace().collect::<Vec<_>>(), "{sp:?}");
+        }
+        // Near misses: the same lead bytes, other characters.
+        let t = "x\u{2010}y\u{1681}z\u{3001}w\u{c2}v\u{2060}u";
+        let mut got = Vec::new();
+        for_each_word(t, |w| got.push(w));
+        assert_eq!(got, t.split_whitespace().collect::<Vec<_>>());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_split_as_split_whitespace_does(
+            t in "[a é\u{a0}\u{85}\u{2000}-\u{2030}\u{205f}\u{3000}\u{1680}\t\u{b}]{0,30}"
+        ) {
+            let mut got = Vec::new();
+            for_each_word(&t, |w| got.push(w));
+            proptest::prop_assert_eq!(got, t.split_whitespace().collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn the_latin_lower_casing_shortcut_agrees_with_unicode() {
+        for c in (0..0x10000).filter_map(char::from_u32) {
+            let mut got = String::new();
+            push_lower(c, &mut got);
+            assert_eq!(got, c.to_lowercase().to_string(), "{c:?}");
         }
     }
 

@@ -286,15 +286,17 @@ impl Classifier {
         let mut infos: Vec<Info> = lines
             .iter()
             .map(|l| {
-                let blank = l.is_blank();
+                let f = features::measure_all(l.text, &mut buf);
+                // A line is blank when it has no word; the rules take the count.
+                let blank = f.words == 0;
                 Info {
                     blank,
                     rule: if blank {
                         None
                     } else {
-                        self.rules.first_match_index(l.text)
+                        self.rules.first_match_index_words(l.text, f.words)
                     },
-                    f: features::measure_all(l.text, &mut buf),
+                    f,
                     repeated: !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text)),
                 }
             })
