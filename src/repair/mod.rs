@@ -216,50 +216,93 @@ fn scan_line(text: &str, start: usize, amp: bool) -> (Scan, usize) {
     // Lead-byte page mask of the character before, when it was not ASCII.
     let mut prev_lead = 0u16;
     let amp_bytes = if amp { HIGH } else { 0 };
+    let dense = pages::dense_masks();
     let mut i = start;
-    while i < n {
+    loop {
         let next = skip_plain(b, i, amp_bytes);
         if next > i {
             prev_lead = 0;
             i = next;
+        }
+        // A run of bytes that are not plain ASCII.
+        loop {
             if i == n {
-                break;
+                return (s, n);
             }
+            if !s.clean {
+                // Only the normalisations are left to look for.
+                let end = memchr::memchr(b'\n', &b[i..]).map_or(n, |k| i + k);
+                let (invisible, nbsp) = needs_normalizing(&b[i..end]);
+                s.invisible |= invisible;
+                s.nbsp |= nbsp;
+                return (s, end);
+            }
+            let x = b[i];
+            if x < 0x80 {
+                if x == b'\n' {
+                    return (s, i);
+                }
+                if x == b'\t' {
+                    // Special to the word test, but nothing to any rule.
+                } else if x < 0x20 || x == 0x7F {
+                    s.invisible = true;
+                } else if amp && x == b'&' {
+                    s.clean = false;
+                } else {
+                    break;
+                }
+                prev_lead = 0;
+                i += 1;
+                continue;
+            }
+            let (c, len) = char_at(b, i);
+            let (lead, cont) = pages::masks_in(dense, c);
+            let mut suspicious = prev_lead & cont != 0;
+            // Every character looked for below starts with one of these bytes.
+            if matches!(x, 0xC2 | 0xC3 | 0xE2 | 0xEF) {
+                match c {
+                    '\u{A0}' | '\u{AD}' | '\u{2007}' | '\u{202F}' => s.nbsp = true,
+                    '\u{200B}' | '\u{2060}' | '\u{FEFF}' => s.invisible = true,
+                    // C1 controls and U+FFFD.
+                    '\u{80}'..='\u{9F}' | '\u{FFFD}' => suspicious = true,
+                    'Ã' => suspicious |= b.get(i + len) == Some(&b' '),
+                    _ => {}
+                }
+            }
+            s.clean &= !suspicious;
+            prev_lead = lead;
+            i += len;
         }
-        let x = b[i];
-        if x < 0x80 {
-            if x == b'\n' {
-                return (s, i);
-            }
-            if (x < 0x20 && x != b'\t') || x == 0x7F {
-                s.invisible = true;
-            } else if amp && x == b'&' {
-                s.clean = false;
-            }
-            prev_lead = 0;
-            i += 1;
-            continue;
-        }
-        let (c, len) = char_at(b, i);
-        match c {
-            '\u{A0}' | '\u{AD}' | '\u{2007}' | '\u{202F}' => s.nbsp = true,
-            '\u{200B}' | '\u{2060}' | '\u{FEFF}' => s.invisible = true,
+    }
+}
+
+/// Which of the normalisations `line` (no line break in it) needs: (invisible
+/// characters, no-break spaces or soft hyphens). One vectorisable pass for control
+/// bytes and a `memchr` search for the lead bytes of the others.
+fn needs_normalizing(line: &[u8]) -> (bool, bool) {
+    let mut invisible = line.chunks(32).any(|chunk| {
+        chunk.iter().fold(false, |acc, &b| {
+            acc | ((b < 0x20) & (b != b'\t')) | (b == 0x7F)
+        })
+    });
+    let mut nbsp = false;
+    for i in memchr::memchr3_iter(0xC2, 0xE2, 0xEF, line) {
+        match (line[i], line.get(i + 1), line.get(i + 2)) {
+            // U+00A0 no-break space, U+00AD soft hyphen.
+            (0xC2, Some(0xA0 | 0xAD), _) => nbsp = true,
+            // U+2007 figure space, U+202F narrow no-break space.
+            (0xE2, Some(0x80), Some(0x87 | 0xAF)) => nbsp = true,
+            // U+200B zero-width space, U+2060 word joiner.
+            (0xE2, Some(0x80), Some(0x8B)) | (0xE2, Some(0x81), Some(0xA0)) => invisible = true,
+            // U+FEFF byte-order mark.
+            (0xEF, Some(0xBB), Some(0xBF)) => invisible = true,
             _ => {}
         }
-        if s.clean {
-            let (lead, cont) = pages::masks(c);
-            if prev_lead & cont != 0
-                || mojibake::is_c1(c)
-                || c == '\u{FFFD}'
-                || (c == 'Ã' && b.get(i + len) == Some(&b' '))
-            {
-                s.clean = false;
-            }
-            prev_lead = lead;
+        if invisible && nbsp {
+            break;
         }
-        i += len;
     }
-    (s, n)
+    (invisible, nbsp)
 }
 
 /// [`scan_line`] over all of `s`, line breaks included (a line break is a control
@@ -348,8 +391,12 @@ fn repair_slow(
         (visible, seen.nbsp)
     } else {
         let f = repair_line(&visible, line_no, amp, opts, fixes);
-        let nbsp = scan(&f, amp).nbsp;
-        (Cow::Owned(f), nbsp)
+        if f == *visible {
+            (visible, seen.nbsp)
+        } else {
+            let nbsp = scan(&f, amp).nbsp;
+            (Cow::Owned(f), nbsp)
+        }
     };
     // No-break spaces and soft hyphens last: mojibake repair needs them.
     let done = match late_chars(&fixed, nbsp, line_no, opts, fixes) {

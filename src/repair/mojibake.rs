@@ -174,6 +174,14 @@ fn a_grave_at(chars: &[char], i: usize) -> bool {
 /// True when the text looks like mojibake: a C1 control character, or a character
 /// sequence that is a UTF-8 sequence in some page and implausible as real text.
 pub fn is_bad(chars: &[char]) -> bool {
+    let dense = pages::dense_masks();
+    let masks = |c: char| {
+        if c.is_ascii() {
+            (0, 0)
+        } else {
+            pages::masks_in(dense, c)
+        }
+    };
     for i in 0..chars.len() {
         let c = chars[i];
         if c.is_ascii() {
@@ -182,8 +190,8 @@ pub fn is_bad(chars: &[char]) -> bool {
         if is_c1(c) || a_grave_at(chars, i) {
             return true;
         }
-        let (lead, _) = pages::masks(c);
-        let cont = chars.get(i + 1).map_or(0, |&n| pages::masks(n).1);
+        let (lead, _) = masks(c);
+        let cont = chars.get(i + 1).map_or(0, |&n| masks(n).1);
         let both = lead & cont;
         if both != 0
             && (0..PAGES.len()).any(|p| both & (1 << p) != 0 && bad_at(chars, i, p).is_some())
