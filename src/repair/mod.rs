@@ -350,7 +350,8 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
             } else {
                 scan(line, amp)
             };
-            repair_slow(line, found, i + 1, trim, amp, opts, &mut out, &mut fixes);
+            let done = repair_slow(line, found, i + 1, trim, amp, opts, &mut fixes);
+            out.push_str(if trim { done.trim_end() } else { &done });
         }
         if end == text.len() {
             break;
@@ -362,18 +363,16 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
 }
 
 /// Repairs line `line_no` (trimmed when `trim`), of which [`scan`] `found`
-/// something, onto `out`.
-#[allow(clippy::too_many_arguments)]
-fn repair_slow(
-    line: &str,
+/// something; the result wants the trim again.
+fn repair_slow<'a>(
+    line: &'a str,
     found: Scan,
     line_no: usize,
     trim: bool,
     amp: bool,
     opts: &RepairOptions,
-    out: &mut String,
     fixes: &mut Vec<Fix>,
-) {
+) -> Cow<'a, str> {
     // Invisible characters go first, so that what they separated is seen
     // together by the other rules (and a second pass finds nothing to do).
     let (visible, seen) = match strip_invisible(line, found.invisible, opts) {
@@ -399,7 +398,7 @@ fn repair_slow(
         }
     };
     // No-break spaces and soft hyphens last: mojibake repair needs them.
-    let done = match late_chars(&fixed, nbsp, line_no, opts, fixes) {
+    match late_chars(&fixed, nbsp, line_no, opts, fixes) {
         // A space where a no-break space was can complete a pattern (`Ã ` is
         // a lost `à`): repair again, so that a second pass finds nothing.
         Some(normal) if !is_clean(&normal, amp) => {
@@ -407,8 +406,7 @@ fn repair_slow(
         }
         Some(normal) => Cow::Owned(normal),
         None => fixed,
-    };
-    out.push_str(if trim { done.trim_end() } else { &done });
+    }
 }
 
 /// Removes invisible characters (`repair.invisible`): zero-width spaces, word
@@ -533,13 +531,24 @@ pub(crate) fn record(fixes: &mut Vec<Fix>, rule: &str, line: usize, old: &str, n
     }
 }
 
+/// `s.split(' ')`, with `memchr` finding the spaces.
+fn split_spaces(s: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(s.len() / 6 + 1);
+    let mut start = 0;
+    for i in memchr::memchr_iter(b' ', s.as_bytes()) {
+        out.push(&s[start..i]);
+        start = i + 1;
+    }
+    out.push(&s[start..]);
+    out
+}
+
 /// The changed whitespace-delimited spans between `old` and `new`.
 pub(crate) fn changed_tokens(old: &str, new: &str) -> Vec<(String, String)> {
     if old == new {
         return Vec::new();
     }
-    let ot: Vec<&str> = old.split(' ').collect();
-    let nt: Vec<&str> = new.split(' ').collect();
+    let (ot, nt) = (split_spaces(old), split_spaces(new));
     if ot.len() == nt.len() {
         let mut out = Vec::new();
         let mut k = 0;
@@ -732,6 +741,13 @@ mod tests {
             "a & b",
         ] {
             assert_eq!(is_clean(s, false), !s.contains('…'), "{s}");
+        }
+    }
+
+    #[test]
+    fn spaces_split_as_str_split_does() {
+        for s in ["", " ", "a", "a b", "  a  b ", "é ’ 中  x", "a\u{A0}b c"] {
+            assert_eq!(split_spaces(s), s.split(' ').collect::<Vec<_>>(), "{s:?}");
         }
     }
 

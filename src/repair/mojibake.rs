@@ -202,6 +202,27 @@ pub fn is_bad(chars: &[char]) -> bool {
     false
 }
 
+/// False when [`is_bad`] is sure to be false, found without collecting the
+/// characters: no C1 control, no `Ã ` and no two characters in a row that are a
+/// lead and a continuation byte in the same page.
+fn may_be_bad(line: &str) -> bool {
+    let dense = pages::dense_masks();
+    let mut prev_lead = 0u16;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii() {
+            prev_lead = 0;
+            continue;
+        }
+        let (lead, cont) = pages::masks_in(dense, c);
+        if prev_lead & cont != 0 || is_c1(c) || (c == 'Ã' && chars.peek() == Some(&' ')) {
+            return true;
+        }
+        prev_lead = lead;
+    }
+    false
+}
+
 /// Decodes UTF-8 and its variants: CESU-8 surrogate pairs and `C0 80` for NUL.
 pub fn decode_utf8_variants(bytes: &[u8]) -> Option<String> {
     let mut out = String::with_capacity(bytes.len());
@@ -444,7 +465,7 @@ fn fix_inline(chars: &[char]) -> Option<String> {
 
 /// One step of mojibake repair on a line: the new line and the rule that made it.
 pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, &'static str)> {
-    if line.is_ascii() {
+    if line.is_ascii() || !may_be_bad(line) {
         return None;
     }
     let chars: Vec<char> = line.chars().collect();
@@ -514,6 +535,29 @@ mod tests {
             "HÅØYA",
         ] {
             assert!(!bad(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_quick_check_never_hides_bad_text() {
+        let pieces = [
+            "a", " ", "Ã", "©", "…", "’", "é", "Ð", "Ñ", "€", "Р", "ё", "»", "е", "\u{92}",
+            "\u{A0}", "×", "‘", "√", "│", "中", "\u{FFFD}", "Â", "â", "™",
+        ];
+        // Every string of up to three pieces.
+        let mut strings = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            strings.extend(longer);
+        }
+        for s in &strings {
+            let chars: Vec<char> = s.chars().collect();
+            if is_bad(&chars) {
+                assert!(may_be_bad(s), "{s:?}");
+            }
         }
     }
 

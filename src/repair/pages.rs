@@ -104,10 +104,18 @@ pub fn byte(c: char, p: usize) -> Option<u8> {
 /// Encodes `text` in page `p`, or `None` when a character is not in it.
 pub fn encode(text: &str, p: usize) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len());
-    for c in text.chars() {
+    let mut rest = text;
+    loop {
+        // ASCII is its own byte in every page: copy runs of it.
+        let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        out.extend_from_slice(&rest.as_bytes()[..ascii]);
+        let mut chars = rest[ascii..].chars();
+        let Some(c) = chars.next() else {
+            return Some(out);
+        };
         out.push(byte(c, p)?);
+        rest = chars.as_str();
     }
-    Some(out)
 }
 
 /// Decodes one byte of page `p`.
