@@ -12,6 +12,9 @@
 //!
 //! Anything else stays U+FFFD.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use super::words;
 use crate::record::Fix;
 
@@ -19,6 +22,30 @@ const FFFD: char = '\u{FFFD}';
 
 /// Letters a lost character may have been.
 const CANDIDATES: &str = "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿœßąćęłńśźżčďěňřšťůžőűığş";
+
+/// The letters of [`CANDIDATES`] that make a known word (`words::is_accented_word`)
+/// when put in place of the NUL in `pattern` (a lowercase word with a NUL for the
+/// lost letter). One look-up instead of one per candidate: the table maps each
+/// known word, with one of its candidate letters taken out, to the letters that fit.
+fn fills(pattern: &str) -> &'static [char] {
+    static TABLE: OnceLock<HashMap<String, Vec<char>>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table: HashMap<String, Vec<char>> = HashMap::new();
+        for word in words::accented_words() {
+            for (i, c) in word.char_indices() {
+                if CANDIDATES.contains(c) {
+                    let key = format!("{}\u{0}{}", &word[..i], &word[i + c.len_utf8()..]);
+                    let letters = table.entry(key).or_default();
+                    if !letters.contains(&c) {
+                        letters.push(c);
+                    }
+                }
+            }
+        }
+        table
+    });
+    table.get(pattern).map_or(&[], Vec::as_slice)
+}
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == FFFD
@@ -62,10 +89,7 @@ fn guess(
         && (right_alpha || right.is_empty())
     {
         let lower = format!("{}{}{}", left.to_lowercase(), '\u{0}', right.to_lowercase());
-        let mut found = CANDIDATES.chars().filter(|&c| {
-            words::is_accented_word(&lower.replace('\u{0}', c.encode_utf8(&mut [0; 4])))
-        });
-        if let (Some(c), None) = (found.next(), found.next()) {
+        if let &[c] = fills(&lower) {
             let word: Vec<char> = left.chars().chain(right.chars()).collect();
             let upper = word.len() > 1 && word.iter().all(|c| c.is_uppercase())
                 || (left.is_empty()
@@ -222,6 +246,35 @@ mod tests {
         assert_eq!(fix("l\u{FFFD}homme"), "l’homme");
         assert_eq!(fix("Bj\u{FFFD}rn"), "Björn");
         assert_eq!(fix("CAF\u{FFFD}"), "CAFÉ");
+    }
+
+    /// The table gives what trying each candidate in turn gives.
+    #[test]
+    fn fills_are_the_candidates_that_make_a_word() {
+        let brute = |pattern: &str| -> Vec<char> {
+            CANDIDATES
+                .chars()
+                .filter(|&c| {
+                    words::is_accented_word(&pattern.replace('\u{0}', c.encode_utf8(&mut [0; 4])))
+                })
+                .collect()
+        };
+        let mut patterns = vec!["caf\u{0}".to_string(), "bj\u{0}rn".to_string()];
+        for word in words::accented_words() {
+            for (i, c) in word.char_indices() {
+                patterns.push(format!("{}\u{0}{}", &word[..i], &word[i + c.len_utf8()..]));
+            }
+        }
+        patterns.extend(["\u{0}".into(), "f\u{0}r".into(), "qz\u{0}rtp".into()]);
+        for p in &patterns {
+            let mut got = fills(p).to_vec();
+            got.sort_unstable();
+            let mut want = brute(p);
+            want.sort_unstable();
+            assert_eq!(got, want, "{p:?}");
+        }
+        assert_eq!(fills("caf\u{0}"), ['é']);
+        assert!(fills("f\u{0}r").len() >= 2);
     }
 
     #[test]

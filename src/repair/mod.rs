@@ -9,8 +9,9 @@
 //!   whole lines or runs inside good lines, and C1 control characters;
 //! * [`fffd`]: characters lost to U+FFFD, guessed from context (`guess`).
 //!
-//! Clean text is the common case: a line with no suspicious byte (two non-ASCII
-//! characters in a row, a C1 control, U+FFFD, `Ã `, `&`) is only trimmed.
+//! Clean text is the common case: a line with nothing suspicious (two non-ASCII
+//! characters in a row that could be a UTF-8 sequence in a code page, a C1
+//! control, U+FFFD, `Ã `, `&`) is only trimmed, after one scan of its bytes.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -116,103 +117,168 @@ pub fn is_rule(id: &str) -> bool {
     RULES.iter().any(|(r, _)| *r == id)
 }
 
-/// True when the line holds nothing any rule could change: no two non-ASCII
-/// characters in a row, no C1 control, no U+FFFD, no `Ã ` and (when `amp`) no `&`.
-fn is_clean(line: &[u8], amp: bool) -> bool {
-    let n = line.len();
-    let mut i = 0;
-    while i < n {
-        // Skip ASCII eight bytes at a time.
-        if i + 8 <= n {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&line[i..i + 8]);
-            let w = u64::from_ne_bytes(w);
-            if w & 0x8080_8080_8080_8080 == 0 && !(amp && w.to_ne_bytes().contains(&b'&')) {
-                i += 8;
+/// What one scan of a line found: whether it needs the normalisations (invisible
+/// characters removed first; no-break spaces and soft hyphens handled last) and
+/// whether any line rule could change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scan {
+    /// Invisible characters: control characters other than tab, U+200B, U+2060, U+FEFF.
+    invisible: bool,
+    /// No-break spaces (U+00A0, U+202F, U+2007) or soft hyphens.
+    nbsp: bool,
+    /// Nothing a line rule (entities, mojibake, U+FFFD) could change.
+    clean: bool,
+}
+
+impl Scan {
+    /// Nothing found: the line only needs its trim.
+    fn untouched(self) -> bool {
+        self.clean && !self.invisible && !self.nbsp
+    }
+}
+
+/// The high bit of byte `k` set when byte `k` of `word` (little-endian) is not
+/// printable ASCII, or is `&` when `amp` is all high bits (else 0). Byte by byte
+/// exact: no carry crosses a byte.
+fn special_bytes(word: u64, amp: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const fn each(b: u8) -> u64 {
+        0x0101_0101_0101_0101 * b as u64
+    }
+    let low = word & LOW;
+    // High bit of (low + 0x60) set when low >= 0x20; of (low + 1) when low == 0x7F.
+    let control = !(low + each(0x60)) | (low + each(0x01));
+    // Zero where the byte is `&`: adding 0x7F sets the high bit of every other.
+    let not_amp = ((word ^ each(b'&')) & LOW) + LOW;
+    ((word | control) & HIGH) | (!not_amp & amp)
+}
+
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The index of the first byte from `i` on that [`special_bytes`] flags, or the
+/// length of `b` when there is none.
+fn skip_plain(b: &[u8], mut i: usize, amp: u64) -> usize {
+    let first = |i: usize, word: [u8; 8]| {
+        let special = special_bytes(u64::from_le_bytes(word), amp);
+        (special != 0).then(|| i + special.trailing_zeros() as usize / 8)
+    };
+    while let Some(word) = b.get(i..i + 8) {
+        if let Some(at) = first(i, word.try_into().unwrap_or([0; 8])) {
+            return at;
+        }
+        i += 8;
+    }
+    if i < b.len() {
+        // The tail, padded with spaces (plain).
+        let mut word = [b' '; 8];
+        word[..b.len() - i].copy_from_slice(&b[i..]);
+        if let Some(at) = first(i, word) {
+            return at;
+        }
+    }
+    b.len()
+}
+
+/// The character whose UTF-8 lead byte is at `b[i]` (`b` is valid UTF-8) and its length.
+fn char_at(b: &[u8], i: usize) -> (char, usize) {
+    let cont = |k: usize| u32::from(b[i + k] & 0x3F);
+    let x = u32::from(b[i]);
+    let (v, len) = match b[i] {
+        0x00..=0x7F => (x, 1),
+        0x80..=0xDF => (((x & 0x1F) << 6) | cont(1), 2),
+        0xE0..=0xEF => (((x & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3),
+        _ => (
+            ((x & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
+            4,
+        ),
+    };
+    (char::from_u32(v).unwrap_or('\u{FFFD}'), len)
+}
+
+/// Scans the line of `text` that starts at byte `start`, up to the next `\n` or
+/// the end: what it found (see [`Scan`]) and where the line ends. Printable
+/// ASCII is skipped eight bytes at a time; a non-ASCII character is looked at
+/// with the one before it.
+///
+/// A line is clean when it has no `&` (when `amp`), no C1 control, no U+FFFD, no
+/// `Ã ` and no two non-ASCII characters in a row of which the first is a UTF-8 lead
+/// byte and the second a continuation byte in the same code page: then
+/// [`mojibake::is_bad`] is false, there is no entity and no U+FFFD, and no rule
+/// changes the line. (Hangul, CJK, most Cyrillic and `ção` are clean.)
+fn scan_line(text: &str, start: usize, amp: bool) -> (Scan, usize) {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut s = Scan {
+        invisible: false,
+        nbsp: false,
+        clean: true,
+    };
+    // Lead-byte page mask of the character before, when it was not ASCII.
+    let mut prev_lead = 0u16;
+    let amp_bytes = if amp { HIGH } else { 0 };
+    let dense = pages::dense_masks();
+    let mut i = start;
+    loop {
+        let next = skip_plain(b, i, amp_bytes);
+        if next > i {
+            prev_lead = 0;
+            i = next;
+        }
+        // A run of bytes that are not plain ASCII.
+        loop {
+            if i == n {
+                return (s, n);
+            }
+            if !s.clean {
+                // Only the normalisations are left to look for.
+                let end = memchr::memchr(b'\n', &b[i..]).map_or(n, |k| i + k);
+                let (invisible, nbsp) = needs_normalizing(&b[i..end]);
+                s.invisible |= invisible;
+                s.nbsp |= nbsp;
+                return (s, end);
+            }
+            let x = b[i];
+            if x < 0x80 {
+                if x == b'\n' {
+                    return (s, i);
+                }
+                if x == b'\t' {
+                    // Special to the word test, but nothing to any rule.
+                } else if x < 0x20 || x == 0x7F {
+                    s.invisible = true;
+                } else if amp && x == b'&' {
+                    s.clean = false;
+                } else {
+                    break;
+                }
+                prev_lead = 0;
+                i += 1;
                 continue;
             }
-        }
-        let b = line[i];
-        if b < 0x80 {
-            if amp && b == b'&' {
-                return false;
+            let (c, len) = char_at(b, i);
+            let (lead, cont) = pages::masks_in(dense, c);
+            let mut suspicious = prev_lead & cont != 0;
+            // Every character looked for below starts with one of these bytes.
+            if matches!(x, 0xC2 | 0xC3 | 0xE2 | 0xEF) {
+                match c {
+                    '\u{A0}' | '\u{AD}' | '\u{2007}' | '\u{202F}' => s.nbsp = true,
+                    '\u{200B}' | '\u{2060}' | '\u{FEFF}' => s.invisible = true,
+                    // C1 controls and U+FFFD.
+                    '\u{80}'..='\u{9F}' | '\u{FFFD}' => suspicious = true,
+                    'Ã' => suspicious |= b.get(i + len) == Some(&b' '),
+                    _ => {}
+                }
             }
-            i += 1;
-            continue;
+            s.clean &= !suspicious;
+            prev_lead = lead;
+            i += len;
         }
-        let len = match b {
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
-        let end = (i + len).min(n);
-        let ch = &line[i..end];
-        if (b == 0xC2 && ch.get(1).is_some_and(|c| (0x80..=0x9F).contains(c)))
-            || ch == [0xEF, 0xBF, 0xBD]
-            || (ch == [0xC3, 0x83] && line.get(end) == Some(&b' '))
-            || line.get(end).is_some_and(|&c| c >= 0x80)
-        {
-            return false;
-        }
-        i = end;
     }
-    true
 }
 
-/// Repairs `text`.
-pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
-    let trim = !opts.is_disabled("repair.whitespace");
-    // Whether a line is HTML is decided line by line, so that dropping a line
-    // with markup never changes how the others are repaired (cleaning is stable).
-    let amp = !opts.is_disabled("repair.html-entities");
-    let mut out = String::with_capacity(text.len());
-    let mut fixes = Vec::new();
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let line = if trim { line.trim_end() } else { line };
-        // Invisible characters go first, so that what they separated is seen
-        // together by the other rules (and a second pass finds nothing to do).
-        let (invisible, nbsp) = needs_normalizing(line.as_bytes());
-        let visible = match strip_invisible(line, invisible, opts) {
-            Some(v) => {
-                record(&mut fixes, "repair.invisible", i + 1, line, &v);
-                // What the removed characters hid at the end is trailing space now.
-                let v = if trim { v.trim_end().to_string() } else { v };
-                Cow::Owned(v)
-            }
-            None => Cow::Borrowed(line),
-        };
-        let fixed = if is_clean(visible.as_bytes(), amp) {
-            visible
-        } else {
-            Cow::Owned(repair_line(&visible, i + 1, amp, opts, &mut fixes))
-        };
-        // No-break spaces and soft hyphens last: mojibake repair needs them.
-        // An untouched line keeps what the first scan found.
-        let nbsp = match &fixed {
-            Cow::Borrowed(_) => nbsp,
-            Cow::Owned(f) => needs_normalizing(f.as_bytes()).1,
-        };
-        let done = match late_chars(&fixed, nbsp, i + 1, opts, &mut fixes) {
-            // A space where a no-break space was can complete a pattern (`Ã ` is
-            // a lost `à`): repair again, so that a second pass finds nothing.
-            Some(normal) if !is_clean(normal.as_bytes(), amp) => {
-                Cow::Owned(repair_line(&normal, i + 1, amp, opts, &mut fixes))
-            }
-            Some(normal) => Cow::Owned(normal),
-            None => fixed,
-        };
-        out.push_str(if trim { done.trim_end() } else { &done });
-    }
-    Repaired { text: out, fixes }
-}
-
-/// Which of the normalisations `line` needs: (invisible characters removed first,
-/// no-break spaces and soft hyphens handled last). One vectorisable pass for control bytes and a `memchr` search for
-/// the lead bytes of the others, so that clean text, typographic quotes and all,
-/// costs almost nothing.
+/// Which of the normalisations `line` (no line break in it) needs: (invisible
+/// characters, no-break spaces or soft hyphens). One vectorisable pass for control
+/// bytes and a `memchr` search for the lead bytes of the others.
 fn needs_normalizing(line: &[u8]) -> (bool, bool) {
     let mut invisible = line.chunks(32).any(|chunk| {
         chunk.iter().fold(false, |acc, &b| {
@@ -222,11 +288,8 @@ fn needs_normalizing(line: &[u8]) -> (bool, bool) {
     let mut nbsp = false;
     for i in memchr::memchr3_iter(0xC2, 0xE2, 0xEF, line) {
         match (line[i], line.get(i + 1), line.get(i + 2)) {
-            // U+00A0 no-break space.
-            (0xC2, Some(0xA0), _) => nbsp = true,
-            // U+00AD soft hyphen: removed last, with the no-break spaces, since
-            // `Ã` + soft hyphen is the mojibake of `í`.
-            (0xC2, Some(0xAD), _) => nbsp = true,
+            // U+00A0 no-break space, U+00AD soft hyphen.
+            (0xC2, Some(0xA0 | 0xAD), _) => nbsp = true,
             // U+2007 figure space, U+202F narrow no-break space.
             (0xE2, Some(0x80), Some(0x87 | 0xAF)) => nbsp = true,
             // U+200B zero-width space, U+2060 word joiner.
@@ -242,11 +305,115 @@ fn needs_normalizing(line: &[u8]) -> (bool, bool) {
     (invisible, nbsp)
 }
 
+/// [`scan_line`] over all of `s`, line breaks included (a line break is a control
+/// character, so invisible: entities can decode to one).
+fn scan(s: &str, amp: bool) -> Scan {
+    let (mut acc, mut end) = scan_line(s, 0, amp);
+    while end < s.len() {
+        let (next, e) = scan_line(s, end + 1, amp);
+        acc = Scan {
+            invisible: true,
+            nbsp: acc.nbsp | next.nbsp,
+            clean: acc.clean & next.clean,
+        };
+        end = e;
+    }
+    acc
+}
+
+/// True when no line rule could change `line` (see [`scan_line`]).
+fn is_clean(line: &str, amp: bool) -> bool {
+    scan(line, amp).clean
+}
+
+/// Repairs `text`.
+pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
+    let trim = !opts.is_disabled("repair.whitespace");
+    // Whether a line is HTML is decided line by line, so that dropping a line
+    // with markup never changes how the others are repaired (cleaning is stable).
+    let amp = !opts.is_disabled("repair.html-entities");
+    let mut out = String::with_capacity(text.len());
+    let mut fixes = Vec::new();
+    let mut start = 0;
+    for i in 0.. {
+        // One scan finds the line's end and what it needs.
+        let (found, end) = scan_line(text, start, amp);
+        let raw = &text[start..end];
+        let line = if trim { raw.trim_end() } else { raw };
+        if found.untouched() {
+            // The common case: nothing to do but the trim, which cannot add work.
+            out.push_str(line);
+        } else {
+            // What the trimmed line needs, exactly.
+            let found = if line.len() == raw.len() {
+                found
+            } else {
+                scan(line, amp)
+            };
+            let done = repair_slow(line, found, i + 1, trim, amp, opts, &mut fixes);
+            out.push_str(if trim { done.trim_end() } else { &done });
+        }
+        if end == text.len() {
+            break;
+        }
+        out.push('\n');
+        start = end + 1;
+    }
+    Repaired { text: out, fixes }
+}
+
+/// Repairs line `line_no` (trimmed when `trim`), of which [`scan`] `found`
+/// something; the result wants the trim again.
+fn repair_slow<'a>(
+    line: &'a str,
+    found: Scan,
+    line_no: usize,
+    trim: bool,
+    amp: bool,
+    opts: &RepairOptions,
+    fixes: &mut Vec<Fix>,
+) -> Cow<'a, str> {
+    // Invisible characters go first, so that what they separated is seen
+    // together by the other rules (and a second pass finds nothing to do).
+    let (visible, seen) = match strip_invisible(line, found.invisible, opts) {
+        Some(v) => {
+            record(fixes, "repair.invisible", line_no, line, &v);
+            // What the removed characters hid at the end is trailing space now.
+            let v = if trim { v.trim_end().to_string() } else { v };
+            let seen = scan(&v, amp);
+            (Cow::Owned(v), seen)
+        }
+        None => (Cow::Borrowed(line), found),
+    };
+    // An untouched line keeps what the scan found.
+    let (fixed, nbsp) = if seen.clean {
+        (visible, seen.nbsp)
+    } else {
+        let f = repair_line(&visible, line_no, amp, opts, fixes);
+        if f == *visible {
+            (visible, seen.nbsp)
+        } else {
+            let nbsp = scan(&f, amp).nbsp;
+            (Cow::Owned(f), nbsp)
+        }
+    };
+    // No-break spaces and soft hyphens last: mojibake repair needs them.
+    match late_chars(&fixed, nbsp, line_no, opts, fixes) {
+        // A space where a no-break space was can complete a pattern (`Ã ` is
+        // a lost `à`): repair again, so that a second pass finds nothing.
+        Some(normal) if !is_clean(&normal, amp) => {
+            Cow::Owned(repair_line(&normal, line_no, amp, opts, fixes))
+        }
+        Some(normal) => Cow::Owned(normal),
+        None => fixed,
+    }
+}
+
 /// Removes invisible characters (`repair.invisible`): zero-width spaces, word
 /// joiners, stray byte-order marks and control characters other than tab (soft
 /// hyphens wait for [`late_chars`]). `None` when there are none. Keeps the zero-width joiner and
 /// non-joiner, which scripts and emoji need.
-/// `found` is what [`needs_normalizing`] said of `line`.
+/// `found` is what [`scan`] said of `line`.
 fn strip_invisible(line: &str, found: bool, opts: &RepairOptions) -> Option<String> {
     if !found || opts.is_disabled("repair.invisible") {
         return None;
@@ -262,7 +429,7 @@ fn strip_invisible(line: &str, found: bool, opts: &RepairOptions) -> Option<Stri
 /// `Ã` + no-break space is `à`, `Ã` + soft hyphen is `í`): no-break spaces (U+00A0,
 /// U+202F, U+2007) become spaces (`repair.nbsp`, not reported per line) and soft
 /// hyphens go (`repair.invisible`, reported). `found` is what
-/// [`needs_normalizing`] said of `line`; `None` when nothing changes.
+/// [`scan`] said of `line`; `None` when nothing changes.
 fn late_chars(
     line: &str,
     found: bool,
@@ -305,7 +472,7 @@ fn repair_line(
         return cur;
     }
     for _ in 0..4 {
-        if is_clean(cur.as_bytes(), amp) {
+        if is_clean(&cur, amp) {
             break;
         }
         let next = repair_round(&cur, line_no, amp, opts, fixes);
@@ -364,13 +531,24 @@ pub(crate) fn record(fixes: &mut Vec<Fix>, rule: &str, line: usize, old: &str, n
     }
 }
 
+/// `s.split(' ')`, with `memchr` finding the spaces.
+fn split_spaces(s: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(s.len() / 6 + 1);
+    let mut start = 0;
+    for i in memchr::memchr_iter(b' ', s.as_bytes()) {
+        out.push(&s[start..i]);
+        start = i + 1;
+    }
+    out.push(&s[start..]);
+    out
+}
+
 /// The changed whitespace-delimited spans between `old` and `new`.
 pub(crate) fn changed_tokens(old: &str, new: &str) -> Vec<(String, String)> {
     if old == new {
         return Vec::new();
     }
-    let ot: Vec<&str> = old.split(' ').collect();
-    let nt: Vec<&str> = new.split(' ').collect();
+    let (ot, nt) = (split_spaces(old), split_spaces(new));
     if ot.len() == nt.len() {
         let mut out = Vec::new();
         let mut k = 0;
@@ -422,19 +600,139 @@ mod tests {
         fn a_clean_line_is_one_repair_leaves_alone(
             s in "([a-z ]|é|’|“|Ã|©|\u{92}|\u{FFFD}|&|amp;|€|Р|ё|中){0,12}"
         ) {
-            if is_clean(s.as_bytes(), true) {
+            if is_clean(&s, true) {
                 let mut fixes = Vec::new();
                 let out = repair_line(&s, 1, true, &RepairOptions::default(), &mut fixes);
                 prop_assert_eq!(out, s);
                 prop_assert!(fixes.is_empty());
             }
         }
+
+        /// The same with pairs of non-ASCII characters from many scripts, which the
+        /// clean check lets through when no code page makes them a UTF-8 sequence.
+        #[test]
+        fn a_clean_pair_is_one_repair_leaves_alone(
+            s in "([a-z ]|ç|ã|é|Ã|Â|Å|Ð|Ñ|Î|×|â|€|™|…|’|\u{A0}|\u{AD}|Р|С|ё|і|В|ê|ö|Ö|ß|ő|ı|ş|√|ƒ|│|╔|α|ש|서|中|😀|\u{301}){0,10}"
+        ) {
+            if is_clean(&s, true) {
+                let mut fixes = Vec::new();
+                let out = repair_line(&s, 1, true, &RepairOptions::default(), &mut fixes);
+                prop_assert_eq!(out, s);
+                prop_assert!(fixes.is_empty());
+            }
+        }
+
+        /// The word-at-a-time scan finds what a character-by-character one finds,
+        /// wherever the bytes fall.
+        #[test]
+        fn scan_agrees_with_a_plain_loop(
+            s in "([a-z &\t\n]|\u{1}|\u{7F}|é|Ã|Ã |©|\u{85}|\u{A0}|\u{AD}|\u{200B}|\u{2060}|\u{FEFF}|\u{2007}|\u{202F}|\u{FFFD}|’|Р|ё|中){0,40}",
+            amp in any::<bool>(),
+        ) {
+            prop_assert_eq!(scan(&s, amp), slow_scan(&s, amp), "{:?}", s);
+        }
+    }
+
+    /// [`scan`] written plainly, character by character.
+    fn slow_scan(s: &str, amp: bool) -> Scan {
+        let chars: Vec<char> = s.chars().collect();
+        let mut found = Scan {
+            invisible: false,
+            nbsp: false,
+            clean: true,
+        };
+        for (k, &c) in chars.iter().enumerate() {
+            let next = chars.get(k + 1).copied();
+            if (c < ' ' && c != '\t')
+                || matches!(c, '\u{7F}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+            {
+                found.invisible = true;
+            }
+            if matches!(c, '\u{A0}' | '\u{AD}' | '\u{2007}' | '\u{202F}') {
+                found.nbsp = true;
+            }
+            let pair =
+                next.is_some_and(|n| !c.is_ascii() && pages::masks(c).0 & pages::masks(n).1 != 0);
+            if (amp && c == '&')
+                || mojibake::is_c1(c)
+                || c == '\u{FFFD}'
+                || (c == 'Ã' && next == Some(' '))
+                || pair
+            {
+                found.clean = false;
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn special_bytes_flags_exactly_the_special_bytes() {
+        for amp in [false, true] {
+            let amp_bytes = if amp { HIGH } else { 0 };
+            for b in 0..=255u8 {
+                let special = !(0x20..0x7F).contains(&b) || (amp && b == b'&');
+                for k in 0..8 {
+                    // The byte among plain bytes, and among bytes that are all special.
+                    for fill in [b'a', 0x00, 0xFF, b'&'] {
+                        let mut word = [fill; 8];
+                        word[k] = b;
+                        let got = special_bytes(u64::from_le_bytes(word), amp_bytes);
+                        assert_eq!(
+                            got & (0x80 << (8 * k)) != 0,
+                            special,
+                            "{b:#x} at {k} in {fill:#x}"
+                        );
+                        let plain_fill = (0x20..0x7F).contains(&fill) && !(amp && fill == b'&');
+                        if plain_fill {
+                            assert_eq!(got == 0, !special, "{b:#x} at {k}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scan_finds_each_byte_at_every_offset() {
+        for len in 0..40 {
+            for at in 0..len {
+                for (c, want) in [
+                    ("&", (false, false, false)),
+                    ("\u{1}", (true, false, true)),
+                    ("\u{A0}", (false, true, true)),
+                    ("\u{FFFD}", (false, false, false)),
+                    ("\u{92}", (false, false, false)),
+                ] {
+                    let s = format!("{}{c}{}", "a".repeat(at), "b".repeat(len - at));
+                    let found = scan(&s, true);
+                    assert_eq!((found.invisible, found.nbsp, found.clean), want, "{s:?}");
+                    let (_, end) = scan_line(&format!("{s}\nÃ©"), 0, true);
+                    assert_eq!(end, s.len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn clean_pairs() {
+        for s in [
+            "서울시는",
+            "ação",
+            "Привет, мир!",
+            "中文。“你好”",
+            "’“quoted”",
+        ] {
+            assert!(is_clean(s, true), "{s}");
+        }
+        for s in ["Ã…", "Ã©", "Ð¿Ñ€", "РґРѕ", "â€™"] {
+            assert!(!is_clean(s, true), "{s}");
+        }
     }
 
     #[test]
     fn fast_path_sees_each_trigger() {
         for s in ["cafÃ©", "a\u{92}b", "x\u{FFFD}y", "Ã le", "&amp;"] {
-            assert!(!is_clean(s.as_bytes(), true), "{s}");
+            assert!(!is_clean(s, true), "{s}");
         }
         for s in [
             "plain ASCII",
@@ -442,7 +740,14 @@ mod tests {
             "Ã…lesund? no: Ã",
             "a & b",
         ] {
-            assert_eq!(is_clean(s.as_bytes(), false), !s.contains('…'), "{s}");
+            assert_eq!(is_clean(s, false), !s.contains('…'), "{s}");
+        }
+    }
+
+    #[test]
+    fn spaces_split_as_str_split_does() {
+        for s in ["", " ", "a", "a b", "  a  b ", "é ’ 中  x", "a\u{A0}b c"] {
+            assert_eq!(split_spaces(s), s.split(' ').collect::<Vec<_>>(), "{s:?}");
         }
     }
 

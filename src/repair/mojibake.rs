@@ -174,6 +174,14 @@ fn a_grave_at(chars: &[char], i: usize) -> bool {
 /// True when the text looks like mojibake: a C1 control character, or a character
 /// sequence that is a UTF-8 sequence in some page and implausible as real text.
 pub fn is_bad(chars: &[char]) -> bool {
+    let dense = pages::dense_masks();
+    let masks = |c: char| {
+        if c.is_ascii() {
+            (0, 0)
+        } else {
+            pages::masks_in(dense, c)
+        }
+    };
     for i in 0..chars.len() {
         let c = chars[i];
         if c.is_ascii() {
@@ -182,14 +190,35 @@ pub fn is_bad(chars: &[char]) -> bool {
         if is_c1(c) || a_grave_at(chars, i) {
             return true;
         }
-        let (lead, _) = pages::masks(c);
-        let cont = chars.get(i + 1).map_or(0, |&n| pages::masks(n).1);
+        let (lead, _) = masks(c);
+        let cont = chars.get(i + 1).map_or(0, |&n| masks(n).1);
         let both = lead & cont;
         if both != 0
             && (0..PAGES.len()).any(|p| both & (1 << p) != 0 && bad_at(chars, i, p).is_some())
         {
             return true;
         }
+    }
+    false
+}
+
+/// False when [`is_bad`] is sure to be false, found without collecting the
+/// characters: no C1 control, no `Ã ` and no two characters in a row that are a
+/// lead and a continuation byte in the same page.
+fn may_be_bad(line: &str) -> bool {
+    let dense = pages::dense_masks();
+    let mut prev_lead = 0u16;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii() {
+            prev_lead = 0;
+            continue;
+        }
+        let (lead, cont) = pages::masks_in(dense, c);
+        if prev_lead & cont != 0 || is_c1(c) || (c == 'Ã' && chars.peek() == Some(&' ')) {
+            return true;
+        }
+        prev_lead = lead;
     }
     false
 }
@@ -436,7 +465,7 @@ fn fix_inline(chars: &[char]) -> Option<String> {
 
 /// One step of mojibake repair on a line: the new line and the rule that made it.
 pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, &'static str)> {
-    if line.is_ascii() {
+    if line.is_ascii() || !may_be_bad(line) {
         return None;
     }
     let chars: Vec<char> = line.chars().collect();
@@ -506,6 +535,29 @@ mod tests {
             "HÅØYA",
         ] {
             assert!(!bad(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_quick_check_never_hides_bad_text() {
+        let pieces = [
+            "a", " ", "Ã", "©", "…", "’", "é", "Ð", "Ñ", "€", "Р", "ё", "»", "е", "\u{92}",
+            "\u{A0}", "×", "‘", "√", "│", "中", "\u{FFFD}", "Â", "â", "™",
+        ];
+        // Every string of up to three pieces.
+        let mut strings = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            strings.extend(longer);
+        }
+        for s in &strings {
+            let chars: Vec<char> = s.chars().collect();
+            if is_bad(&chars) {
+                assert!(may_be_bad(s), "{s:?}");
+            }
         }
     }
 

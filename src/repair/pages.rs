@@ -104,10 +104,18 @@ pub fn byte(c: char, p: usize) -> Option<u8> {
 /// Encodes `text` in page `p`, or `None` when a character is not in it.
 pub fn encode(text: &str, p: usize) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len());
-    for c in text.chars() {
+    let mut rest = text;
+    loop {
+        // ASCII is its own byte in every page: copy runs of it.
+        let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        out.extend_from_slice(&rest.as_bytes()[..ascii]);
+        let mut chars = rest[ascii..].chars();
+        let Some(c) = chars.next() else {
+            return Some(out);
+        };
         out.push(byte(c, p)?);
+        rest = chars.as_str();
     }
-    Some(out)
 }
 
 /// Decodes one byte of page `p`.
@@ -119,41 +127,63 @@ pub fn decode_byte(b: u8, p: usize) -> char {
     }
 }
 
-/// Bit `p` set: the character is a UTF-8 lead byte (0xC2–0xF4) in page `p`, and,
-/// second, a continuation byte (0x80–0xBF, or U+FFFD as a lost byte in a sloppy
-/// page). Dense below U+2600, where nearly all page characters are.
-pub fn masks(c: char) -> (u16, u16) {
-    const DENSE: usize = 0x2600;
-    static TABLE: OnceLock<Vec<(u16, u16)>> = OnceLock::new();
-    let of = |c: char| -> (u16, u16) {
-        let Some(bytes) = lookup(c) else {
-            return (0, 0);
-        };
-        let (mut lead, mut cont) = (0u16, 0u16);
-        for (p, &b) in bytes.iter().enumerate() {
-            if (0xC2..=0xF4).contains(&b) {
-                lead |= 1 << p;
-            }
-            if (0x80..=0xBF).contains(&b) || b == 0x1A {
-                cont |= 1 << p;
-            }
-        }
-        (lead, cont)
+/// Code points below this have their [`masks_in`] in a table.
+pub const DENSE: usize = 0x2600;
+
+/// [`masks_in`] computed from the index.
+fn masks_of(c: char) -> (u16, u16) {
+    let Some(bytes) = lookup(c) else {
+        return (0, 0);
     };
+    let (mut lead, mut cont) = (0u16, 0u16);
+    for (p, &b) in bytes.iter().enumerate() {
+        if (0xC2..=0xF4).contains(&b) {
+            lead |= 1 << p;
+        }
+        if (0x80..=0xBF).contains(&b) || b == 0x1A {
+            cont |= 1 << p;
+        }
+    }
+    (lead, cont)
+}
+
+/// The masks of every code point below [`DENSE`], for [`masks_in`]: fetch it
+/// once for a line, not once for a character.
+pub fn dense_masks() -> &'static [(u16, u16); DENSE] {
+    static TABLE: OnceLock<Box<[(u16, u16); DENSE]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Box::new([(0, 0); DENSE]);
+        for (i, m) in t.iter_mut().enumerate() {
+            *m = char::from_u32(i as u32).map_or((0, 0), masks_of);
+        }
+        t
+    })
+}
+
+/// Bit `p` set: non-ASCII `c` is a UTF-8 lead byte (0xC2–0xF4) in page `p`, and,
+/// second, a continuation byte (0x80–0xBF, or U+FFFD as a lost byte in a sloppy
+/// page). `dense` is [`dense_masks`]: below U+2600, where nearly all page
+/// characters are, a table gives the answer.
+#[inline]
+pub fn masks_in(dense: &[(u16, u16); DENSE], c: char) -> (u16, u16) {
     let cp = c as usize;
-    // No page has a character in U+2600..U+F8FF (CJK, Hangul…).
-    if cp < 0x80 || (DENSE..0xF8FF).contains(&cp) {
+    if cp < DENSE {
+        dense[cp]
+    } else if cp < 0xF8FF {
+        // No page has a character in U+2600..U+F8FF (CJK, Hangul…).
+        (0, 0)
+    } else {
+        masks_of(c)
+    }
+}
+
+/// [`masks_in`] of any character, fetching the table.
+#[cfg(test)]
+pub fn masks(c: char) -> (u16, u16) {
+    if c.is_ascii() {
         return (0, 0);
     }
-    if cp < DENSE {
-        let t = TABLE.get_or_init(|| {
-            (0..DENSE)
-                .map(|i| char::from_u32(i as u32).map_or((0, 0), of))
-                .collect()
-        });
-        return t[cp];
-    }
-    of(c)
+    masks_in(dense_masks(), c)
 }
 
 #[cfg(test)]
@@ -167,6 +197,14 @@ mod tests {
                 assert!(!(0x2600..0xF8FF).contains(&(c as u32)), "{c:?}");
             }
         }
+    }
+
+    #[test]
+    fn table_and_shortcut_agree_with_the_index() {
+        for c in (0x80..0x11000).filter_map(char::from_u32) {
+            assert_eq!(masks(c), masks_of(c), "{c:?}");
+        }
+        assert_eq!(masks('a'), (0, 0));
     }
 
     #[test]

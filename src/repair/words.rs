@@ -30,10 +30,20 @@ fn set(lists: &[&'static str]) -> HashSet<&'static str> {
         .collect()
 }
 
-/// Whether lowercase `word` is a known word with a non-ASCII letter.
-pub fn is_accented_word(word: &str) -> bool {
+fn accented() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| set(ACCENTED)).contains(word)
+    SET.get_or_init(|| set(ACCENTED))
+}
+
+/// Whether lowercase `word` is a known word with a non-ASCII letter.
+#[cfg(test)]
+pub fn is_accented_word(word: &str) -> bool {
+    accented().contains(word)
+}
+
+/// Every known word with a non-ASCII letter (lowercase), in no order.
+pub fn accented_words() -> impl Iterator<Item = &'static str> {
+    accented().iter().copied()
 }
 
 /// Whether lowercase `word` is a common English word.
