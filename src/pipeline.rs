@@ -314,8 +314,12 @@ pub fn run(
 
     let mut reader = JobReader::new(inputs, config, cleaner.options().max_doc_bytes);
     let clean_batch = |batch: Vec<Job>| -> Vec<Outcome> {
+        // Small pieces: rayon's adaptive split hands each thread a few long
+        // runs of documents, and a thread that finishes early finds nothing
+        // left to steal; short runs keep both busy to the end of the batch.
         batch
             .into_par_iter()
+            .with_max_len(4)
             .map(|job| process(job, cleaner, config))
             .collect()
     };
