@@ -238,10 +238,68 @@ pub struct ErrorRecord {
 
 /// A file written under a temporary name and renamed over `path` on [`AtomicFile::commit`].
 /// Dropped without commit, the temporary file is removed.
+///
+/// The file is synced to disk before the rename, so that a finished output
+/// survives a crash of the machine. So that the sync at the end does not wait
+/// for the whole output to reach the disk, every [`SYNC_EVERY`] bytes a
+/// background thread syncs what has been written so far, while the run goes on.
 #[derive(Debug)]
 pub struct AtomicFile {
     path: PathBuf,
     tmp: Option<BufWriter<tempfile::NamedTempFile>>,
+    /// Bytes written since the last background sync was asked for.
+    unsynced: u64,
+    sync_every: u64,
+    syncer: Option<Syncer>,
+}
+
+/// Bytes an [`AtomicFile`] takes between background syncs.
+pub const SYNC_EVERY: u64 = 64 << 20;
+
+/// A thread that syncs a file each time it is asked to (asks coalesce while a
+/// sync runs), and reports the first error when it is stopped: after a failed
+/// sync, Linux may report success for the next, so no error may be dropped.
+#[derive(Debug)]
+struct Syncer {
+    ask: Option<std::sync::mpsc::SyncSender<()>>,
+    thread: Option<std::thread::JoinHandle<io::Result<usize>>>,
+}
+
+impl Syncer {
+    fn start(file: File) -> io::Result<Syncer> {
+        let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("rinse-sync".into())
+            .spawn(move || {
+                let mut syncs = 0;
+                while asked.recv().is_ok() {
+                    file.sync_data()?;
+                    syncs += 1;
+                }
+                Ok(syncs)
+            })?;
+        Ok(Syncer {
+            ask: Some(ask),
+            thread: Some(thread),
+        })
+    }
+
+    /// Asks for a sync, unless one is waiting to start already.
+    fn ask(&self) {
+        if let Some(ask) = &self.ask {
+            let _ = ask.try_send(());
+        }
+    }
+
+    /// Waits for the thread; the number of syncs it ran, or its first error.
+    fn finish(mut self) -> io::Result<usize> {
+        drop(self.ask.take());
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(io::Error::other("the sync thread panicked")),
+            None => Ok(0),
+        }
+    }
 }
 
 impl AtomicFile {
@@ -268,7 +326,32 @@ impl AtomicFile {
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp: Some(BufWriter::with_capacity(1 << 20, tmp)),
+            unsynced: 0,
+            sync_every: SYNC_EVERY,
+            syncer: None,
         })
+    }
+
+    /// Counts `n` bytes written; past [`SYNC_EVERY`], asks the background
+    /// thread (started the first time) to sync what is on file so far.
+    /// When the thread cannot be started, the file is synced at commit only.
+    fn note_written(&mut self, n: usize) {
+        self.unsynced += n as u64;
+        if self.unsynced < self.sync_every {
+            return;
+        }
+        self.unsynced = 0;
+        if self.syncer.is_none()
+            && let Some(w) = &self.tmp
+        {
+            match w.get_ref().as_file().try_clone().and_then(Syncer::start) {
+                Ok(s) => self.syncer = Some(s),
+                Err(_) => self.sync_every = u64::MAX,
+            }
+        }
+        if let Some(s) = &self.syncer {
+            s.ask();
+        }
     }
 
     /// The final path.
@@ -285,6 +368,9 @@ impl AtomicFile {
         let tmp = w
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
+        if let Some(s) = self.syncer.take() {
+            s.finish().map_err(|e| Error::io(&path, e))?;
+        }
         tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         Ok(())
@@ -293,10 +379,12 @@ impl AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.tmp {
-            Some(w) => w.write(buf),
-            None => Err(io::Error::other("file already committed")),
-        }
+        let n = match &mut self.tmp {
+            Some(w) => w.write(buf)?,
+            None => return Err(io::Error::other("file already committed")),
+        };
+        self.note_written(n);
+        Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.tmp {
@@ -449,6 +537,37 @@ pub fn create_plain(path: &Path) -> Result<BufWriter<File>> {
 mod tests {
     use super::*;
     use crate::record::{Fix, Related, Removed};
+
+    #[test]
+    fn background_syncs_leave_the_committed_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        let mut f = AtomicFile::create(&path).unwrap();
+        f.sync_every = 4096;
+        let mut want = Vec::new();
+        for i in 0..2000 {
+            let line = format!("{{\"n\":{i},\"text\":\"{}\"}}\n", "x".repeat(i % 97));
+            f.write_all(line.as_bytes()).unwrap();
+            want.extend_from_slice(line.as_bytes());
+        }
+        f.flush().unwrap();
+        assert!(f.syncer.is_some(), "no background sync was started");
+        assert!(!path.exists(), "visible before commit");
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), want);
+        // Only the final file is left: no temporary beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn the_sync_thread_counts_its_syncs_and_stops() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = File::create(dir.path().join("f")).unwrap();
+        let s = Syncer::start(file).unwrap();
+        s.ask();
+        // The ask waits in the channel until the thread takes it.
+        assert_eq!(s.finish().unwrap(), 1);
+    }
 
     /// Every record field is written as serde would write it, so that merged
     /// JSONL output and plain output agree field by field.
