@@ -858,30 +858,33 @@ impl<'a> Lowered<'a> {
 /// Whether `text` has at most `max` words holding a letter or digit
 /// (punctuation-only tokens do not count); stops counting past `max`.
 fn alnum_words_at_most(text: &str, max: usize) -> bool {
-    if text.is_ascii() {
-        let mut count = 0;
-        let mut in_word = false;
-        let mut alnum = false;
-        for &b in text.as_bytes() {
-            if ascii_space(b) {
-                count += usize::from(in_word && alnum);
-                in_word = false;
-                alnum = false;
-                if count > max {
-                    return false;
-                }
-            } else {
-                in_word = true;
-                alnum |= b.is_ascii_alphanumeric();
-            }
+    // Byte by byte while the line is ASCII (no scan of the whole line first:
+    // the count usually passes `max` within the first words).
+    let mut count = 0;
+    let mut in_word = false;
+    let mut alnum = false;
+    for &b in text.as_bytes() {
+        if b >= 0x80 {
+            return text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .nth(max)
+                .is_none();
         }
-        count += usize::from(in_word && alnum);
-        return count <= max;
+        if ascii_space(b) {
+            count += usize::from(in_word && alnum);
+            in_word = false;
+            alnum = false;
+            if count > max {
+                return false;
+            }
+        } else {
+            in_word = true;
+            alnum |= b.is_ascii_alphanumeric();
+        }
     }
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .nth(max)
-        .is_none()
+    count += usize::from(in_word && alnum);
+    count <= max
 }
 
 impl RuleSet {
@@ -1400,6 +1403,31 @@ pub fn test_rule(rule: &Rule) -> Result<RuleTest> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alnum_word_counting_agrees_with_the_plain_definition() {
+        let plain = |t: &str, max: usize| {
+            t.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+                <= max
+        };
+        for t in [
+            "Home",
+            "Share — Facebook · Twitter",
+            "a b c d e f g h i j k",
+            "a b c d e f g h i j été",
+            "été à - l’été",
+            "- — – a",
+            "서울 회의 열렸다",
+            "one\ttwo\u{b}three\u{c}four",
+            "",
+        ] {
+            for max in 0..8 {
+                assert_eq!(alnum_words_at_most(t, max), plain(t, max), "{t:?} {max}");
+            }
+        }
+    }
     use proptest::prelude::*;
     use std::sync::LazyLock;
 
