@@ -344,7 +344,15 @@ struct Fast {
     /// branch through. Searched apart from the gate, whose SIMD filter is
     /// weaker with patterns shorter than three bytes.
     wild: Vec<memchr::memmem::Finder<'static>>,
+    /// Tells this rule set's anchored regex apart in the per-thread scratch,
+    /// which keeps that regex's search cache: searching with a cache of one's
+    /// own skips the regex's shared cache pool, whose lock every thread but
+    /// the first takes on every search.
+    id: u64,
 }
+
+/// The next [`Fast::id`].
+static NEXT_FAST_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// A searcher for the gate literals that reports every occurrence.
 #[derive(Debug)]
@@ -819,12 +827,16 @@ struct Scratch {
     lower: String,
     /// The patterns of the anchored regex that match.
     patterns: PatternSet,
+    /// The search cache of the anchored regex of the rule set ([`Fast::id`])
+    /// this thread used last.
+    cache: Option<(u64, meta::Cache)>,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
         lower: String::new(),
         patterns: PatternSet::new(0),
+        cache: None,
     });
 }
 
@@ -1126,6 +1138,7 @@ impl RuleSet {
                     fresh = Scratch {
                         lower: String::new(),
                         patterns: PatternSet::new(need),
+                        cache: None,
                     };
                     &mut fresh
                 }
@@ -1133,8 +1146,12 @@ impl RuleSet {
             if scratch.patterns.capacity() < need {
                 scratch.patterns = PatternSet::new(need);
             }
-            let Scratch { lower, patterns } = scratch;
-            self.first_match_in(line, words, &mut Lowered::new(line, lower), patterns)
+            let Scratch {
+                lower,
+                patterns,
+                cache,
+            } = scratch;
+            self.first_match_in(line, words, &mut Lowered::new(line, lower), patterns, cache)
         })
     }
 
@@ -1145,6 +1162,7 @@ impl RuleSet {
         words: usize,
         lower: &mut Lowered,
         patterns: &mut PatternSet,
+        cache: &mut Option<(u64, meta::Cache)>,
     ) -> Option<usize> {
         let mut best: Option<usize> = None;
         self.literal_hits(line, words, lower, |i| {
@@ -1161,7 +1179,13 @@ impl RuleSet {
                 Some(re) => {
                     let input = Input::new(line).anchored(Anchored::Yes);
                     patterns.clear();
-                    re.which_overlapping_matches(&input, patterns);
+                    if cache.as_ref().is_none_or(|(id, _)| *id != fast.id) {
+                        *cache = Some((fast.id, re.create_cache()));
+                    }
+                    match cache {
+                        Some((_, c)) => re.which_overlapping_matches_with(c, &input, patterns),
+                        None => re.which_overlapping_matches(&input, patterns),
+                    }
                     // Ascending pattern ids: rule order.
                     for p in patterns.iter() {
                         let i = fast.anchored_rule[p.as_usize()];
@@ -1345,6 +1369,7 @@ impl Fast {
             gate,
             gate_targets,
             wild,
+            id: NEXT_FAST_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 }
@@ -1660,6 +1685,26 @@ mod tests {
         }
         assert!(set.fast.gate.is_some());
         assert!(set.fast.anchored.is_some());
+    }
+
+    #[test]
+    fn rule_sets_used_in_turn_on_one_thread_keep_their_own_search_caches() {
+        // Each thread keeps the search cache of the last rule set it used; a
+        // cache built for one set's regex must never serve another's.
+        let a = RuleSet::compile(vec![
+            rule("a.foo", r#"regex = '^foo\b'"#),
+            rule("a.bar", r#"regex = '^(?:bar|baz) \d+$'"#),
+        ])
+        .unwrap();
+        let b = RuleSet::compile(vec![rule("b.qux", r#"regex = '^(?:qux|foo) stop$'"#)]).unwrap();
+        for _ in 0..3 {
+            assert_eq!(a.first_match_index("foo and more"), Some(0));
+            assert_eq!(b.first_match_index("foo and more"), None);
+            assert_eq!(b.first_match_index("foo stop"), Some(0));
+            assert_eq!(a.first_match_index("baz 12"), Some(1));
+            assert_eq!(b.first_match_index("baz 12"), None);
+            assert_eq!(a.first_match_index("qux stop"), None);
+        }
     }
 
     #[test]
