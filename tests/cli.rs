@@ -493,6 +493,23 @@ fn refuses_to_write_over_an_input() {
     assert_eq!(code, 2);
     assert!(err.contains("refusing to write over an input"), "{err}");
     assert_eq!(fs::read_to_string(&input).unwrap(), article(1));
+    // The same file by other names: another spelling of the path, a symbolic
+    // link, a hard link; and the folder holding it as the input.
+    fs::create_dir(d.path().join("sub")).unwrap();
+    let mut others = vec![d.path().join("sub").join("..").join("a.txt")];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&input, d.path().join("sym.txt")).unwrap();
+        fs::hard_link(&input, d.path().join("hard.txt")).unwrap();
+        others.push(d.path().join("sym.txt"));
+        others.push(d.path().join("hard.txt"));
+    }
+    for other in others {
+        let (code, _, err) = run(rinse().arg("clean").arg(d.path()).arg("-o").arg(&other));
+        assert_eq!(code, 2, "{}", other.display());
+        assert!(err.contains("refusing to write over an input"), "{err}");
+        assert_eq!(fs::read_to_string(&input).unwrap(), article(1));
+    }
 }
 
 #[test]

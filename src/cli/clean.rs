@@ -221,8 +221,29 @@ fn count_lines(
     counter.finish(min_docs)
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
+/// Whether `input` and `output` name the same existing file. `output` is looked
+/// at first: it usually does not exist yet, and then nothing more is asked.
+fn same_file(input: &Path, output: &Path) -> bool {
+    match std::fs::metadata(output) {
+        Ok(out) => same_as(input, output, &out),
+        Err(_) => false,
+    }
+}
+
+/// Whether `input` is the existing file `output`, whose metadata is `out`: the
+/// same device and inode (one `stat`, where resolving both paths would take one
+/// per path component).
+#[cfg(unix)]
+fn same_as(input: &Path, _output: &Path, out: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(input).is_ok_and(|m| m.dev() == out.dev() && m.ino() == out.ino())
+}
+
+/// Whether `input` is the existing file `output`: no inode to compare here, so
+/// both paths are resolved.
+#[cfg(not(unix))]
+fn same_as(input: &Path, output: &Path, _out: &std::fs::Metadata) -> bool {
+    match (input.canonicalize(), output.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
@@ -342,11 +363,15 @@ pub fn run(args: CleanArgs) -> Result<u8> {
     if let Some((i, n)) = args.shard {
         inputs = read::shard(inputs, i, n);
     }
-    if !to_stdout
+    // The output usually does not exist yet: then no input can be it.
+    let out_meta = (!to_stdout)
+        .then(|| std::fs::metadata(&args.output).ok())
+        .flatten();
+    if let Some(out) = &out_meta
         && let Some(clash) = inputs
             .iter()
             .filter_map(|i| i.path.as_deref())
-            .find(|p| same_file(p, &args.output))
+            .find(|p| same_as(p, &args.output, out))
     {
         bail!(
             "refusing to write over an input: {} is also read as {}",
