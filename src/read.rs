@@ -7,7 +7,7 @@
 //! runs in parallel too.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobMatcher};
@@ -274,25 +274,60 @@ pub fn open(input: &InputFile) -> Result<Box<dyn BufRead + Send>> {
 
 /// Reads a whole text document, refusing one larger than `limit` bytes
 /// without loading it whole.
+///
+/// A plain file is read straight into a buffer of its size (one `fstat`, no
+/// intermediate buffer); a compressed one, known by its magic bytes, through
+/// its decoder.
 pub fn read_text(input: &InputFile, limit: u64) -> Result<Vec<u8>> {
-    let path: &Path = input.path.as_deref().unwrap_or(Path::new("-"));
-    if let Some(p) = &input.path
-        && let Ok(meta) = std::fs::metadata(p)
-        && meta.is_file()
-        && meta.len() > limit
-        && !is_compressed_name(p)
-    {
+    let Some(p) = input.path.as_deref() else {
+        return read_limited(open(input)?, Path::new("-"), limit);
+    };
+    let mut f = File::open(p).map_err(|e| Error::io(p, e))?;
+    let meta = f.metadata().map_err(|e| Error::io(p, e))?;
+    if meta.is_file() && meta.len() > limit && !is_compressed_name(p) {
         return Err(Error::TooLarge {
             size: meta.len(),
             limit,
         });
     }
-    let reader = open(input)?;
+    let size_hint = if meta.is_file() {
+        meta.len().min(limit) as usize + 1
+    } else {
+        0
+    };
+    let mut buf = Vec::with_capacity(size_hint);
+    (&mut f)
+        .take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(p, e))?;
+    let compressed = buf.starts_with(&[0x1f, 0x8b]) || buf.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
+    if compressed {
+        if buf.len() as u64 <= limit {
+            // The whole compressed file is in memory: decode it from there.
+            let reader = decompress(&buf[..]).map_err(|e| Error::io(p, e))?;
+            return read_limited(reader, p, limit);
+        }
+        // Larger than the limit compressed: decode it from the start of the file.
+        f.seek(io::SeekFrom::Start(0))
+            .map_err(|e| Error::io(p, e))?;
+        let reader = decompress(BufReader::new(f)).map_err(|e| Error::io(p, e))?;
+        return read_limited(reader, p, limit);
+    }
+    too_large(buf, limit)
+}
+
+/// Reads `reader` to its end, or to `limit + 1` bytes.
+fn read_limited(reader: impl Read, path: &Path, limit: u64) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     reader
         .take(limit + 1)
         .read_to_end(&mut buf)
         .map_err(|e| Error::io(path, e))?;
+    too_large(buf, limit)
+}
+
+/// `buf`, unless it holds more than `limit` bytes.
+fn too_large(buf: Vec<u8>, limit: u64) -> Result<Vec<u8>> {
     if buf.len() as u64 > limit {
         // Only the first `limit + 1` bytes were read: the size is a lower bound.
         return Err(Error::TooLarge {
@@ -405,5 +440,86 @@ impl<'a> JsonDoc<'a> {
     pub fn get_str(&self, key: &str) -> Option<String> {
         self.get(key)
             .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
+    }
+}
+
+#[cfg(test)]
+mod read_text_tests {
+    use super::*;
+    use std::io::Write;
+
+    fn input(path: &Path) -> InputFile {
+        InputFile {
+            path: Some(path.to_path_buf()),
+            id: "x".into(),
+            jsonl: false,
+        }
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(data).unwrap();
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn plain_and_compressed_files_read_whole_within_the_limit() {
+        let d = tempfile::tempdir().unwrap();
+        let text = "Un été à Paris.\n".repeat(500);
+        let plain = d.path().join("a.txt");
+        let gz = d.path().join("b.txt.gz");
+        let zst = d.path().join("c.txt.zst");
+        std::fs::write(&plain, &text).unwrap();
+        std::fs::write(&gz, gzip(text.as_bytes())).unwrap();
+        std::fs::write(&zst, zstd::encode_all(text.as_bytes(), 3).unwrap()).unwrap();
+        for p in [&plain, &gz, &zst] {
+            let got = read_text(&input(p), 1 << 20).unwrap();
+            assert_eq!(got, text.as_bytes(), "{}", p.display());
+        }
+        // Exactly at the limit is fine; one byte over is not.
+        let n = text.len() as u64;
+        assert_eq!(read_text(&input(&plain), n).unwrap().len() as u64, n);
+        assert!(matches!(
+            read_text(&input(&plain), n - 1),
+            Err(Error::TooLarge { size, .. }) if size == n
+        ));
+    }
+
+    #[test]
+    fn compressed_files_over_the_limit_are_refused_either_way() {
+        let d = tempfile::tempdir().unwrap();
+        // Small compressed, large decompressed: refused after decoding.
+        let zeros = vec![b'a'; 100_000];
+        let gz = d.path().join("small.gz");
+        std::fs::write(&gz, gzip(&zeros)).unwrap();
+        let raw = std::fs::metadata(&gz).unwrap().len();
+        assert!(raw < 50_000);
+        assert!(matches!(
+            read_text(&input(&gz), 50_000),
+            Err(Error::TooLarge { .. })
+        ));
+        // Compressed larger than the limit: decoded again from the file's start.
+        let limit = raw - 1;
+        assert!(matches!(
+            read_text(&input(&gz), limit),
+            Err(Error::TooLarge { .. })
+        ));
+        // Incompressible bytes: the compressed file is larger than its content.
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let noise: Vec<u8> = (0..20_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let big = d.path().join("noise.gz");
+        let packed = gzip(&noise);
+        assert!(packed.len() > noise.len());
+        std::fs::write(&big, &packed).unwrap();
+        // Over the limit compressed, within it decompressed: read from the
+        // file again and kept.
+        assert_eq!(read_text(&input(&big), noise.len() as u64).unwrap(), noise);
     }
 }
