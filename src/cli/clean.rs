@@ -327,20 +327,23 @@ pub fn run(args: CleanArgs) -> Result<u8> {
     if args.threads == Some(0) {
         bail!("-j must be at least 1");
     }
-    let rules = load_rules(&args.rules, &args.disable)?;
-    let mut options = Options {
-        max_doc_bytes: args.max_doc_bytes,
-        ..Options::default()
-    };
-    options.repair.guess = !args.no_guess;
-    options.repair.disabled = args
-        .disable
-        .iter()
-        .filter(|id| rinse::repair::is_rule(id))
-        .cloned()
-        .collect();
-    let mut cleaner = Cleaner::new(rules, options);
+    // The rules compile (tens of milliseconds) on a thread of their own while
+    // the inputs are listed.
+    std::thread::scope(|scope| {
+        let rules = scope.spawn(|| load_rules(&args.rules, &args.disable));
+        let inputs = list_inputs(&args, input_format);
+        let rules = rules
+            .join()
+            .map_err(|_| anyhow::anyhow!("compiling the rules failed"))??;
+        run_with(&args, format, to_stdout, rules, inputs?)
+    })
+}
 
+/// The inputs `args` name (paths, `--files-from`), with the errors met listing them.
+fn list_inputs(
+    args: &CleanArgs,
+    input_format: InputFormat,
+) -> Result<(Vec<read::InputFile>, Vec<read::FindError>)> {
     let mut paths = args.paths.clone();
     if let Some(list) = &args.files_from {
         let listed = if list.as_os_str() == "-" {
@@ -355,11 +358,34 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         paths.extend(listed);
     }
     // With --files-from, an empty list is an empty run, not a request to read stdin.
-    let (mut inputs, find_errors) = if paths.is_empty() && args.files_from.is_some() {
+    Ok(if paths.is_empty() && args.files_from.is_some() {
         (Vec::new(), Vec::new())
     } else {
         read::find_inputs(&paths, &args.glob, input_format, args.base.as_deref())?
+    })
+}
+
+/// [`run`] once the rules are compiled and the inputs listed.
+fn run_with(
+    args: &CleanArgs,
+    format: Format,
+    to_stdout: bool,
+    rules: RuleSet,
+    (mut inputs, find_errors): (Vec<read::InputFile>, Vec<read::FindError>),
+) -> Result<u8> {
+    let mut options = Options {
+        max_doc_bytes: args.max_doc_bytes,
+        ..Options::default()
     };
+    options.repair.guess = !args.no_guess;
+    options.repair.disabled = args
+        .disable
+        .iter()
+        .filter(|id| rinse::repair::is_rule(id))
+        .cloned()
+        .collect();
+    let mut cleaner = Cleaner::new(rules, options);
+
     if let Some((i, n)) = args.shard {
         inputs = read::shard(inputs, i, n);
     }
@@ -414,13 +440,17 @@ pub fn run(args: CleanArgs) -> Result<u8> {
             attributes: None,
         });
     }
-    let total_bytes: u64 = jobs
-        .iter()
-        .flat_map(|j| &j.inputs)
-        .filter_map(|i| i.path.as_ref())
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
+    // The bar's total: one `stat` per input, only when a bar is drawn.
+    let total_bytes: u64 = if Progress::shown(args.quiet) {
+        jobs.iter()
+            .flat_map(|j| &j.inputs)
+            .filter_map(|i| i.path.as_ref())
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum()
+    } else {
+        0
+    };
 
     rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))

@@ -11,10 +11,15 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Whether a bar is drawn: not when `quiet`, nor when stderr is not a terminal.
+    pub fn shown(quiet: bool) -> bool {
+        !quiet && std::io::stderr().is_terminal()
+    }
+
     /// A bar for `total_bytes` (0 when unknown, e.g. stdin); hidden when `quiet`
     /// or when stderr is not a terminal.
     pub fn new(total_bytes: u64, quiet: bool) -> Self {
-        let visible = !quiet && std::io::stderr().is_terminal();
+        let visible = Self::shown(quiet);
         let bar = if !visible {
             ProgressBar::hidden()
         } else if total_bytes > 0 {
