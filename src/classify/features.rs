@@ -487,13 +487,19 @@ pub fn measure_all(text: &str, buf: &mut String) -> Features {
         f.inner_stops = inner_stops(t);
         for_each_word(t, |w| count_word(w, &mut f));
     }
+    line_end(t, &mut f);
+    f
+}
+
+/// Sets what the end of the trimmed line `t` says (`terminal`, `colon`) and
+/// `glued_teaser`, once `weight` is known.
+fn line_end(t: &str, f: &mut Features) {
     let end = t.trim_end_matches(|c: char| is_closer(c) || c.is_whitespace());
     let last = end.chars().next_back();
     f.terminal = last.is_some_and(is_stop)
         || (end.len() < t.len() && t.ends_with(')') && last.is_some_and(char::is_alphanumeric));
     f.colon = matches!(last, Some(':') | Some('：'));
     f.glued_teaser = f.weight >= 60 && glued_teaser(t);
-    f
 }
 
 /// The weight of UTF-8 `bytes`: one per character, two for a wide one. Every
@@ -734,12 +740,8 @@ mod tests {
                 count_word(w, &mut f);
             }
         }
-        let end = t.trim_end_matches(|c: char| is_closer(c) || c.is_whitespace());
-        let last = end.chars().next_back();
-        f.terminal = last.is_some_and(is_stop)
-            || (end.len() < t.len() && t.ends_with(')') && last.is_some_and(char::is_alphanumeric));
-        f.colon = matches!(last, Some(':') | Some('：'));
-        f.glued_teaser = f.weight >= 60 && glued_teaser(t);
+        // The line's end is read by the same code: only the passes above differ.
+        line_end(t, &mut f);
         f
     }
 
