@@ -192,31 +192,41 @@ fn count_lines(
     min_docs: u32,
 ) -> rinse::corpus::RepeatedLines {
     use rayon::prelude::*;
+    const BATCH: usize = 256;
     let mut counter = rinse::corpus::LineCounter::new();
-    let mut errors = Vec::new();
-    let mut batch = Vec::new();
     let limit = cleaner.options().max_doc_bytes;
-    let flush = |batch: &mut Vec<super::docs::Doc>, counter: &mut rinse::corpus::LineCounter| {
-        let hashes: Vec<Vec<u64>> = batch
-            .par_drain(..)
-            .filter_map(|d| cleaner.repaired_text(&d.bytes).ok())
-            .map(|t| rinse::corpus::document_hashes(&t))
-            .collect();
-        for h in hashes {
-            counter.add_hashes(&h);
-        }
-    };
-    for input in inputs {
-        // Flushed every 256 documents, also inside a large JSONL file, so that
-        // memory stays bounded whatever the input.
-        super::docs::for_each_doc(input, text_key, limit, &mut errors, &mut |d| {
-            batch.push(d);
-            if batch.len() >= 256 {
-                flush(&mut batch, &mut counter);
+    // A thread reads and parses the documents, in batches of 256 (also inside
+    // a large JSONL file, so that memory stays bounded whatever the input),
+    // while the workers repair and hash the batch before; at most two batches
+    // wait between them.
+    std::thread::scope(|scope| {
+        let (send, batches) = std::sync::mpsc::sync_channel::<Vec<super::docs::Doc>>(2);
+        scope.spawn(move || {
+            let mut errors = Vec::new();
+            let mut batch = Vec::with_capacity(BATCH);
+            for input in inputs {
+                super::docs::for_each_doc(input, text_key, limit, &mut errors, &mut |d| {
+                    batch.push(d);
+                    if batch.len() >= BATCH {
+                        let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                    }
+                });
+            }
+            if !batch.is_empty() {
+                let _ = send.send(batch);
             }
         });
-    }
-    flush(&mut batch, &mut counter);
+        for batch in batches {
+            let hashes: Vec<Vec<u64>> = batch
+                .into_par_iter()
+                .filter_map(|d| cleaner.repaired_text(&d.bytes).ok())
+                .map(|t| rinse::corpus::document_hashes(&t))
+                .collect();
+            for h in hashes {
+                counter.add_hashes(&h);
+            }
+        }
+    });
     // Failures are reported by the second pass, which reads the same documents.
     counter.finish(min_docs)
 }
