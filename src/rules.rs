@@ -1031,12 +1031,16 @@ impl RuleSet {
     fn literal_hits(
         &self,
         line: &str,
-        words: usize,
+        (words, alnum): (usize, Option<usize>),
         lower: &mut Lowered,
         mut hit: impl FnMut(usize),
     ) {
         let need_equals = !self.equals.is_empty()
-            && (words <= self.equals_max_words || alnum_words_at_most(line, self.equals_max_words));
+            && (words <= self.equals_max_words
+                || match alnum {
+                    Some(n) => n <= self.equals_max_words,
+                    None => alnum_words_at_most(line, self.equals_max_words),
+                });
         let need_phrases = !self.literal_rule.is_empty();
         if !need_equals && !need_phrases {
             return;
@@ -1085,7 +1089,7 @@ impl RuleSet {
         let words = word_count(line);
         let mut buf = String::new();
         let mut lower = Lowered::new(line, &mut buf);
-        self.literal_hits(line, words, &mut lower, |i| hits.push(i));
+        self.literal_hits(line, (words, None), &mut lower, |i| hits.push(i));
         for (i, re) in &self.regexes {
             if self.fits(*i, words) && re.is_match(line) {
                 hits.push(*i);
@@ -1108,7 +1112,7 @@ impl RuleSet {
         if line.is_empty() {
             return None;
         }
-        self.first_match_trimmed(line, word_count(line))
+        self.first_match_trimmed(line, word_count(line), None)
     }
 
     /// [`RuleSet::first_match_index`] for a caller that has counted the words
@@ -1121,11 +1125,37 @@ impl RuleSet {
             return None;
         }
         debug_assert_eq!(words, word_count(line), "word count of {line:?}");
-        self.first_match_trimmed(line, words)
+        self.first_match_trimmed(line, words, None)
     }
 
-    /// [`RuleSet::first_match_index_words`] on a trimmed, non-empty line.
-    fn first_match_trimmed(&self, line: &str, words: usize) -> Option<usize> {
+    /// [`RuleSet::first_match_index_words`] for a caller that has also counted
+    /// the words holding a letter or a digit (`alnum_words`: words of
+    /// `split_whitespace` with a `char::is_alphanumeric` character), which
+    /// decides whether the line is short enough to equal an `equals` phrase.
+    pub fn first_match_index_counted(
+        &self,
+        line: &str,
+        words: usize,
+        alnum_words: usize,
+    ) -> Option<usize> {
+        let line = line.trim();
+        if line.is_empty() {
+            return None;
+        }
+        debug_assert_eq!(words, word_count(line), "word count of {line:?}");
+        debug_assert_eq!(
+            alnum_words,
+            line.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count(),
+            "alphanumeric words of {line:?}"
+        );
+        self.first_match_trimmed(line, words, Some(alnum_words))
+    }
+
+    /// [`RuleSet::first_match_index_words`] on a trimmed, non-empty line;
+    /// `alnum` is the count of words holding a letter or digit, when known.
+    fn first_match_trimmed(&self, line: &str, words: usize, alnum: Option<usize>) -> Option<usize> {
         let need = self.fast.anchored.as_ref().map_or(0, |re| re.pattern_len());
         SCRATCH.with(|cell| {
             let mut fresh;
@@ -1152,7 +1182,13 @@ impl RuleSet {
                 patterns,
                 cache,
             } = scratch;
-            self.first_match_in(line, words, &mut Lowered::new(line, lower), patterns, cache)
+            self.first_match_in(
+                line,
+                (words, alnum),
+                &mut Lowered::new(line, lower),
+                patterns,
+                cache,
+            )
         })
     }
 
@@ -1160,13 +1196,13 @@ impl RuleSet {
     fn first_match_in(
         &self,
         line: &str,
-        words: usize,
+        (words, alnum): (usize, Option<usize>),
         lower: &mut Lowered,
         patterns: &mut PatternSet,
         cache: &mut Option<(u64, meta::Cache)>,
     ) -> Option<usize> {
         let mut best: Option<usize> = None;
-        self.literal_hits(line, words, lower, |i| {
+        self.literal_hits(line, (words, alnum), lower, |i| {
             best = Some(best.map_or(i, |b| b.min(i)));
         });
         let before = |best: Option<usize>, i: usize| best.is_none_or(|b| i < b);
@@ -2000,6 +2036,16 @@ mod tests {
                 let want = reference.first(&line);
                 prop_assert_eq!(set.first_match_index(&line), want, "{:?}", line);
                 prop_assert_eq!(set.matches(&line).first().copied(), want, "{:?}", line);
+                // With the counts the classifier hands over.
+                let t = line.trim();
+                let words = t.split_whitespace();
+                let alnum = words.clone().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+                prop_assert_eq!(
+                    set.first_match_index_counted(&line, words.count(), alnum),
+                    want,
+                    "{:?}",
+                    line
+                );
             }
         }
     }

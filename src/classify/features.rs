@@ -189,7 +189,12 @@ fn stop_bits(word: &str, buf: &mut String) -> u8 {
     if word.is_ascii() {
         return table.get(trim_ascii_word(word.as_bytes()));
     }
-    let w = word.trim_matches(|c: char| !is_alphanumeric(c));
+    stop_bits_core(word.trim_matches(|c: char| !is_alphanumeric(c)), buf)
+}
+
+/// [`stop_bits`] for a non-ASCII word already trimmed to its alphanumeric core.
+fn stop_bits_core(w: &str, buf: &mut String) -> u8 {
+    let table = &*STOPS;
     // Lower-casing never shortens a character of one or two bytes, and one of
     // three bytes (like the Kelvin sign) to no less than one: a word that stays
     // too long for the table even so is not a stop word, and is not lower-cased.
@@ -310,6 +315,9 @@ pub struct Features {
     pub stops: usize,
     /// Words that are ASCII digits or contain digits (dates, counts, times).
     pub numeric: usize,
+    /// Words holding a letter or a digit (punctuation-only tokens, like `|`
+    /// or `—`, are not counted).
+    pub alnum_words: usize,
     /// Stop words of each language of [`Lang::ALL`] (from [`measure_all`]).
     pub lang_stops: [u32; 4],
     /// A link teaser flattened into one line: a headline glued to its summary
@@ -449,6 +457,7 @@ pub fn measure_all(text: &str, buf: &mut String) -> Features {
             // The common case: an ASCII word, trimmed and looked up in place.
             match bytes.iter().position(u8::is_ascii_alphanumeric) {
                 Some(first) => {
+                    f.alnum_words += 1;
                     let last = bytes
                         .iter()
                         .rposition(u8::is_ascii_alphanumeric)
@@ -459,7 +468,9 @@ pub fn measure_all(text: &str, buf: &mut String) -> Features {
                 None => 0,
             }
         } else {
-            stop_bits(w, buf)
+            let core = w.trim_matches(|c: char| !is_alphanumeric(c));
+            f.alnum_words += usize::from(!core.is_empty());
+            stop_bits_core(core, buf)
         };
         if bits != 0 {
             for (i, n) in f.lang_stops.iter_mut().enumerate() {
@@ -701,6 +712,7 @@ mod tests {
             if w.bytes().any(|b| b.is_ascii_digit()) {
                 f.numeric += 1;
             }
+            f.alnum_words += usize::from(w.chars().any(char::is_alphanumeric));
             let lower = lower_word(w, buf).to_string();
             let bits = Lang::ALL
                 .iter()

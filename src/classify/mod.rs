@@ -294,7 +294,8 @@ impl Classifier {
                     rule: if blank {
                         None
                     } else {
-                        self.rules.first_match_index_words(l.text, f.words)
+                        self.rules
+                            .first_match_index_counted(l.text, f.words, f.alnum_words)
                     },
                     f,
                     repeated: !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text)),
