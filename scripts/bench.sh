@@ -2,6 +2,7 @@
 # Whole-process throughput and memory of `rinse clean` on a generated corpus.
 #
 #   scripts/bench.sh [WORK_DIR]     (default: /tmp/rinse-bench; needs ~2.5 GB free)
+#   RUNS=5 scripts/bench.sh         (runs per measurement, default 3; the median is shown)
 #
 # Builds, once and deterministically from samples/ (scripts/make-corpus.py),
 # a folder of 50,000 text files (~500 MB) and one ~1 GB JSONL file, then runs
@@ -14,6 +15,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/rinse-bench}
+RUNS=${RUNS:-3}
 mkdir -p "$work"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 bin="$root/target/release/rinse"
@@ -37,20 +39,27 @@ with open(sys.argv[1], "w") as f:
 PY
 fi
 
-# measure NAME BYTES CMD...: runs CMD, prints wall, MB/s and peak RSS.
+# measure NAME BYTES CMD...: runs CMD $RUNS times, prints the median wall time,
+# the MB/s it gives, the range of wall times, and the largest peak RSS.
 measure() {
     local name=$1 bytes=$2
     shift 2
-    local log
+    local log walls="" rss_max=0
     log=$(mktemp)
-    /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; exit 1; }
-    local wall rss
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+    for _ in $(seq "$RUNS"); do
+        /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; exit 1; }
+        local wall rss
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+        rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+        walls="$walls $wall"
+        [ "$rss" -gt "$rss_max" ] && rss_max=$rss
+    done
     rm -f "$log"
-    awk -v n="$name" -v w="$wall" -v b="$bytes" -v r="$rss" \
-        'BEGIN { printf "%-34s %7.2f s  %8.1f MB/s  peak RSS %6.1f MB\n", n, w, b/1e6/w, r/1024 }'
-    LAST_WALL=$wall
+    LAST_WALL=$(echo "$walls" | tr ' ' '\n' | grep . | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    local range
+    range=$(echo "$walls" | tr ' ' '\n' | grep . | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }')
+    awk -v n="$name" -v w="$LAST_WALL" -v b="$bytes" -v r="$rss_max" -v g="$range" \
+        'BEGIN { printf "%-38s %7.2f s  %8.1f MB/s  (runs %s s)  peak RSS %6.1f MB\n", n, w, b/1e6/w, g, r/1024 }'
 }
 
 folder_bytes=$(du -sb "$work/corpus" | cut -f1)
