@@ -313,7 +313,7 @@ pub fn read_text(input: &InputFile, limit: u64) -> Result<Vec<u8>> {
         let reader = decompress(BufReader::new(f)).map_err(|e| Error::io(p, e))?;
         return read_limited(reader, p, limit);
     }
-    too_large(buf, limit)
+    within_limit(buf, limit)
 }
 
 /// Reads `reader` to its end, or to `limit + 1` bytes.
@@ -323,11 +323,11 @@ fn read_limited(reader: impl Read, path: &Path, limit: u64) -> Result<Vec<u8>> {
         .take(limit + 1)
         .read_to_end(&mut buf)
         .map_err(|e| Error::io(path, e))?;
-    too_large(buf, limit)
+    within_limit(buf, limit)
 }
 
 /// `buf`, unless it holds more than `limit` bytes.
-fn too_large(buf: Vec<u8>, limit: u64) -> Result<Vec<u8>> {
+fn within_limit(buf: Vec<u8>, limit: u64) -> Result<Vec<u8>> {
     if buf.len() as u64 > limit {
         // Only the first `limit + 1` bytes were read: the size is a lower bound.
         return Err(Error::TooLarge {

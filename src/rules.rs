@@ -1118,19 +1118,8 @@ impl RuleSet {
     /// [`RuleSet::first_match_index`] for a caller that has counted the words
     /// already: `words` must be the number of whitespace-separated words of
     /// `line` (as `str::split_whitespace` counts them), or the word bounds of
-    /// the rules are applied to the wrong length.
-    pub fn first_match_index_words(&self, line: &str, words: usize) -> Option<usize> {
-        let line = line.trim();
-        if line.is_empty() {
-            return None;
-        }
-        debug_assert_eq!(words, word_count(line), "word count of {line:?}");
-        self.first_match_trimmed(line, words, None)
-    }
-
-    /// [`RuleSet::first_match_index_words`] for a caller that has also counted
-    /// the words holding a letter or a digit (`alnum_words`: words of
-    /// `split_whitespace` with a `char::is_alphanumeric` character), which
+    /// the rules are applied to the wrong length; `alnum_words`, those of them
+    /// holding a letter or a digit (a `char::is_alphanumeric` character),
     /// decides whether the line is short enough to equal an `equals` phrase.
     pub fn first_match_index_counted(
         &self,
@@ -1153,7 +1142,7 @@ impl RuleSet {
         self.first_match_trimmed(line, words, Some(alnum_words))
     }
 
-    /// [`RuleSet::first_match_index_words`] on a trimmed, non-empty line;
+    /// [`RuleSet::first_match_index_counted`] on a trimmed, non-empty line;
     /// `alnum` is the count of words holding a letter or digit, when known.
     fn first_match_trimmed(&self, line: &str, words: usize, alnum: Option<usize>) -> Option<usize> {
         let need = self.fast.anchored.as_ref().map_or(0, |re| re.pattern_len());
@@ -1694,8 +1683,12 @@ mod tests {
                 let want = reference.first(line);
                 assert_eq!(set.first_match_index(line), want, "{line:?}");
                 let t = line.trim();
+                let alnum = t
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count();
                 assert_eq!(
-                    set.first_match_index_words(t, t.split_whitespace().count()),
+                    set.first_match_index_counted(t, t.split_whitespace().count(), alnum),
                     want,
                     "{line:?}"
                 );

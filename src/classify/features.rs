@@ -567,10 +567,10 @@ fn inner_stops(t: &str) -> usize {
             continue;
         }
         let mut chars = t[p..].chars();
-        if !chars.next().is_some_and(is_stop) {
+        let Some(mark) = chars.next().filter(|&c| is_stop(c)) else {
             continue;
-        }
-        let mut k = p + t[p..].chars().next().map_or(1, char::len_utf8);
+        };
+        let mut k = p + mark.len_utf8();
         for c in chars {
             if !(is_stop(c) || is_closer(c)) {
                 break;
