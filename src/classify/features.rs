@@ -10,6 +10,8 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use super::masks::{HeadMasks, LineMasks, down3, first3, up3};
+
 /// A language with a shipped stop-word list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -26,6 +28,11 @@ pub enum Lang {
 impl Lang {
     /// Every language with a stop-word list.
     pub const ALL: [Lang; 4] = [Lang::En, Lang::Fr, Lang::De, Lang::Es];
+
+    /// The language's place in [`Lang::ALL`] (and its bit in stop-word bits).
+    pub fn index(self) -> usize {
+        self as usize
+    }
 
     /// The ISO 639-1 code.
     pub fn code(self) -> &'static str {
@@ -311,15 +318,12 @@ pub struct Features {
     pub colon: bool,
     /// Sentence ends inside the line (`. ` followed by more text).
     pub inner_stops: usize,
-    /// Words that are stop words of the document's language.
-    pub stops: usize,
-    /// Words that are ASCII digits or contain digits (dates, counts, times).
-    pub numeric: usize,
     /// Words holding a letter or a digit (punctuation-only tokens, like `|`
     /// or `—`, are not counted).
     pub alnum_words: usize,
-    /// Stop words of each language of [`Lang::ALL`] (from [`measure_all`]).
-    pub lang_stops: [u32; 4],
+    /// Stop words of each language of [`Lang::ALL`]: counted by
+    /// [`measure_all`], not by [`measure_shape`].
+    pub lang_stops: Option<[u32; 4]>,
     /// A link teaser flattened into one line: a headline glued to its summary
     /// without a space (`…Spots In DetroitHoodline crunched…`).
     pub glued_teaser: bool,
@@ -327,16 +331,56 @@ pub struct Features {
 
 /// Finds a lower-case run of three or more letters glued to a capital that starts
 /// a new word, 15 to 160 characters in, with no sentence end before it.
+///
+/// Only the first 161 characters are looked at (and the one after), through
+/// bit masks of their bytes: when they are ASCII, the masks answer; otherwise
+/// they rule out most lines, and the rest are read character by character
+/// ([`glued_teaser_chars`]).
 fn glued_teaser(t: &str) -> bool {
-    // Only the first 161 characters are looked at (and the one after): when
-    // they are ASCII, bytes will do, without Unicode case tables.
     let bytes = t.as_bytes();
-    let head = &bytes[..bytes.len().min(162)];
-    if head.is_ascii() {
-        return glued_teaser_ascii(head);
+    let m = HeadMasks::of(&bytes[..bytes.len().min(162)]);
+    let ascii = m.high == [0; 3];
+    let or = |a: [u64; 3], b: [u64; 3]| [a[0] | b[0], a[1] | b[1], a[2] | b[2]];
+    let and = |a: [u64; 3], b: [u64; 3]| [a[0] & b[0], a[1] & b[1], a[2] & b[2]];
+    // Any byte of a non-ASCII character may belong to a lower-case letter,
+    // and a lead byte may start a capital.
+    let (upper, lower) = if ascii {
+        (m.upper, m.lower)
+    } else {
+        (or(m.upper, m.upper_leads), or(m.lower, m.high))
+    };
+    // A capital 15 to 160 bytes in, after three lower-case letters and
+    // before a fourth.
+    let mut glued = and(upper, and(down3(lower, 1), bits3(15, 160)));
+    for n in 1..=3 {
+        glued = and(glued, up3(lower, n));
     }
+    if !ascii {
+        return glued != [0; 3] && glued_teaser_chars(t);
+    }
+    let stops = and(m.marks, and(down3(m.spaces, 1), bits3(0, 160)));
+    first3(glued).is_some_and(|g| first3(stops).is_none_or(|s| g < s))
+}
+
+/// Bits `lo..=hi` (below 192) of a three-block mask.
+fn bits3(lo: usize, hi: usize) -> [u64; 3] {
+    std::array::from_fn(|k| {
+        let (start, end) = (64 * k, 64 * k + 64);
+        let (a, b) = (
+            lo.clamp(start, end) - start,
+            (hi + 1).clamp(start, end) - start,
+        );
+        if b == a {
+            0
+        } else {
+            (u64::MAX >> (64 - (b - a))) << a
+        }
+    })
+}
+
+/// [`glued_teaser`], character by character.
+fn glued_teaser_chars(t: &str) -> bool {
     let mut lower_run = 0usize;
-    let mut prev_upper = false;
     for (i, c) in t.char_indices() {
         if i > 160 {
             break;
@@ -351,36 +395,8 @@ fn glued_teaser(t: &str) -> bool {
                     return true;
                 }
             }
-            prev_upper = true;
             lower_run = 0;
         } else if c.is_lowercase() {
-            lower_run += 1;
-            let _ = prev_upper;
-            prev_upper = false;
-        } else {
-            lower_run = 0;
-            prev_upper = false;
-        }
-    }
-    false
-}
-
-/// [`glued_teaser`] on ASCII text, byte by byte.
-fn glued_teaser_ascii(t: &[u8]) -> bool {
-    let mut lower_run = 0usize;
-    for (i, &c) in t.iter().enumerate() {
-        if i > 160 {
-            break;
-        }
-        if matches!(c, b'.' | b'!' | b'?') && t.get(i + 1) == Some(&b' ') {
-            return false;
-        }
-        if c.is_ascii_uppercase() {
-            if lower_run >= 3 && i >= 15 && t.get(i + 1).is_some_and(u8::is_ascii_lowercase) {
-                return true;
-            }
-            lower_run = 0;
-        } else if c.is_ascii_lowercase() {
             lower_run += 1;
         } else {
             lower_run = 0;
@@ -426,80 +442,129 @@ fn lower_word<'b>(word: &str, buf: &'b mut String) -> &'b str {
     buf.as_str()
 }
 
-/// Measures `text`; `stops` are counted against `lang` when given.
-pub fn measure(text: &str, lang: Option<Lang>, buf: &mut String) -> Features {
-    let mut f = measure_all(text, buf);
-    f.set_lang(lang);
-    f
+/// Scratch space of the measures, kept from line to line so that measuring
+/// allocates nothing once it has grown.
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    masks: LineMasks,
+    buf: String,
 }
 
-/// Measures `text` with stop words counted for every language
-/// ([`Features::lang_stops`]) and `stops` left at 0: one pass over the words
-/// serves both the document's language guess ([`lang_of`]) and the line's
-/// stop-word density ([`Features::set_lang`]).
-pub fn measure_all(text: &str, buf: &mut String) -> Features {
+/// Measures `text`, all but its stop words ([`Features::lang_stops`] is
+/// `None`): what the rules and the line scores need of every line.
+pub fn measure_shape(text: &str, s: &mut Scratch) -> Features {
     let t = text.trim();
     let mut f = Features::default();
     if t.is_empty() {
         return f;
     }
-    let table = &*STOPS;
-    let mut count_word = |w: &str, f: &mut Features| {
-        f.words += 1;
-        let bytes = w.as_bytes();
-        let (mut digit, mut high) = (false, 0u8);
-        for &b in bytes {
-            digit |= b.is_ascii_digit();
-            high |= b;
-        }
-        f.numeric += usize::from(digit);
-        let bits = if high < 0x80 {
-            // The common case: an ASCII word, trimmed and looked up in place.
-            match bytes.iter().position(u8::is_ascii_alphanumeric) {
-                Some(first) => {
-                    f.alnum_words += 1;
-                    let last = bytes
-                        .iter()
-                        .rposition(u8::is_ascii_alphanumeric)
-                        .unwrap_or(first);
-                    let at = w.as_ptr() as usize - t.as_ptr() as usize;
-                    table.get_ascii_in(t.as_bytes(), at + first, at + last + 1)
-                }
-                None => 0,
-            }
-        } else {
-            let core = w.trim_matches(|c: char| !is_alphanumeric(c));
-            f.alnum_words += usize::from(!core.is_empty());
-            stop_bits_core(core, buf)
-        };
-        if bits != 0 {
-            for (i, n) in f.lang_stops.iter_mut().enumerate() {
-                *n += u32::from(bits >> i & 1);
-            }
-        }
-    };
+    let m = &mut s.masks;
+    m.fill(t);
+    f.words = m.words();
+    f.alnum_words = m.ascii_alnum_words();
     let bytes = t.as_bytes();
-    if t.is_ascii() {
-        // The common case: every character weighs 1.
-        f.weight = t.len();
-        f.inner_stops = inner_stops_ascii(bytes);
-        // A vertical tab is whitespace to `split_whitespace` but not to
-        // `split_ascii_whitespace`: a line holding one splits the general way,
-        // so that words are counted alike everywhere.
-        if memchr::memchr(0x0B, bytes).is_none() {
-            for w in t.split_ascii_whitespace() {
-                count_word(w, &mut f);
-            }
-        } else {
-            for_each_word(t, |w| count_word(w, &mut f));
+    f.inner_stops = inner_stops(t, m.mark_starts());
+    if m.any_high() {
+        f.weight = weight(bytes, m);
+        // Words without an ASCII letter or digit but with other characters
+        // (`à`, `—`, `«»`) are decoded to tell.
+        if m.alnum_or_high_words() > f.alnum_words {
+            m.for_each_word(|a, b| {
+                if !m.has_alnum(a, b) && m.has_high(a, b) {
+                    f.alnum_words += usize::from(t[a..b].chars().any(is_alphanumeric));
+                }
+                true
+            });
         }
     } else {
-        f.weight = weight(bytes);
-        f.inner_stops = inner_stops(t);
-        for_each_word(t, |w| count_word(w, &mut f));
+        // Every character weighs 1.
+        f.weight = t.len();
     }
     line_end(t, &mut f);
     f
+}
+
+/// Measures `text` with stop words counted for every language
+/// ([`Features::lang_stops`]), for the document's language guess
+/// ([`lang_of`]).
+pub fn measure_all(text: &str, s: &mut Scratch) -> Features {
+    let mut f = measure_shape(text, s);
+    let mut counts = [0u32; 4];
+    if f.words > 0 {
+        let t = text.trim();
+        let Scratch { masks, buf } = s;
+        masks.for_each_word(|a, b| {
+            let bits = word_stop_bits(t, masks, a, b, buf);
+            if bits != 0 {
+                for (i, n) in counts.iter_mut().enumerate() {
+                    *n += u32::from(bits >> i & 1);
+                }
+            }
+            true
+        });
+    }
+    f.lang_stops = Some(counts);
+    f
+}
+
+/// The stop-word bits of the word `t[start..end]`; `m` holds the masks of `t`.
+#[inline]
+fn word_stop_bits(t: &str, m: &LineMasks, start: usize, end: usize, buf: &mut String) -> u8 {
+    let len = end - start;
+    if len <= 16 && m.high_bits(start, len) == 0 {
+        // An ASCII word: trimmed to its letters and digits by its mask and
+        // looked up in place.
+        let a = m.alnum_bits(start, len);
+        if a == 0 {
+            return 0;
+        }
+        let first = a.trailing_zeros() as usize;
+        let last = 63 - a.leading_zeros() as usize;
+        return STOPS.get_ascii_in(t.as_bytes(), start + first, start + last + 1);
+    }
+    stop_bits(&t[start..end], buf)
+}
+
+/// Whether at least `share` of the words of `text` (measured as `f`) are stop
+/// words of `lang`. Counted by [`measure_all`], the answer is read off
+/// `f.lang_stops`; otherwise the words are looked up only until the share is
+/// reached.
+pub fn stop_share_reaches(
+    text: &str,
+    f: &Features,
+    lang: Lang,
+    share: f32,
+    s: &mut Scratch,
+) -> bool {
+    let li = lang.index();
+    let words = f.words as f32;
+    let reaches = |k: usize| f.words > 0 && k as f32 / words >= share;
+    if let Some(counts) = f.lang_stops {
+        return reaches(counts[li] as usize);
+    }
+    if f.words == 0 {
+        return 0.0 >= share;
+    }
+    // The fewest stop words that reach the share.
+    let mut need = (f64::from(share) * f.words as f64).floor() as usize;
+    while need > 0 && reaches(need - 1) {
+        need -= 1;
+    }
+    while need <= f.words && !reaches(need) {
+        need += 1;
+    }
+    if need == 0 {
+        return true;
+    }
+    let t = text.trim();
+    let Scratch { masks, buf } = s;
+    masks.fill(t);
+    let mut n = 0;
+    masks.for_each_word(|a, b| {
+        n += usize::from(word_stop_bits(t, masks, a, b, buf) >> li & 1);
+        n < need
+    });
+    n >= need
 }
 
 /// Sets what the end of the trimmed line `t` says (`terminal`, `colon`) and
@@ -513,57 +578,30 @@ fn line_end(t: &str, f: &mut Features) {
     f.glued_teaser = f.weight >= 60 && glued_teaser(t);
 }
 
-/// The weight of UTF-8 `bytes`: one per character, two for a wide one. Every
-/// wide character takes three bytes, led by 0xE1 to 0xEF: only those are decoded.
-fn weight(bytes: &[u8]) -> usize {
-    let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+/// The weight of UTF-8 `bytes` (masks `m`): one per character, two for a
+/// wide one. Every wide character takes three bytes, led by 0xE1 to 0xEF: only
+/// those are decoded.
+fn weight(bytes: &[u8], m: &LineMasks) -> usize {
     let mut wide = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if (0xE1..0xF0).contains(&b) {
-            let cp = (u32::from(b & 0x0F) << 12)
-                | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                | u32::from(bytes[i + 2] & 0x3F);
-            wide += usize::from(char::from_u32(cp).is_some_and(is_wide));
-        }
+    for i in m.wide_leads() {
+        let cp = (u32::from(bytes[i] & 0x0F) << 12)
+            | (u32::from(bytes[i + 1] & 0x3F) << 6)
+            | u32::from(bytes[i + 2] & 0x3F);
+        wide += usize::from(char::from_u32(cp).is_some_and(is_wide));
     }
-    chars + wide
+    m.chars(bytes.len()) + wide
 }
 
-/// Sentence ends inside an ASCII line: a space after `.`, `!` or `?`, with
-/// closing quotes or brackets between. Found from the (rare) sentence marks.
-fn inner_stops_ascii(bytes: &[u8]) -> usize {
-    let mut n = 0;
-    let mut next = 0;
-    for p in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
-        if p < next {
-            continue;
-        }
-        let mut k = p + 1;
-        while k < bytes.len()
-            && matches!(
-                bytes[k],
-                b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'*'
-            )
-        {
-            k += 1;
-        }
-        if bytes.get(k) == Some(&b' ') {
-            n += 1;
-        }
-        next = k;
-    }
-    n
-}
-
-/// [`inner_stops_ascii`] for any line: sentence marks include `…`, `。`, `！`,
-/// `？`, `।` and `؟`, and closers `”`, `’`, `»` and the CJK brackets. Only the
-/// bytes that can start one of them are looked at closely.
-fn inner_stops(t: &str) -> usize {
+/// Sentence ends inside a line: a space after a sentence mark (`.`, `!`, `?`,
+/// `…`, `。`, `！`, `？`, `।` or `؟`), with closers (quotes, brackets, `*`)
+/// between. `starts` are the positions of the bytes that may start a mark
+/// (those of [`is_stop_lead`]), in order: only they are looked at closely.
+fn inner_stops(t: &str, starts: impl Iterator<Item = usize>) -> usize {
     let bytes = t.as_bytes();
     let mut n = 0;
     let mut next = 0;
-    for (p, &b) in bytes.iter().enumerate() {
-        if p < next || !(matches!(b, b'.' | b'!' | b'?') || b >= 0xC0) {
+    for p in starts {
+        if p < next {
             continue;
         }
         let mut chars = t[p..].chars();
@@ -585,43 +623,15 @@ fn inner_stops(t: &str) -> usize {
     n
 }
 
-/// Calls `f` on each word of `t` as `str::split_whitespace` splits it, on the
-/// bytes: the non-ASCII whitespace characters are recognised by their UTF-8
-/// sequences (lead bytes 0xC2, 0xE1, 0xE2 and 0xE3), so nothing is decoded.
-fn for_each_word<'t>(t: &'t str, mut f: impl FnMut(&'t str)) {
-    let bytes = t.as_bytes();
-    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let space = match b {
-            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => 1,
-            0xC2 if matches!(at(i + 1), 0x85 | 0xA0) => 2,
-            0xE1 if at(i + 1) == 0x9A && at(i + 2) == 0x80 => 3,
-            0xE2 if at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
-            0xE2 if at(i + 1) == 0x81 && at(i + 2) == 0x9F => 3,
-            0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x80 => 3,
-            _ => 0,
-        };
-        if space == 0 {
-            start.get_or_insert(i);
-            i += 1;
-        } else {
-            if let Some(s) = start.take() {
-                f(&t[s..i]);
-            }
-            i += space;
-        }
-    }
-    if let Some(s) = start {
-        f(&t[s..]);
-    }
-}
-
 /// The words a language guess looks at: a thousand words tell the language as
 /// well as the whole page does, at a fraction of the cost.
 const LANG_WORDS: usize = 1000;
+
+/// Whether [`lang_of`] reads a line that comes after `words` words of the
+/// document: such a line needs its stop words counted ([`measure_all`]).
+pub fn lang_window_open(words: usize) -> bool {
+    words <= LANG_WORDS
+}
 
 /// Guesses the document's language from its lines' measures, as [`detect_lang`]
 /// does from their text.
@@ -630,7 +640,8 @@ pub fn lang_of<'a>(lines: impl Iterator<Item = &'a Features>) -> Option<Lang> {
     let mut words = 0usize;
     for f in lines {
         words += f.words;
-        for (h, &n) in hits.iter_mut().zip(&f.lang_stops) {
+        debug_assert!(f.words == 0 || f.lang_stops.is_some(), "unmeasured stops");
+        for (h, &n) in hits.iter_mut().zip(&f.lang_stops.unwrap_or_default()) {
             *h += n as usize;
         }
         if words > LANG_WORDS {
@@ -664,23 +675,6 @@ pub fn detect_lang<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Lang> {
 }
 
 impl Features {
-    /// Sets `stops` to the stop words of `lang` (none when `None`).
-    pub fn set_lang(&mut self, lang: Option<Lang>) {
-        self.stops = lang.map_or(0, |l| {
-            let i = Lang::ALL.iter().position(|&x| x == l).unwrap_or(0);
-            self.lang_stops[i] as usize
-        });
-    }
-
-    /// Share of the words that are stop words.
-    pub fn stop_ratio(&self) -> f32 {
-        if self.words == 0 {
-            0.0
-        } else {
-            self.stops as f32 / self.words as f32
-        }
-    }
-
     /// Looks like a headline or a link title: a few words, not a sentence
     /// followed by another, not ending in `.`, `:`, `;` or `,`.
     pub fn is_headline_shaped(&self, text: &str) -> bool {
@@ -697,21 +691,70 @@ impl Features {
 mod tests {
     use super::*;
 
-    /// The plain [`measure_all`], with stop words looked up in each language's `HashSet`: measures `text` with stop words counted for every language
-    /// ([`Features::lang_stops`]) and `stops` left at 0: one pass over the words
-    /// serves both the document's language guess ([`lang_of`]) and the line's
-    /// stop-word density ([`Features::set_lang`]).
+    #[test]
+    fn glued_teasers_are_found_by_masks_as_character_by_character() {
+        let cases = [
+            "The 4 Best Vegan Spots In DetroitHoodline crunched the numbers to find the top vegan spots.",
+            "Les 4 meilleures adresses à DétroitHoodline a compté les chiffres pour trouver les meilleures.",
+            "Ça commence ici, et puis à la fin du compteÉtait une fois une très longue phrase sans point.",
+            "Un texte en français où la capitale arrive tôt. PuisIci après le point, dans la même ligne.",
+            "Ελληνικά κείμενα χωρίς κεφαλαία γράμματα μέσα στη λέξη αλλά μεγάλα κείμεναΑλλά εδώ είναι.",
+            "中文文本没有大小写但是很长很长很长很长很长很长很长很长很长很长很长很长很长很长的一行字",
+        ];
+        for t in cases {
+            assert_eq!(glued_teaser(t), glued_teaser_chars(t), "{t:?}");
+        }
+        assert!(glued_teaser(cases[0]));
+        assert!(glued_teaser(cases[1]));
+        assert!(glued_teaser(cases[2]));
+    }
+
+    #[test]
+    fn every_sentence_mark_starts_with_a_stop_lead() {
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_stop(c))
+        {
+            let mut m = LineMasks::default();
+            m.fill(&format!("{c}"));
+            assert_eq!(m.mark_starts().next(), Some(0), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn every_capital_starts_with_a_lead_byte_the_masks_let_through() {
+        for c in (0x80..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_uppercase())
+        {
+            let t = format!("{c}a");
+            let m = HeadMasks::of(t.as_bytes());
+            assert_eq!(m.upper_leads[0] & 1, 1, "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn glued_teaser_masks_agree_with_characters(
+            t in "([a-zA-Z]{1,9}|[ .!?]|[éÉàÀçÇÿŸßẞ…。Ωω中]){0,60}"
+        ) {
+            proptest::prop_assert_eq!(glued_teaser(&t), glued_teaser_chars(&t));
+        }
+    }
+
+    /// The plain [`measure_all`], character by character, with stop words
+    /// looked up in each language's `HashSet`.
     fn measure_all_reference(text: &str, buf: &mut String) -> Features {
         let t = text.trim();
-        let mut f = Features::default();
+        let mut f = Features {
+            lang_stops: Some([0; 4]),
+            ..Features::default()
+        };
         if t.is_empty() {
             return f;
         }
         let mut count_word = |w: &str, f: &mut Features| {
             f.words += 1;
-            if w.bytes().any(|b| b.is_ascii_digit()) {
-                f.numeric += 1;
-            }
             f.alnum_words += usize::from(w.chars().any(char::is_alphanumeric));
             let lower = lower_word(w, buf).to_string();
             let bits = Lang::ALL
@@ -720,7 +763,8 @@ mod tests {
                 .filter(|(_, l)| l.stop_words().contains(lower.as_str()))
                 .fold(0u8, |b, (i, _)| b | 1 << i);
             if bits != 0 {
-                for (i, n) in f.lang_stops.iter_mut().enumerate() {
+                let counts = f.lang_stops.as_mut().expect("set above");
+                for (i, n) in counts.iter_mut().enumerate() {
                     *n += u32::from(bits >> i & 1);
                 }
             }
@@ -775,7 +819,7 @@ mod tests {
         ];
         for l in lines {
             assert_eq!(
-                measure_all(l, &mut String::new()),
+                measure_all(l, &mut Scratch::default()),
                 measure_all_reference(l, &mut String::new()),
                 "{l:?}"
             );
@@ -788,14 +832,51 @@ mod tests {
             l in "([a-zA-Z0-9.,!?'\"()*:éÉßü«»…。한국語’”-]{0,12}[ \t\u{b}\u{a0}]{1,2}|the |The |THE |für |über |ÜBER |él |(the) ){0,12}"
         ) {
             proptest::prop_assert_eq!(
-                measure_all(&l, &mut String::new()),
+                measure_all(&l, &mut Scratch::default()),
                 measure_all_reference(&l, &mut String::new())
             );
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn the_stop_share_is_reached_lazily_as_counted(
+            l in "([a-zA-Z.,!?'\"()éÉü«»…—-]{0,8}[ \t\u{a0}]{1,2}|the |The |und |für |él |(les) |de ){0,20}",
+            share in 0.0f32..0.7,
+        ) {
+            let mut s = Scratch::default();
+            let counted = measure_all(&l, &mut s);
+            let shape = measure_shape(&l, &mut s);
+            proptest::prop_assert_eq!(shape.lang_stops, None);
+            for lang in Lang::ALL {
+                proptest::prop_assert_eq!(
+                    stop_share_reaches(&l, &shape, lang, share, &mut s),
+                    stop_share_reaches(&l, &counted, lang, share, &mut s),
+                    "{:?}", lang
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_stop_share_of_a_line_depends_on_its_language() {
+        let l = "The minister said that the plan would be put to the vote in the spring.";
+        let mut s = Scratch::default();
+        let f = measure_shape(l, &mut s);
+        assert!(stop_share_reaches(l, &f, Lang::En, 0.12, &mut s));
+        assert!(!stop_share_reaches(l, &f, Lang::De, 0.12, &mut s));
+        assert!(stop_share_reaches(l, &f, Lang::De, 0.0, &mut s));
+    }
+
+    #[test]
+    fn each_language_knows_its_place() {
+        for (i, l) in Lang::ALL.iter().enumerate() {
+            assert_eq!(l.index(), i);
+        }
+    }
+
     fn m(t: &str) -> Features {
-        measure(t, Some(Lang::En), &mut String::new())
+        measure_all(t, &mut Scratch::default())
     }
 
     #[test]
@@ -815,36 +896,6 @@ mod tests {
     fn the_punctuation_shortcut_agrees_with_unicode() {
         for c in (0..0x10000).filter_map(char::from_u32) {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
-        }
-    }
-
-    #[test]
-    fn words_split_on_every_unicode_space_as_split_whitespace_does() {
-        let spaces: Vec<char> = (0..=0x3000u32)
-            .filter_map(char::from_u32)
-            .filter(|c| c.is_whitespace())
-            .collect();
-        for sp in &spaces {
-            let t = format!("a{sp}bé{sp}{sp}ç{sp}");
-            let mut got = Vec::new();
-            for_each_word(&t, |w| got.push(w));
-            assert_eq!(got, t.split_whitespace().collect::<Vec<_>>(), "{sp:?}");
-        }
-        // Near misses: the same lead bytes, other characters.
-        let t = "x\u{2010}y\u{1681}z\u{3001}w\u{c2}v\u{2060}u";
-        let mut got = Vec::new();
-        for_each_word(t, |w| got.push(w));
-        assert_eq!(got, t.split_whitespace().collect::<Vec<_>>());
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn words_split_as_split_whitespace_does(
-            t in "[a é\u{a0}\u{85}\u{2000}-\u{2030}\u{205f}\u{3000}\u{1680}\t\u{b}]{0,30}"
-        ) {
-            let mut got = Vec::new();
-            for_each_word(&t, |w| got.push(w));
-            proptest::prop_assert_eq!(got, t.split_whitespace().collect::<Vec<_>>());
         }
     }
 
@@ -881,7 +932,7 @@ mod tests {
     #[test]
     fn stop_words_are_counted_case_insensitively() {
         let f = m("The cat sat on the mat.");
-        assert_eq!(f.stops, 3);
+        assert_eq!(f.lang_stops.map(|s| s[Lang::En.index()]), Some(3));
         assert_eq!(f.words, 6);
     }
 

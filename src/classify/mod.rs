@@ -20,6 +20,7 @@
 //! as boilerplate (`corpus.repeated-line`) unless it sits inside the article span.
 
 pub mod features;
+mod masks;
 pub mod title;
 
 use std::borrow::Cow;
@@ -28,7 +29,7 @@ use std::sync::Arc;
 use crate::corpus::RepeatedLines;
 use crate::rules::{Action, RuleSet};
 use crate::segment::Line;
-use features::{Features, Lang};
+use features::Features;
 
 /// The class of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -165,7 +166,16 @@ struct Info {
     repeated: bool,
 }
 
-fn line_score(info: &Info, action: Option<Action>, lang: Option<Lang>) -> i64 {
+/// The share of stop words that makes a long line read as prose.
+const WORDY_SHARE: f32 = 0.12;
+
+/// The score of a line; `stop_share` tells whether enough of its words are
+/// stop words of the document's language (asked only of long lines).
+fn line_score(
+    info: &Info,
+    action: Option<Action>,
+    stop_share: impl FnOnce(&Features) -> bool,
+) -> i64 {
     match action {
         Some(Action::Trailer) | Some(Action::RelatedHeader) => return BARRIER,
         Some(Action::Remove) => return BOILERPLATE_SCORE,
@@ -184,7 +194,14 @@ fn line_score(info: &Info, action: Option<Action>, lang: Option<Lang>) -> i64 {
         return SHORT_SCORE;
     }
     let sentence = f.terminal || f.inner_stops > 0;
-    let wordy = lang.is_none() || f.words < 6 || f.stop_ratio() >= 0.12;
+    if !(w >= 60 && sentence || w >= 150) {
+        return if sentence && w >= 25 {
+            w / 4
+        } else {
+            SHORT_SCORE
+        };
+    }
+    let wordy = f.words < 6 || stop_share(f);
     if w >= 60 && sentence && wordy {
         w
     } else if w >= 150 && wordy {
@@ -282,11 +299,19 @@ impl Classifier {
 
     /// Classifies `lines`; the result has one decision per line.
     pub fn classify(&self, lines: &[Line<'_>]) -> Vec<Decision> {
-        let mut buf = String::new();
-        let mut infos: Vec<Info> = lines
+        let mut scratch = features::Scratch::default();
+        // Stop words of every language are counted over the lines the language
+        // guess reads; past them, only where a score asks.
+        let mut words = 0;
+        let infos: Vec<Info> = lines
             .iter()
             .map(|l| {
-                let f = features::measure_all(l.text, &mut buf);
+                let f = if features::lang_window_open(words) {
+                    features::measure_all(l.text, &mut scratch)
+                } else {
+                    features::measure_shape(l.text, &mut scratch)
+                };
+                words += f.words;
                 // A line is blank when it has no word; the rules take the count.
                 let blank = f.words == 0;
                 Info {
@@ -303,12 +328,15 @@ impl Classifier {
             })
             .collect();
         let lang = features::lang_of(infos.iter().map(|i| &i.f));
-        for info in &mut infos {
-            info.f.set_lang(lang);
-        }
         let action = |i: usize| infos[i].rule.map(|r| self.rules.rules()[r].action);
         let mut scores: Vec<i64> = (0..lines.len())
-            .map(|i| line_score(&infos[i], action(i), lang))
+            .map(|i| {
+                line_score(&infos[i], action(i), |f| {
+                    lang.is_none_or(|l| {
+                        features::stop_share_reaches(lines[i].text, f, l, WORDY_SHARE, &mut scratch)
+                    })
+                })
+            })
             .collect();
         // A related header followed straight by a paragraph of prose is an inline
         // link label inside the article (`Read more` above the next paragraph), not

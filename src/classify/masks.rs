@@ -1,0 +1,574 @@
+//! Bit masks over a line's bytes, 64 bytes to a `u64`: which bytes belong to a
+//! word (are not whitespace), which are ASCII letters or digits, which are not
+//! ASCII. The masks are built eight bytes at a time with word-wide arithmetic
+//! (no branch per byte), and words are then counted with popcounts and found
+//! with trailing-zero counts, so that a line costs a branch per word, not per
+//! byte.
+//!
+//! Whitespace is what [`str::split_whitespace`] splits on: the ASCII spaces and
+//! the non-ASCII ones, recognised by their UTF-8 sequences.
+
+/// Sixteen bytes, compared all at once: with SSE2 on x86-64, byte by byte
+/// elsewhere. Each comparison gives a 16-bit mask, bit `i` for byte `i`.
+#[derive(Clone, Copy)]
+pub(super) struct Bytes16(imp::V);
+
+// The SSE2 intrinsics are `unsafe` to call only for want of the feature, which
+// every x86-64 processor has (it is in the target's baseline, checked by the
+// `cfg`): each block below is sound on any x86-64.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[allow(unsafe_code)]
+mod imp {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8,
+    };
+
+    pub(super) type V = __m128i;
+
+    #[inline(always)]
+    pub(super) fn load(b: &[u8; 16]) -> V {
+        let lo = i64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        let hi = i64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]);
+        // SAFETY: SSE2 is present (see the module's `cfg`).
+        unsafe { _mm_set_epi64x(hi, lo) }
+    }
+
+    /// Bytes in `lo..=hi`, compared as signed bytes: both bounds must lie on
+    /// the same side of 0x80, where signed order is unsigned order.
+    #[inline(always)]
+    pub(super) fn range(v: V, lo: u8, hi: u8) -> u16 {
+        // SAFETY: SSE2 is present (see the module's `cfg`).
+        unsafe {
+            let out = _mm_or_si128(
+                _mm_cmplt_epi8(v, _mm_set1_epi8(lo as i8)),
+                _mm_cmpgt_epi8(v, _mm_set1_epi8(hi as i8)),
+            );
+            !(_mm_movemask_epi8(out) as u16)
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn high(v: V) -> u16 {
+        // SAFETY: SSE2 is present (see the module's `cfg`).
+        unsafe { _mm_movemask_epi8(v) as u16 }
+    }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+mod imp {
+    pub(super) type V = [u8; 16];
+
+    #[inline(always)]
+    pub(super) fn load(b: &[u8; 16]) -> V {
+        *b
+    }
+
+    #[inline(always)]
+    pub(super) fn range(v: V, lo: u8, hi: u8) -> u16 {
+        v.iter()
+            .enumerate()
+            .fold(0, |m, (i, &b)| m | u16::from((lo..=hi).contains(&b)) << i)
+    }
+
+    #[inline(always)]
+    pub(super) fn high(v: V) -> u16 {
+        range(v, 0x80, 0xFF)
+    }
+}
+
+impl Bytes16 {
+    /// Bytes equal to `b`.
+    #[inline(always)]
+    pub(super) fn eq(self, b: u8) -> u16 {
+        imp::range(self.0, b, b)
+    }
+
+    /// Bytes in `lo..=hi`; both bounds below 0x80, or both from 0x80 up.
+    #[inline(always)]
+    pub(super) fn range(self, lo: u8, hi: u8) -> u16 {
+        debug_assert!((lo < 0x80) == (hi < 0x80) && lo <= hi);
+        imp::range(self.0, lo, hi)
+    }
+
+    /// Bytes from 0x80 up.
+    #[inline(always)]
+    pub(super) fn high(self) -> u16 {
+        imp::high(self.0)
+    }
+}
+
+/// The masks of up to 64 bytes, bit `i` for byte `i`: `classes` takes sixteen
+/// bytes at a time (the tail padded with `pad`) and returns a mask for each
+/// class. Bits past the block are cleared.
+#[inline(always)]
+pub(super) fn block_masks<const N: usize>(
+    block: &[u8],
+    pad: u8,
+    classes: impl Fn(Bytes16) -> [u16; N],
+) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut add = |j: usize, chunk: &[u8; 16]| {
+        for (o, m) in out.iter_mut().zip(classes(Bytes16(imp::load(chunk)))) {
+            *o |= u64::from(m) << (16 * j);
+        }
+    };
+    let mut chunks = block.chunks_exact(16);
+    let mut j = 0;
+    for chunk in chunks.by_ref() {
+        add(j, chunk.try_into().unwrap_or(&[pad; 16]));
+        j += 1;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut k = [pad; 16];
+        k[..rest.len()].copy_from_slice(rest);
+        add(j, &k);
+    }
+    if block.len() < 64 {
+        for o in &mut out {
+            *o &= (1u64 << block.len()) - 1;
+        }
+    }
+    out
+}
+
+/// The positions of the set bits of `mask`, in order.
+fn set_bits(mask: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    mask.iter().enumerate().flat_map(|(k, &w)| {
+        let mut w = w;
+        std::iter::from_fn(move || {
+            (w != 0).then(|| {
+                let i = w.trailing_zeros() as usize;
+                w &= w - 1;
+                64 * k + i
+            })
+        })
+    })
+}
+
+/// The length of the non-ASCII whitespace character starting at `bytes[i]`
+/// (a lead byte 0xC2, 0xE1, 0xE2 or 0xE3), or 0.
+#[inline]
+fn unicode_space_at(bytes: &[u8], i: usize) -> usize {
+    let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    match bytes[i] {
+        0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => 3,
+        0xE2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
+        0xE2 if at(1) == 0x81 && at(2) == 0x9F => 3,
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => 3,
+        _ => 0,
+    }
+}
+
+/// The masks of one line. Reused from line to line: [`LineMasks::fill`] keeps
+/// the allocations.
+#[derive(Debug, Default, Clone)]
+pub(super) struct LineMasks {
+    /// Bytes inside words.
+    word: Vec<u64>,
+    /// ASCII letters and digits.
+    alnum: Vec<u64>,
+    /// Bytes of non-ASCII characters inside words.
+    high: Vec<u64>,
+    /// Bytes that may start a sentence mark: `.`, `!`, `?` and the lead
+    /// bytes of the others (see `features::is_stop_lead`).
+    marks: Vec<u64>,
+    /// Lead bytes 0xE1 to 0xEF: the only ones of wide characters.
+    wide_leads: Vec<u64>,
+    /// UTF-8 continuation bytes in the line.
+    tails: usize,
+    /// Any non-ASCII byte in the line (whitespace included).
+    any_high: bool,
+}
+
+impl LineMasks {
+    /// Builds the masks of `text`. One zero block follows the last, so that a
+    /// read of 16 bits from any byte of the line stays in bounds.
+    pub(super) fn fill(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let blocks = bytes.len().div_ceil(64);
+        self.tails = 0;
+        for v in [
+            &mut self.word,
+            &mut self.alnum,
+            &mut self.high,
+            &mut self.marks,
+            &mut self.wide_leads,
+        ] {
+            v.clear();
+            v.resize(blocks + 1, 0);
+        }
+        let mut leads = 0u64;
+        for (b, block) in bytes.chunks(64).enumerate() {
+            let [word, alnum, high, marks, wide, tails, lead] = block_masks(block, b' ', |x| {
+                let space = x.range(9, 13) | x.eq(b' ');
+                let alnum = x.range(b'0', b'9') | x.range(b'a', b'z') | x.range(b'A', b'Z');
+                let ascii_marks = x.eq(b'.') | x.eq(b'!') | x.eq(b'?');
+                let high = x.high();
+                if high == 0 {
+                    return [!space, alnum, 0, ascii_marks, 0, 0, 0];
+                }
+                let marks =
+                    ascii_marks | x.eq(0xD8) | x.eq(0xE0) | x.range(0xE2, 0xE3) | x.eq(0xEF);
+                // Lead bytes of the non-ASCII spaces: 0xC2 and 0xE1 to 0xE3.
+                let lead = x.eq(0xC2) | x.range(0xE1, 0xE3);
+                [
+                    !space,
+                    alnum,
+                    high,
+                    marks,
+                    x.range(0xE1, 0xEF),
+                    x.range(0x80, 0xBF),
+                    lead,
+                ]
+            });
+            // The padding is spaces, in no word.
+            self.word[b] = word;
+            self.alnum[b] = alnum;
+            self.high[b] = high;
+            self.marks[b] = marks;
+            self.wide_leads[b] = wide;
+            self.tails += tails.count_ones() as usize;
+            leads |= lead;
+        }
+        self.any_high = self.high.iter().any(|&h| h != 0);
+        if leads != 0 {
+            self.clear_unicode_spaces(bytes);
+        }
+    }
+
+    /// Takes the non-ASCII whitespace characters out of the words.
+    fn clear_unicode_spaces(&mut self, bytes: &[u8]) {
+        // Lead bytes are never continuation bytes: each is looked at alone.
+        let leads =
+            memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes).chain(memchr::memchr_iter(0xE1, bytes));
+        for p in leads {
+            for q in p..p + unicode_space_at(bytes, p) {
+                self.word[q / 64] &= !(1 << (q % 64));
+                self.high[q / 64] &= !(1 << (q % 64));
+            }
+        }
+    }
+
+    /// The characters of the line.
+    pub(super) fn chars(&self, len: usize) -> usize {
+        len - self.tails
+    }
+
+    /// The positions of the bytes that may start a sentence mark, in order.
+    pub(super) fn mark_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        set_bits(&self.marks)
+    }
+
+    /// The positions of the lead bytes 0xE1 to 0xEF, in order.
+    pub(super) fn wide_leads(&self) -> impl Iterator<Item = usize> + '_ {
+        set_bits(&self.wide_leads)
+    }
+
+    /// Whether the line holds a non-ASCII byte.
+    pub(super) fn any_high(&self) -> bool {
+        self.any_high
+    }
+
+    /// The words of the line, as `split_whitespace` counts them.
+    pub(super) fn words(&self) -> usize {
+        let mut prev = 0u64;
+        let mut n = 0;
+        for &w in &self.word {
+            n += (w & !(w << 1 | prev)).count_ones() as usize;
+            prev = w >> 63;
+        }
+        n
+    }
+
+    /// The words holding a byte of `mask` (a mask of this line).
+    ///
+    /// Each word's leading run of bytes outside `mask` gets its first bit added
+    /// to it: the carry runs through the run and lands on the byte after it,
+    /// which is either in `mask` (the word holds one) or past the word.
+    fn words_holding(&self, mask: impl Fn(usize) -> u64) -> usize {
+        let mut prev = 0u64;
+        let mut carry = false;
+        let mut n = 0;
+        for (k, &w) in self.word.iter().enumerate() {
+            let m = mask(k) & w;
+            let rest = w & !m;
+            let starts = w & !(w << 1 | prev);
+            let (x, c1) = rest.overflowing_add(starts & rest);
+            let (x, c2) = x.overflowing_add(u64::from(carry));
+            carry = c1 | c2;
+            let landed = x & !rest;
+            n += ((starts | landed) & m).count_ones() as usize;
+            prev = w >> 63;
+        }
+        n
+    }
+
+    /// The words holding an ASCII letter or digit.
+    pub(super) fn ascii_alnum_words(&self) -> usize {
+        self.words_holding(|k| self.alnum[k])
+    }
+
+    /// The words holding an ASCII letter or digit or a non-ASCII character.
+    pub(super) fn alnum_or_high_words(&self) -> usize {
+        self.words_holding(|k| self.alnum[k] | self.high[k])
+    }
+
+    /// `n` (at most 57) bits of `mask` from bit `at`.
+    #[inline]
+    fn bits(mask: &[u64], at: usize, n: usize) -> u64 {
+        let (b, off) = (at / 64, at % 64);
+        let mut v = mask[b] >> off;
+        if off + n > 64 {
+            v |= mask[b + 1] << (64 - off);
+        }
+        v & ((1u64 << n) - 1)
+    }
+
+    /// The ASCII letters and digits among the `n` (at most 57) bytes from `at`.
+    #[inline]
+    pub(super) fn alnum_bits(&self, at: usize, n: usize) -> u64 {
+        Self::bits(&self.alnum, at, n)
+    }
+
+    /// The non-ASCII bytes among the `n` (at most 57) bytes from `at`.
+    #[inline]
+    pub(super) fn high_bits(&self, at: usize, n: usize) -> u64 {
+        Self::bits(&self.high, at, n)
+    }
+
+    /// Whether a byte of `mask` lies in `start..end`.
+    fn any_in(mask: &[u64], start: usize, end: usize) -> bool {
+        let mut at = start;
+        while at < end {
+            let n = (end - at).min(56);
+            if Self::bits(mask, at, n) != 0 {
+                return true;
+            }
+            at += n;
+        }
+        false
+    }
+
+    /// Whether `start..end` holds an ASCII letter or digit.
+    pub(super) fn has_alnum(&self, start: usize, end: usize) -> bool {
+        Self::any_in(&self.alnum, start, end)
+    }
+
+    /// Whether `start..end` holds a non-ASCII byte of a word.
+    pub(super) fn has_high(&self, start: usize, end: usize) -> bool {
+        Self::any_in(&self.high, start, end)
+    }
+
+    /// Calls `f(start, end)` with the byte range of each word, in order; stops
+    /// when `f` returns `false`.
+    #[inline]
+    pub(super) fn for_each_word(&self, mut f: impl FnMut(usize, usize) -> bool) {
+        let mut start = 0;
+        let blocks = self.word.len();
+        for k in 0..blocks {
+            let w = self.word[k];
+            if w == 0 {
+                continue;
+            }
+            let prev = if k == 0 { 0 } else { self.word[k - 1] >> 63 };
+            let next = if k + 1 < blocks {
+                self.word[k + 1] & 1
+            } else {
+                0
+            };
+            let mut starts = w & !(w << 1 | prev);
+            let mut ends = w & !(w >> 1 | next << 63);
+            while ends != 0 {
+                if starts != 0 && starts.trailing_zeros() <= ends.trailing_zeros() {
+                    start = 64 * k + starts.trailing_zeros() as usize;
+                    starts &= starts - 1;
+                } else {
+                    let end = 64 * k + ends.trailing_zeros() as usize + 1;
+                    ends &= ends - 1;
+                    if !f(start, end) {
+                        return;
+                    }
+                }
+            }
+            // A word that goes on into the next block.
+            if starts != 0 {
+                start = 64 * k + starts.trailing_zeros() as usize;
+            }
+        }
+    }
+}
+
+/// Masks of the first 192 bytes of a line (three blocks), for the glued
+/// teaser test: what a byte is, and what it may start.
+#[derive(Debug, Default)]
+pub(super) struct HeadMasks {
+    /// ASCII capitals.
+    pub upper: [u64; 3],
+    /// ASCII lower-case letters.
+    pub lower: [u64; 3],
+    /// `.`, `!` and `?`.
+    pub marks: [u64; 3],
+    /// ` `.
+    pub spaces: [u64; 3],
+    /// Non-ASCII bytes.
+    pub high: [u64; 3],
+    /// Lead bytes of characters that may be capitals: all but the caseless
+    /// CJK leads 0xE3 to 0xE9 and 0xC3 before 0xA0 to 0xBF (`à` to `ÿ`).
+    pub upper_leads: [u64; 3],
+}
+
+impl HeadMasks {
+    /// The masks of `head` (at most 192 bytes).
+    pub(super) fn of(head: &[u8]) -> HeadMasks {
+        let mut h = HeadMasks::default();
+        for (b, block) in head.chunks(64).take(3).enumerate() {
+            let [upper, lower, marks, spaces, high, leads, c3, low_tail] =
+                block_masks(block, 0, |x| {
+                    [
+                        x.range(b'A', b'Z'),
+                        x.range(b'a', b'z'),
+                        x.eq(b'.') | x.eq(b'!') | x.eq(b'?'),
+                        x.eq(b' '),
+                        x.high(),
+                        // 0xC0 to 0xFF but 0xE3 to 0xE9.
+                        x.range(0xC0, 0xE2) | x.range(0xEA, 0xFF),
+                        x.eq(0xC3),
+                        x.range(0xA0, 0xBF),
+                    ]
+                });
+            // A 0xC3 lead whose tail byte is 0xA0 or above: the tail may sit
+            // in the next block.
+            let next_tail = head
+                .get(64 * (b + 1))
+                .is_some_and(|&t| (0xA0..0xC0).contains(&t));
+            let lower_latin1 = c3 & (low_tail >> 1 | u64::from(next_tail) << 63);
+            h.upper[b] = upper;
+            h.lower[b] = lower;
+            h.marks[b] = marks;
+            h.spaces[b] = spaces;
+            h.high[b] = high;
+            h.upper_leads[b] = leads & !lower_latin1;
+        }
+        h
+    }
+}
+
+/// `m` shifted to higher bit numbers by `n` (below 64): bit `i` of the result
+/// is bit `i - n` of `m`.
+pub(super) fn up3(m: [u64; 3], n: u32) -> [u64; 3] {
+    [
+        m[0] << n,
+        m[1] << n | m[0].checked_shr(64 - n).unwrap_or(0),
+        m[2] << n | m[1].checked_shr(64 - n).unwrap_or(0),
+    ]
+}
+
+/// `m` shifted to lower bit numbers by `n` (below 64): bit `i` of the result
+/// is bit `i + n` of `m`.
+pub(super) fn down3(m: [u64; 3], n: u32) -> [u64; 3] {
+    [
+        m[0] >> n | m[1].checked_shl(64 - n).unwrap_or(0),
+        m[1] >> n | m[2].checked_shl(64 - n).unwrap_or(0),
+        m[2] >> n,
+    ]
+}
+
+/// The lowest set bit of `m`, if any.
+pub(super) fn first3(m: [u64; 3]) -> Option<usize> {
+    m.iter()
+        .enumerate()
+        .find(|(_, w)| **w != 0)
+        .map(|(k, w)| 64 * k + w.trailing_zeros() as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masks(t: &str) -> LineMasks {
+        let mut m = LineMasks::default();
+        m.fill(t);
+        m
+    }
+
+    fn spans(t: &str) -> Vec<&str> {
+        let m = masks(t);
+        let mut got = Vec::new();
+        m.for_each_word(|s, e| {
+            got.push(&t[s..e]);
+            true
+        });
+        got
+    }
+
+    fn check(t: &str) {
+        let m = masks(t);
+        let words: Vec<&str> = t.split_whitespace().collect();
+        assert_eq!(spans(t), words, "{t:?}");
+        assert_eq!(m.words(), words.len(), "{t:?}");
+        let ascii_alnum = words
+            .iter()
+            .filter(|w| w.bytes().any(|b| b.is_ascii_alphanumeric()))
+            .count();
+        assert_eq!(m.ascii_alnum_words(), ascii_alnum, "{t:?}");
+        let either = words
+            .iter()
+            .filter(|w| w.bytes().any(|b| b.is_ascii_alphanumeric() || b >= 0x80))
+            .count();
+        assert_eq!(m.alnum_or_high_words(), either, "{t:?}");
+        assert_eq!(m.any_high(), !t.is_ascii(), "{t:?}");
+    }
+
+    #[test]
+    fn every_byte_is_classed_as_the_standard_library_classes_it() {
+        for b in 0u8..0x80 {
+            let t = format!("a{}b", b as char);
+            let m = masks(&t);
+            let c = b as char;
+            assert_eq!(m.word[0] >> 1 & 1 == 0, c.is_whitespace(), "{b:#x}");
+            assert_eq!(
+                m.alnum[0] >> 1 & 1 == 1,
+                c.is_ascii_alphanumeric(),
+                "{b:#x}"
+            );
+            check(&t);
+        }
+    }
+
+    #[test]
+    fn words_are_split_on_every_unicode_space() {
+        let spaces: Vec<char> = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        for sp in &spaces {
+            check(&format!("a{sp}bé{sp}{sp}ç{sp}"));
+        }
+        // Near misses: the same lead bytes, other characters.
+        check("x\u{2010}y\u{1681}z\u{3001}w\u{c2}v\u{2060}u");
+    }
+
+    #[test]
+    fn words_across_block_boundaries_are_counted_once() {
+        for pad in 0..70 {
+            for word in ["abc", "--x", "---", "é-", "«»", "((((the))))", "a"] {
+                let t = format!("{}{word} {} {word}{word}", " ".repeat(pad), "-".repeat(pad));
+                check(&t);
+                let t = format!("{}{}", "x".repeat(pad), word.repeat(30));
+                check(&t);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn masks_agree_with_split_whitespace(
+            t in "([a-zA-Z0-9.,!?'\"()*:éÉßü«»…。한국語’”—-]{0,80}[ \t\u{b}\u{a0}\u{2003}\u{3000}]{0,2}){0,12}"
+        ) {
+            check(&t);
+        }
+    }
+}
