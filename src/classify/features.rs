@@ -64,19 +64,85 @@ impl Lang {
 }
 
 /// Every shipped stop word, with a bit per language of [`Lang::ALL`] it belongs
-/// to, in a small open-addressing table keyed on the word's lower-cased bytes
-/// packed into a `u128` (no stop word is longer than 16 bytes). A lookup is one
-/// 16-byte lower-casing, a multiply and, nearly always, one probe of a table
-/// that stays in the L1 cache: this runs for every word of every line.
+/// to, in small open-addressing tables keyed on the word's lower-cased bytes:
+/// the ASCII words (none longer than 8 bytes) packed into a `u64`, in a table
+/// of 8 KiB that stays in the L1 cache; every word packed into a `u128` (none
+/// is longer than 16 bytes), for non-ASCII words. A lookup of an ASCII word is
+/// one 8-byte lower-casing, a multiply and, nearly always, one probe: this
+/// runs for every word of most lines.
 struct StopTable {
+    /// The ASCII stop words.
+    ascii: Slots<u64>,
+    /// Every stop word.
+    all: Slots<u128>,
+    /// The longest stop word, in bytes: longer words are never looked up.
+    max_len: usize,
+}
+
+/// A key of [`Slots`]: a word's bytes, packed and zero-padded.
+trait Key: Copy + Eq + Default {
+    fn hash(self) -> u64;
+}
+
+impl Key for u64 {
+    #[inline]
+    fn hash(self) -> u64 {
+        self.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+}
+
+impl Key for u128 {
+    #[inline]
+    fn hash(self) -> u64 {
+        let (lo, hi) = (self as u64, (self >> 64) as u64);
+        (lo ^ hi.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+}
+
+/// An open-addressing table from keys to language bits, a quarter full.
+struct Slots<K> {
     /// Slot keys; 0 marks a free slot (no word packs to 0).
-    keys: Vec<u128>,
+    keys: Vec<K>,
     /// Language bits of the word in the slot of the same index.
     bits: Vec<u8>,
     /// `64 - log2(slots)`: the hash's top bits pick the slot.
     shift: u32,
-    /// The longest stop word, in bytes: longer words are never looked up.
-    max_len: usize,
+}
+
+impl<K: Key> Slots<K> {
+    fn build(entries: &[(K, u8)]) -> Slots<K> {
+        let size = (entries.len() * 4).next_power_of_two().max(16);
+        let mut slots = Slots {
+            keys: vec![K::default(); size],
+            bits: vec![0; size],
+            shift: 64 - size.trailing_zeros(),
+        };
+        for &(key, bits) in entries {
+            let mut i = (key.hash() >> slots.shift) as usize;
+            while slots.keys[i] != K::default() {
+                i = (i + 1) & (size - 1);
+            }
+            slots.keys[i] = key;
+            slots.bits[i] = bits;
+        }
+        slots
+    }
+
+    #[inline]
+    fn probe(&self, key: K) -> u8 {
+        let mask = self.keys.len() - 1;
+        let mut i = (key.hash() >> self.shift) as usize;
+        loop {
+            let k = self.keys[i];
+            if k == key {
+                return self.bits[i];
+            }
+            if k == K::default() {
+                return 0;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 /// The bytes of `word` (at most 16), ASCII-lower-cased and zero-padded.
@@ -89,23 +155,17 @@ fn pack(word: &[u8]) -> u128 {
     u128::from_le_bytes(k)
 }
 
-/// ASCII-lower-cases the 16 bytes packed in `x`, which are all ASCII: the
+/// ASCII-lower-cases the 8 bytes packed in `x`, which are all ASCII: the
 /// bytes from `A` to `Z` get the `0x20` bit, in a few word-wide operations.
 #[inline]
-fn ascii_lower(x: u128) -> u128 {
-    const ONES: u128 = u128::MAX / 0xFF;
+fn ascii_lower(x: u64) -> u64 {
+    const ONES: u64 = u64::MAX / 0xFF;
     // The high bit of each byte: set when the byte is >= 'A', and when >= '['.
     // No byte carries into the next, as every byte is below 0x80.
-    let ge_a = x + ONES * (0x80 - u128::from(b'A'));
-    let ge_after_z = x + ONES * (0x80 - u128::from(b'Z' + 1));
+    let ge_a = x + ONES * (0x80 - u64::from(b'A'));
+    let ge_after_z = x + ONES * (0x80 - u64::from(b'Z' + 1));
     let upper = ge_a & !ge_after_z & (ONES * 0x80);
     x | (upper >> 2)
-}
-
-#[inline]
-fn key_hash(key: u128) -> u64 {
-    let (lo, hi) = (key as u64, (key >> 64) as u64);
-    (lo ^ hi.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 impl StopTable {
@@ -121,23 +181,21 @@ impl StopTable {
         }
         let max_len = words.iter().map(|(w, _)| w.len()).max().unwrap_or(0);
         assert!(max_len <= 16, "a stop word longer than 16 bytes");
-        let size = (words.len() * 4).next_power_of_two().max(16);
-        let shift = 64 - size.trailing_zeros();
-        let mut keys = vec![0u128; size];
-        let mut bits = vec![0u8; size];
-        for (w, b) in &words {
-            let key = pack(w.as_bytes());
-            let mut i = (key_hash(key) >> shift) as usize;
-            while keys[i] != 0 {
-                i = (i + 1) & (size - 1);
-            }
-            keys[i] = key;
-            bits[i] = *b;
-        }
+        let all: Vec<(u128, u8)> = words
+            .iter()
+            .map(|(w, b)| (pack(w.as_bytes()), *b))
+            .collect();
+        let ascii: Vec<(u64, u8)> = words
+            .iter()
+            .filter(|(w, _)| w.is_ascii())
+            .map(|(w, b)| {
+                assert!(w.len() <= 8, "an ASCII stop word longer than 8 bytes: {w}");
+                (pack(w.as_bytes()) as u64, *b)
+            })
+            .collect();
         StopTable {
-            keys,
-            bits,
-            shift,
+            ascii: Slots::build(&ascii),
+            all: Slots::build(&all),
             max_len,
         }
     }
@@ -148,42 +206,27 @@ impl StopTable {
         if word.is_empty() || word.len() > self.max_len {
             return 0;
         }
-        self.probe(pack(word))
+        self.all.probe(pack(word))
     }
 
     /// [`StopTable::get`] for the ASCII word `hay[start..end]`.
     #[inline]
     fn get_ascii_in(&self, hay: &[u8], start: usize, end: usize) -> u8 {
         let len = end - start;
-        if len == 0 || len > self.max_len {
+        // No ASCII stop word is longer than 8 bytes.
+        if len == 0 || len > 8 {
             return 0;
         }
-        match hay.get(start..start + 16) {
-            // Sixteen bytes to read in place: load them, keep the word's.
+        let x = match hay.get(start..start + 8) {
+            // Eight bytes to read in place: load them, keep the word's.
             Some(chunk) => {
-                let mut k = [0u8; 16];
+                let mut k = [0u8; 8];
                 k.copy_from_slice(chunk);
-                let x = u128::from_le_bytes(k) & (u128::MAX >> (8 * (16 - len)));
-                self.probe(ascii_lower(x))
+                u64::from_le_bytes(k) & (u64::MAX >> (8 * (8 - len)))
             }
-            None => self.probe(pack(&hay[start..end])),
-        }
-    }
-
-    #[inline]
-    fn probe(&self, key: u128) -> u8 {
-        let mask = self.keys.len() - 1;
-        let mut i = (key_hash(key) >> self.shift) as usize;
-        loop {
-            let k = self.keys[i];
-            if k == key {
-                return self.bits[i];
-            }
-            if k == 0 {
-                return 0;
-            }
-            i = (i + 1) & mask;
-        }
+            None => pack(&hay[start..end]) as u64,
+        };
+        self.ascii.probe(ascii_lower(x))
     }
 }
 
@@ -882,10 +925,10 @@ mod tests {
     #[test]
     fn ascii_lower_cases_only_capital_letters() {
         let all: Vec<u8> = (0u8..0x80).collect();
-        for chunk in all.chunks(16) {
-            let mut k = [0u8; 16];
+        for chunk in all.chunks(8) {
+            let mut k = [0u8; 8];
             k.copy_from_slice(chunk);
-            let lowered = ascii_lower(u128::from_le_bytes(k)).to_le_bytes();
+            let lowered = ascii_lower(u64::from_le_bytes(k)).to_le_bytes();
             for (b, l) in chunk.iter().zip(lowered) {
                 assert_eq!(l, b.to_ascii_lowercase(), "{b:#x}");
             }

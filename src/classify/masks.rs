@@ -381,16 +381,24 @@ impl LineMasks {
             };
             let mut starts = w & !(w << 1 | prev);
             let mut ends = w & !(w >> 1 | next << 63);
+            // A word from the previous block ends at the first end.
+            if (prev & w & 1) != 0 && ends != 0 {
+                let end = 64 * k + ends.trailing_zeros() as usize + 1;
+                ends &= ends - 1;
+                if !f(start, end) {
+                    return;
+                }
+            }
+            // Every other end closes the word of the lowest start left.
             while ends != 0 {
-                if starts != 0 && starts.trailing_zeros() <= ends.trailing_zeros() {
-                    start = 64 * k + starts.trailing_zeros() as usize;
-                    starts &= starts - 1;
-                } else {
-                    let end = 64 * k + ends.trailing_zeros() as usize + 1;
-                    ends &= ends - 1;
-                    if !f(start, end) {
-                        return;
-                    }
+                let (s, e) = (
+                    starts.trailing_zeros() as usize,
+                    ends.trailing_zeros() as usize,
+                );
+                starts &= starts - 1;
+                ends &= ends - 1;
+                if !f(64 * k + s, 64 * k + e + 1) {
+                    return;
                 }
             }
             // A word that goes on into the next block.
