@@ -501,8 +501,8 @@ pub fn measure_shape(text: &str, s: &mut Scratch) -> Features {
     if t.is_empty() {
         return f;
     }
-    let m = &mut s.masks;
-    m.fill(t);
+    s.masks.fill(t);
+    let m = &s.masks;
     f.words = m.words();
     f.alnum_words = m.ascii_alnum_words();
     let bytes = t.as_bytes();
@@ -579,6 +579,31 @@ pub fn stop_share_reaches(
     share: f32,
     s: &mut Scratch,
 ) -> bool {
+    stop_share(text, f, lang, share, s, true)
+}
+
+/// [`stop_share_reaches`] right after [`measure_shape`] of `text` with `s`,
+/// whose masks are then those of `text`: they are used as they are.
+pub(super) fn stop_share_of_last(
+    text: &str,
+    f: &Features,
+    lang: Lang,
+    share: f32,
+    s: &mut Scratch,
+) -> bool {
+    stop_share(text, f, lang, share, s, false)
+}
+
+/// [`stop_share_reaches`]; the masks in `s` are filled from `text` first when
+/// `fill`, else they must be of `text` already.
+fn stop_share(
+    text: &str,
+    f: &Features,
+    lang: Lang,
+    share: f32,
+    s: &mut Scratch,
+    fill: bool,
+) -> bool {
     let li = lang.index();
     let words = f.words as f32;
     let reaches = |k: usize| f.words > 0 && k as f32 / words >= share;
@@ -601,7 +626,9 @@ pub fn stop_share_reaches(
     }
     let t = text.trim();
     let Scratch { masks, buf } = s;
-    masks.fill(t);
+    if fill {
+        masks.fill(t);
+    }
     let mut n = 0;
     masks.for_each_word(|a, b| {
         n += usize::from(word_stop_bits(t, masks, a, b, buf) >> li & 1);
@@ -670,29 +697,50 @@ fn inner_stops(t: &str, starts: impl Iterator<Item = usize>) -> usize {
 /// well as the whole page does, at a fraction of the cost.
 const LANG_WORDS: usize = 1000;
 
-/// Whether [`lang_of`] reads a line that comes after `words` words of the
-/// document: such a line needs its stop words counted ([`measure_all`]).
-pub fn lang_window_open(words: usize) -> bool {
-    words <= LANG_WORDS
+/// The document's language guess, fed one line at a time: [`lang_of`] in
+/// steps, so that a caller knows the language as soon as the guess has read
+/// all it reads.
+#[derive(Debug, Default, Clone)]
+pub struct LangGuess {
+    hits: [usize; 4],
+    words: usize,
+}
+
+impl LangGuess {
+    /// Whether the guess reads the next line (which then needs its stop words
+    /// counted, by [`measure_all`]).
+    pub fn reading(&self) -> bool {
+        self.words <= LANG_WORDS
+    }
+
+    /// Reads a line measured by [`measure_all`].
+    pub fn add(&mut self, f: &Features) {
+        self.words += f.words;
+        debug_assert!(f.words == 0 || f.lang_stops.is_some(), "unmeasured stops");
+        for (h, &n) in self.hits.iter_mut().zip(&f.lang_stops.unwrap_or_default()) {
+            *h += n as usize;
+        }
+    }
+
+    /// The language of the lines read: the one whose stop words are the most
+    /// of their words, if at least 8 %.
+    pub fn lang(&self) -> Option<Lang> {
+        let (best, &n) = self.hits.iter().enumerate().max_by_key(|(_, n)| **n)?;
+        (self.words > 0 && n * 100 >= self.words * 8).then_some(Lang::ALL[best])
+    }
 }
 
 /// Guesses the document's language from its lines' measures, as [`detect_lang`]
 /// does from their text.
 pub fn lang_of<'a>(lines: impl Iterator<Item = &'a Features>) -> Option<Lang> {
-    let mut hits = [0usize; 4];
-    let mut words = 0usize;
+    let mut guess = LangGuess::default();
     for f in lines {
-        words += f.words;
-        debug_assert!(f.words == 0 || f.lang_stops.is_some(), "unmeasured stops");
-        for (h, &n) in hits.iter_mut().zip(&f.lang_stops.unwrap_or_default()) {
-            *h += n as usize;
-        }
-        if words > LANG_WORDS {
+        if !guess.reading() {
             break;
         }
+        guess.add(f);
     }
-    let (best, &n) = hits.iter().enumerate().max_by_key(|(_, n)| **n)?;
-    (words > 0 && n * 100 >= words * 8).then_some(Lang::ALL[best])
+    guess.lang()
 }
 
 /// Guesses the document's language from stop-word hits over its lines; `None`
@@ -892,6 +940,11 @@ mod tests {
             let shape = measure_shape(&l, &mut s);
             proptest::prop_assert_eq!(shape.lang_stops, None);
             for lang in Lang::ALL {
+                proptest::prop_assert_eq!(
+                    stop_share_of_last(&l, &shape, lang, share, &mut s),
+                    stop_share_reaches(&l, &counted, lang, share, &mut s),
+                    "{:?}", lang
+                );
                 proptest::prop_assert_eq!(
                     stop_share_reaches(&l, &shape, lang, share, &mut s),
                     stop_share_reaches(&l, &counted, lang, share, &mut s),

@@ -164,6 +164,18 @@ struct Info {
     rule: Option<usize>,
     f: Features,
     repeated: bool,
+    /// Whether enough of the words are stop words of the document's language,
+    /// when already looked up.
+    wordy: Option<bool>,
+}
+
+/// Whether the score of a line that no rule decides and that is not repeated
+/// asks for its stop-word share: a long line of six words or more (a shorter
+/// one counts as wordy), not a glued teaser.
+fn asks_stop_share(f: &Features) -> bool {
+    let w = f.weight;
+    let sentence = f.terminal || f.inner_stops > 0;
+    (w >= 60 && sentence || w >= 150) && f.words >= 6 && !f.glued_teaser
 }
 
 /// The share of stop words that makes a long line read as prose.
@@ -201,7 +213,7 @@ fn line_score(
             SHORT_SCORE
         };
     }
-    let wordy = f.words < 6 || stop_share(f);
+    let wordy = !asks_stop_share(f) || info.wordy.unwrap_or_else(|| stop_share(f));
     if w >= 60 && sentence && wordy {
         w
     } else if w >= 150 && wordy {
@@ -301,33 +313,49 @@ impl Classifier {
     pub fn classify(&self, lines: &[Line<'_>]) -> Vec<Decision> {
         let mut scratch = features::Scratch::default();
         // Stop words of every language are counted over the lines the language
-        // guess reads; past them, only where a score asks.
-        let mut words = 0;
+        // guess reads. Past them the language is known, and a line whose score
+        // asks for its stop-word share has it looked up at once, while its
+        // masks are at hand.
+        let mut guess = features::LangGuess::default();
+        let mut lang = None;
         let infos: Vec<Info> = lines
             .iter()
             .map(|l| {
-                let f = if features::lang_window_open(words) {
+                let reading = guess.reading();
+                let f = if reading {
                     features::measure_all(l.text, &mut scratch)
                 } else {
                     features::measure_shape(l.text, &mut scratch)
                 };
-                words += f.words;
                 // A line is blank when it has no word; the rules take the count.
                 let blank = f.words == 0;
+                let rule = if blank {
+                    None
+                } else {
+                    self.rules
+                        .first_match_index_counted(l.text, f.words, f.alnum_words)
+                };
+                let repeated = !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text));
+                let mut wordy = None;
+                if reading {
+                    guess.add(&f);
+                } else if rule.is_none() && !blank && !repeated && asks_stop_share(&f) {
+                    let lang = *lang.get_or_insert_with(|| guess.lang());
+                    // The rules leave the masks of `measure_shape` alone.
+                    wordy = Some(lang.is_none_or(|lang| {
+                        features::stop_share_of_last(l.text, &f, lang, WORDY_SHARE, &mut scratch)
+                    }));
+                }
                 Info {
                     blank,
-                    rule: if blank {
-                        None
-                    } else {
-                        self.rules
-                            .first_match_index_counted(l.text, f.words, f.alnum_words)
-                    },
+                    rule,
                     f,
-                    repeated: !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text)),
+                    repeated,
+                    wordy,
                 }
             })
             .collect();
-        let lang = features::lang_of(infos.iter().map(|i| &i.f));
+        let lang = guess.lang();
         let action = |i: usize| infos[i].rule.map(|r| self.rules.rules()[r].action);
         let mut scores: Vec<i64> = (0..lines.len())
             .map(|i| {
