@@ -582,21 +582,10 @@ pub fn stop_share_reaches(
     stop_share(text, f, lang, share, s, true)
 }
 
-/// [`stop_share_reaches`] right after [`measure_shape`] of `text` with `s`,
-/// whose masks are then those of `text`: they are used as they are.
-pub(super) fn stop_share_of_last(
-    text: &str,
-    f: &Features,
-    lang: Lang,
-    share: f32,
-    s: &mut Scratch,
-) -> bool {
-    stop_share(text, f, lang, share, s, false)
-}
-
 /// [`stop_share_reaches`]; the masks in `s` are filled from `text` first when
-/// `fill`, else they must be of `text` already.
-fn stop_share(
+/// `fill`, else they must be of `text` already (right after [`measure_shape`]
+/// of `text` with `s`).
+pub(super) fn stop_share(
     text: &str,
     f: &Features,
     lang: Lang,
@@ -941,7 +930,7 @@ mod tests {
             proptest::prop_assert_eq!(shape.lang_stops, None);
             for lang in Lang::ALL {
                 proptest::prop_assert_eq!(
-                    stop_share_of_last(&l, &shape, lang, share, &mut s),
+                    stop_share(&l, &shape, lang, share, &mut s, false),
                     stop_share_reaches(&l, &counted, lang, share, &mut s),
                     "{:?}", lang
                 );

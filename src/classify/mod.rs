@@ -343,7 +343,7 @@ impl Classifier {
                     let lang = *lang.get_or_insert_with(|| guess.lang());
                     // The rules leave the masks of `measure_shape` alone.
                     wordy = Some(lang.is_none_or(|lang| {
-                        features::stop_share_of_last(l.text, &f, lang, WORDY_SHARE, &mut scratch)
+                        features::stop_share(l.text, &f, lang, WORDY_SHARE, &mut scratch, false)
                     }));
                 }
                 Info {
