@@ -1047,9 +1047,7 @@ impl RuleSet {
         }
         // An ASCII line with single spaces is its own normal form but for case,
         // which the phrase automaton ignores.
-        let plain = line.is_ascii()
-            && !line.contains("  ")
-            && !line.contains(['\t', '\r', '\n', '\x0b', '\x0c']);
+        let plain = is_plain(line.as_bytes());
         let norm = (!plain).then(|| normalize(line));
         if need_equals {
             let whole = match &norm {
@@ -1212,16 +1210,19 @@ impl RuleSet {
                         Some((_, c)) => re.which_overlapping_matches_with(c, &input, patterns),
                         None => re.which_overlapping_matches(&input, patterns),
                     }
-                    // Ascending pattern ids: rule order.
-                    for p in patterns.iter() {
-                        let i = fast.anchored_rule[p.as_usize()];
-                        if !before(best, i) {
-                            break;
-                        }
-                        if self.fits(i, words) {
-                            best = Some(i);
-                            break;
-                        }
+                    // Ascending pattern ids: rule order. Most lines match
+                    // none, and the set's iterator walks every pattern.
+                    let matched = if patterns.is_empty() {
+                        None
+                    } else {
+                        patterns
+                            .iter()
+                            .map(|p| fast.anchored_rule[p.as_usize()])
+                            .take_while(|&i| before(best, i))
+                            .find(|&i| self.fits(i, words))
+                    };
+                    if matched.is_some() {
+                        best = matched;
                     }
                 }
                 None => {
@@ -1280,6 +1281,39 @@ impl RuleSet {
         }
         best
     }
+}
+
+/// Whether `line` is ASCII with single spaces and no other whitespace: its
+/// own normal form ([`normalize`]) but for case. One pass, a word at a time.
+fn is_plain(line: &[u8]) -> bool {
+    const ONES: u64 = u64::MAX / 0xFF;
+    const HIGH: u64 = ONES * 0x80;
+    // Whether the byte after a chunk's last one makes a double space with it.
+    let mut space_before = false;
+    let mut chunks = line.chunks_exact(8);
+    for c in chunks.by_ref() {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if x & HIGH != 0 {
+            return false;
+        }
+        // Bytes 0x09 to 0x0D (tab to carriage return): below 0x0E but not
+        // below 0x09, as every byte is below 0x80.
+        let low = (x + ONES * (0x80 - 0x09)) & !(x + ONES * (0x80 - 0x0E)) & HIGH;
+        let sp = x ^ (ONES * u64::from(b' '));
+        // Spaces: bytes of `sp` that are 0.
+        let spaces = !(((sp & !HIGH) + !HIGH) | sp) & HIGH;
+        if low != 0 || spaces & (spaces >> 8) != 0 || (space_before && spaces & 0x80 != 0) {
+            return false;
+        }
+        space_before = spaces >> 63 != 0;
+    }
+    for &b in chunks.remainder() {
+        if b >= 0x80 || (0x09..=0x0D).contains(&b) || (space_before && b == b' ') {
+            return false;
+        }
+        space_before = b == b' ';
+    }
+    true
 }
 
 /// Whether `rule` applies to a line of `words` words (its word bounds).
@@ -1695,6 +1729,18 @@ mod tests {
                 hits += usize::from(want.is_some());
             }
             assert!(hits > 10, "only {hits} lines matched");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_lines_are_found_word_by_word_as_by_characters(
+            l in "([a-z]{0,9}[ ]{1,2}|[\t\r\n\u{b}\u{c}é.]){0,12}"
+        ) {
+            let want = l.is_ascii()
+                && !l.contains("  ")
+                && !l.contains(['\t', '\r', '\n', '\x0b', '\x0c']);
+            proptest::prop_assert_eq!(is_plain(l.as_bytes()), want);
         }
     }
 

@@ -134,17 +134,36 @@ pub(super) fn block_masks<const N: usize>(
 }
 
 /// The positions of the set bits of `mask`, in order.
-fn set_bits(mask: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    mask.iter().enumerate().flat_map(|(k, &w)| {
-        let mut w = w;
-        std::iter::from_fn(move || {
-            (w != 0).then(|| {
-                let i = w.trailing_zeros() as usize;
-                w &= w - 1;
-                64 * k + i
-            })
-        })
-    })
+fn set_bits(mask: &[u64]) -> SetBits<'_> {
+    SetBits {
+        mask,
+        block: 0,
+        bits: mask.first().copied().unwrap_or(0),
+    }
+}
+
+/// The iterator of [`set_bits`].
+struct SetBits<'a> {
+    mask: &'a [u64],
+    /// The block `bits` came from.
+    block: usize,
+    /// The bits of that block not yet given.
+    bits: u64,
+}
+
+impl Iterator for SetBits<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.bits == 0 {
+            self.block += 1;
+            self.bits = *self.mask.get(self.block)?;
+        }
+        let i = self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        Some(64 * self.block + i)
+    }
 }
 
 /// The length of the non-ASCII whitespace character starting at `bytes[i]`
