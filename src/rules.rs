@@ -42,7 +42,8 @@ use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
-use regex_automata::{Anchored, Input, PatternSet, meta};
+use regex_automata::nfa::thompson;
+use regex_automata::{Anchored, Input, PatternSet, hybrid, meta};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use serde::{Deserialize, Serialize};
 
@@ -132,6 +133,43 @@ struct RuleFile {
     #[serde(default)]
     rule: Vec<Rule>,
 }
+
+/// A rule's whole regex. A regex whose text is a built-in rule's is built on
+/// first use (the fast path seldom needs it, and building them all took most
+/// of the start-up): the test suite builds every built-in regex, so it cannot
+/// fail. Any other is built when the rule set is compiled, so that a bad one
+/// is refused then, with the rule named.
+#[derive(Debug)]
+struct WholeRegex {
+    text: String,
+    re: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl WholeRegex {
+    /// The regex; `None` only if building a built-in one failed, which the
+    /// tests rule out (a rule whose regex does not build then matches nothing).
+    fn get(&self) -> Option<&Regex> {
+        self.re
+            .get_or_init(|| build_regex(&self.text).ok())
+            .as_ref()
+    }
+}
+
+/// Builds a rule's whole regex, within the size limits.
+fn build_regex(re: &str) -> std::result::Result<Regex, regex::Error> {
+    RegexBuilder::new(re)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+/// The regexes of the built-in rules.
+static BUILTIN_REGEXES: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        builtin_rules()
+            .map(|rules| rules.into_iter().filter_map(|r| r.regex).collect())
+            .unwrap_or_default()
+    });
 
 /// Limit on the compiled size of user regexes, so a rule file cannot exhaust memory.
 pub const REGEX_SIZE_LIMIT: usize = 10 * (1 << 20);
@@ -290,9 +328,9 @@ pub struct RuleSet {
     literals: AhoCorasick,
     /// For each literal pattern: (rule index, anchored at line start).
     literal_rule: Vec<(usize, bool)>,
-    /// (rule index, compiled regex), in rule order: each rule's whole regex, for
+    /// (rule index, whole regex), in rule order: each rule's whole regex, for
     /// [`RuleSet::matches`] and for the rules the fast path runs whole.
-    regexes: Vec<(usize, Regex)>,
+    regexes: Vec<(usize, WholeRegex)>,
     /// For each rule, its position in `regexes`.
     regex_of: Vec<Option<usize>>,
     /// The most letter-or-digit words in any `equals` phrase: a line with more
@@ -327,7 +365,7 @@ struct Fast {
     /// The anchored branches of every split rule, one pattern per rule (an
     /// alternation of its branches), in rule order; `None` if the build failed,
     /// and the rules' whole regexes run instead.
-    anchored: Option<meta::Regex>,
+    anchored: Option<hybrid::dfa::DFA>,
     /// For each pattern of `anchored`, its rule.
     anchored_rule: Vec<usize>,
     /// The gated (unanchored) branches, in rule order.
@@ -830,7 +868,7 @@ struct Scratch {
     patterns: PatternSet,
     /// The search cache of the anchored regex of the rule set ([`Fast::id`])
     /// this thread used last.
-    cache: Option<(u64, meta::Cache)>,
+    cache: Option<(u64, hybrid::dfa::Cache)>,
 }
 
 thread_local! {
@@ -968,13 +1006,16 @@ impl RuleSet {
                 }
             }
             if let Some(re) = &r.regex {
-                let compiled = RegexBuilder::new(re)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .dfa_size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .map_err(|e| problem(format!("bad regex: {e}")))?;
+                let whole = WholeRegex {
+                    text: re.clone(),
+                    re: std::sync::OnceLock::new(),
+                };
+                if !BUILTIN_REGEXES.contains(re) {
+                    let built = build_regex(re).map_err(|e| problem(format!("bad regex: {e}")))?;
+                    let _ = whole.re.set(Some(built));
+                }
                 regex_of[i] = Some(regexes.len());
-                regexes.push((i, compiled));
+                regexes.push((i, whole));
             }
         }
         let equals_max_words = equals
@@ -1073,8 +1114,8 @@ impl RuleSet {
     }
 
     /// The whole regex of rule `i`, which has one.
-    fn whole_regex(&self, i: usize) -> &Regex {
-        &self.regexes[self.regex_of[i].expect("rule has a regex")].1
+    fn whole_regex(&self, i: usize) -> Option<&Regex> {
+        self.regex_of[i].and_then(|k| self.regexes[k].1.get())
     }
 
     /// Indices of every rule that matches `line`, ascending (priority order).
@@ -1089,7 +1130,7 @@ impl RuleSet {
         let mut lower = Lowered::new(line, &mut buf);
         self.literal_hits(line, (words, None), &mut lower, |i| hits.push(i));
         for (i, re) in &self.regexes {
-            if self.fits(*i, words) && re.is_match(line) {
+            if self.fits(*i, words) && re.get().is_some_and(|re| re.is_match(line)) {
                 hits.push(*i);
             }
         }
@@ -1143,7 +1184,11 @@ impl RuleSet {
     /// [`RuleSet::first_match_index_counted`] on a trimmed, non-empty line;
     /// `alnum` is the count of words holding a letter or digit, when known.
     fn first_match_trimmed(&self, line: &str, words: usize, alnum: Option<usize>) -> Option<usize> {
-        let need = self.fast.anchored.as_ref().map_or(0, |re| re.pattern_len());
+        let need = self
+            .fast
+            .anchored
+            .as_ref()
+            .map_or(0, |dfa| dfa.pattern_len());
         SCRATCH.with(|cell| {
             let mut fresh;
             let mut borrowed;
@@ -1186,7 +1231,7 @@ impl RuleSet {
         (words, alnum): (usize, Option<usize>),
         lower: &mut Lowered,
         patterns: &mut PatternSet,
-        cache: &mut Option<(u64, meta::Cache)>,
+        cache: &mut Option<(u64, hybrid::dfa::Cache)>,
     ) -> Option<usize> {
         let mut best: Option<usize> = None;
         self.literal_hits(line, (words, alnum), lower, |i| {
@@ -1199,41 +1244,37 @@ impl RuleSet {
         if let Some(&first) = bucket.anchored_rules.first()
             && before(best, first)
         {
-            match &fast.anchored {
-                Some(re) => {
-                    let input = Input::new(line).anchored(Anchored::Yes);
-                    patterns.clear();
-                    if cache.as_ref().is_none_or(|(id, _)| *id != fast.id) {
-                        *cache = Some((fast.id, re.create_cache()));
-                    }
-                    match cache {
-                        Some((_, c)) => re.which_overlapping_matches_with(c, &input, patterns),
-                        None => re.which_overlapping_matches(&input, patterns),
-                    }
-                    // Ascending pattern ids: rule order. Most lines match
-                    // none, and the set's iterator walks every pattern.
-                    let matched = if patterns.is_empty() {
-                        None
-                    } else {
-                        patterns
-                            .iter()
-                            .map(|p| fast.anchored_rule[p.as_usize()])
-                            .take_while(|&i| before(best, i))
-                            .find(|&i| self.fits(i, words))
-                    };
-                    if matched.is_some() {
-                        best = matched;
-                    }
+            let searched = fast.anchored.as_ref().and_then(|dfa| {
+                if cache.as_ref().is_none_or(|(id, _)| *id != fast.id) {
+                    *cache = Some((fast.id, dfa.create_cache()));
                 }
-                None => {
-                    for &i in &bucket.anchored_rules {
-                        if !before(best, i) {
-                            break;
-                        }
-                        if self.whole_regex(i).is_match(line) {
-                            best = Some(i);
-                            break;
-                        }
+                let (_, c) = cache.as_mut()?;
+                anchored_matches(dfa, c, line, patterns).then_some(())
+            });
+            if searched.is_some() {
+                // Ascending pattern ids: rule order. Most lines match none,
+                // and the set's iterator walks every pattern.
+                let matched = if patterns.is_empty() {
+                    None
+                } else {
+                    patterns
+                        .iter()
+                        .map(|p| fast.anchored_rule[p.as_usize()])
+                        .take_while(|&i| before(best, i))
+                        .find(|&i| self.fits(i, words))
+                };
+                if matched.is_some() {
+                    best = matched;
+                }
+            } else {
+                // No automaton, or it gave up on this line: the whole regexes.
+                for &i in &bucket.anchored_rules {
+                    if !before(best, i) {
+                        break;
+                    }
+                    if self.whole_regex(i).is_some_and(|re| re.is_match(line)) {
+                        best = Some(i);
+                        break;
                     }
                 }
             }
@@ -1275,11 +1316,42 @@ impl RuleSet {
             if !before(best, i) {
                 break;
             }
-            if self.whole_regex(i).is_match(line) {
+            if self.whole_regex(i).is_some_and(|re| re.is_match(line)) {
                 return Some(i);
             }
         }
         best
+    }
+}
+
+/// Puts in `patterns` (cleared first) every pattern of the anchored automaton
+/// `dfa` that matches at the start of `line`; `false` if the automaton gave up
+/// (then `patterns` may miss some).
+fn anchored_matches(
+    dfa: &hybrid::dfa::DFA,
+    cache: &mut hybrid::dfa::Cache,
+    line: &str,
+    patterns: &mut PatternSet,
+) -> bool {
+    patterns.clear();
+    let input = Input::new(line).anchored(Anchored::Yes);
+    let mut state = hybrid::dfa::OverlappingState::start();
+    loop {
+        if dfa
+            .try_search_overlapping_fwd(cache, &input, &mut state)
+            .is_err()
+        {
+            return false;
+        }
+        match state.get_match() {
+            None => return true,
+            Some(m) => {
+                patterns.insert(m.pattern());
+                if patterns.is_full() {
+                    return true;
+                }
+            }
+        }
     }
 }
 
@@ -1415,11 +1487,28 @@ impl Fast {
             .iter()
             .filter_map(|(i, h, _)| Some((*i, h.as_ref()?)))
             .unzip();
+        // A forward lazy DFA alone: an anchored search needs no reverse
+        // automaton, nor captures, and building those took most of the time.
         // `All`: the search names every pattern that matches, not only the
         // leftmost-first one, as the first may not fit the line's word count.
-        let anchored = meta_builder_kind(regex_automata::MatchKind::All)
+        let anchored = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                    .which_captures(thompson::WhichCaptures::None),
+            )
             .build_many_from_hir(&hirs)
-            .ok();
+            .ok()
+            .and_then(|nfa| {
+                hybrid::dfa::DFA::builder()
+                    .configure(
+                        hybrid::dfa::Config::new()
+                            .match_kind(regex_automata::MatchKind::All)
+                            .cache_capacity(REGEX_SIZE_LIMIT),
+                    )
+                    .build_from_nfa(nfa)
+                    .ok()
+            });
         Fast {
             cuts,
             buckets,
@@ -1741,6 +1830,17 @@ mod tests {
                 && !l.contains("  ")
                 && !l.contains(['\t', '\r', '\n', '\x0b', '\x0c']);
             proptest::prop_assert_eq!(is_plain(l.as_bytes()), want);
+        }
+    }
+
+    #[test]
+    fn every_builtin_regex_builds_within_the_limits() {
+        // They are built on first use, trusted: this is what earns the trust.
+        let set = RuleSet::builtin().unwrap();
+        assert!(!set.regexes.is_empty());
+        for (i, re) in &set.regexes {
+            assert!(re.re.get().is_none(), "{} built eagerly", set.rules[*i].id);
+            assert!(re.get().is_some(), "{} does not build", set.rules[*i].id);
         }
     }
 
