@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use super::masks::{HeadMasks, LineMasks, down3, first3, up3};
+use super::masks::{LineMasks, down3, first3, up3};
 
 /// A language with a shipped stop-word list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -379,9 +379,8 @@ pub struct Features {
 /// bit masks of their bytes: when they are ASCII, the masks answer; otherwise
 /// they rule out most lines, and the rest are read character by character
 /// ([`glued_teaser_chars`]).
-fn glued_teaser(t: &str) -> bool {
-    let bytes = t.as_bytes();
-    let m = HeadMasks::of(&bytes[..bytes.len().min(162)]);
+fn glued_teaser(t: &str, masks: &LineMasks) -> bool {
+    let m = masks.head();
     let ascii = m.high == [0; 3];
     let or = |a: [u64; 3], b: [u64; 3]| [a[0] | b[0], a[1] | b[1], a[2] | b[2]];
     let and = |a: [u64; 3], b: [u64; 3]| [a[0] & b[0], a[1] & b[1], a[2] & b[2]];
@@ -524,6 +523,7 @@ pub fn measure_shape(text: &str, s: &mut Scratch) -> Features {
         f.weight = t.len();
     }
     line_end(t, &mut f);
+    f.glued_teaser = f.weight >= 60 && glued_teaser(t, m);
     f
 }
 
@@ -626,15 +626,13 @@ pub(super) fn stop_share(
     n >= need
 }
 
-/// Sets what the end of the trimmed line `t` says (`terminal`, `colon`) and
-/// `glued_teaser`, once `weight` is known.
+/// Sets what the end of the trimmed line `t` says (`terminal`, `colon`).
 fn line_end(t: &str, f: &mut Features) {
     let end = t.trim_end_matches(|c: char| is_closer(c) || c.is_whitespace());
     let last = end.chars().next_back();
     f.terminal = last.is_some_and(is_stop)
         || (end.len() < t.len() && t.ends_with(')') && last.is_some_and(char::is_alphanumeric));
     f.colon = matches!(last, Some(':') | Some('：'));
-    f.glued_teaser = f.weight >= 60 && glued_teaser(t);
 }
 
 /// The weight of UTF-8 `bytes` (masks `m`): one per character, two for a
@@ -771,6 +769,13 @@ impl Features {
 mod tests {
     use super::*;
 
+    /// [`glued_teaser`] of `t`, with its masks.
+    fn glued(t: &str) -> bool {
+        let mut m = LineMasks::default();
+        m.fill(t);
+        glued_teaser(t, &m)
+    }
+
     #[test]
     fn glued_teasers_are_found_by_masks_as_character_by_character() {
         let cases = [
@@ -782,11 +787,11 @@ mod tests {
             "中文文本没有大小写但是很长很长很长很长很长很长很长很长很长很长很长很长很长很长的一行字",
         ];
         for t in cases {
-            assert_eq!(glued_teaser(t), glued_teaser_chars(t), "{t:?}");
+            assert_eq!(glued(t), glued_teaser_chars(t), "{t:?}");
         }
-        assert!(glued_teaser(cases[0]));
-        assert!(glued_teaser(cases[1]));
-        assert!(glued_teaser(cases[2]));
+        assert!(glued(cases[0]));
+        assert!(glued(cases[1]));
+        assert!(glued(cases[2]));
     }
 
     #[test]
@@ -808,8 +813,9 @@ mod tests {
             .filter(|c| c.is_uppercase())
         {
             let t = format!("{c}a");
-            let m = HeadMasks::of(t.as_bytes());
-            assert_eq!(m.upper_leads[0] & 1, 1, "{c:?}");
+            let mut m = LineMasks::default();
+            m.fill(&t);
+            assert_eq!(m.head().upper_leads[0] & 1, 1, "{c:?}");
         }
     }
 
@@ -818,7 +824,7 @@ mod tests {
         fn glued_teaser_masks_agree_with_characters(
             t in "([a-zA-Z]{1,9}|[ .!?]|[éÉàÀçÇÿŸßẞ…。Ωω中]){0,60}"
         ) {
-            proptest::prop_assert_eq!(glued_teaser(&t), glued_teaser_chars(&t));
+            proptest::prop_assert_eq!(glued(&t), glued_teaser_chars(&t));
         }
     }
 
@@ -878,6 +884,7 @@ mod tests {
         }
         // The line's end is read by the same code: only the passes above differ.
         line_end(t, &mut f);
+        f.glued_teaser = f.weight >= 60 && glued_teaser_chars(t);
         f
     }
 

@@ -200,6 +200,8 @@ pub(super) struct LineMasks {
     tails: usize,
     /// Any non-ASCII byte in the line (whitespace included).
     any_high: bool,
+    /// The masks of the line's first [`HEAD`] bytes for the glued-teaser test.
+    head: HeadMasks,
 }
 
 impl LineMasks {
@@ -209,6 +211,7 @@ impl LineMasks {
         let bytes = text.as_bytes();
         let blocks = bytes.len().div_ceil(64);
         self.tails = 0;
+        self.head = HeadMasks::default();
         for v in [
             &mut self.word,
             &mut self.alnum,
@@ -221,13 +224,45 @@ impl LineMasks {
         }
         let mut leads = 0u64;
         for (b, block) in bytes.chunks(64).enumerate() {
-            let [word, alnum, high, marks, wide, tails, lead] = block_masks(block, b' ', |x| {
-                let space = x.range(9, 13) | x.eq(b' ');
-                let alnum = x.range(b'0', b'9') | x.range(b'a', b'z') | x.range(b'A', b'Z');
+            let [
+                word,
+                alnum,
+                high,
+                marks,
+                wide,
+                tails,
+                lead,
+                upper,
+                lower,
+                spaces,
+                ascii_marks,
+                upper_leads,
+                c3,
+                low_tail,
+            ] = block_masks(block, b' ', |x| {
+                let spaces = x.eq(b' ');
+                let space = x.range(9, 13) | spaces;
+                let (upper, lower) = (x.range(b'A', b'Z'), x.range(b'a', b'z'));
+                let alnum = x.range(b'0', b'9') | upper | lower;
                 let ascii_marks = x.eq(b'.') | x.eq(b'!') | x.eq(b'?');
                 let high = x.high();
                 if high == 0 {
-                    return [!space, alnum, 0, ascii_marks, 0, 0, 0];
+                    return [
+                        !space,
+                        alnum,
+                        0,
+                        ascii_marks,
+                        0,
+                        0,
+                        0,
+                        upper,
+                        lower,
+                        spaces,
+                        ascii_marks,
+                        0,
+                        0,
+                        0,
+                    ];
                 }
                 let marks =
                     ascii_marks | x.eq(0xD8) | x.eq(0xE0) | x.range(0xE2, 0xE3) | x.eq(0xEF);
@@ -241,6 +276,14 @@ impl LineMasks {
                     x.range(0xE1, 0xEF),
                     x.range(0x80, 0xBF),
                     lead,
+                    upper,
+                    lower,
+                    spaces,
+                    ascii_marks,
+                    // Leads 0xC0 to 0xFF but the caseless 0xE3 to 0xE9.
+                    x.range(0xC0, 0xE2) | x.range(0xEA, 0xFF),
+                    x.eq(0xC3),
+                    x.range(0xA0, 0xBF),
                 ]
             });
             // The padding is spaces, in no word.
@@ -251,6 +294,32 @@ impl LineMasks {
             self.wide_leads[b] = wide;
             self.tails += tails.count_ones() as usize;
             leads |= lead;
+            if b < 3 {
+                // A 0xC3 lead whose tail byte is 0xA0 or above (`à` to `ÿ`)
+                // starts no capital; the tail may sit in the next block.
+                let next_tail = bytes
+                    .get(64 * (b + 1))
+                    .is_some_and(|&t| (0xA0..0xC0).contains(&t));
+                let lower_latin1 = c3 & (low_tail >> 1 | u64::from(next_tail) << 63);
+                let h = &mut self.head;
+                h.upper[b] = upper;
+                h.lower[b] = lower;
+                h.marks[b] = ascii_marks;
+                h.spaces[b] = spaces;
+                h.high[b] = high;
+                h.upper_leads[b] = upper_leads & !lower_latin1;
+            }
+        }
+        // The head is the first 162 bytes.
+        for m in [
+            &mut self.head.upper,
+            &mut self.head.lower,
+            &mut self.head.marks,
+            &mut self.head.spaces,
+            &mut self.head.high,
+            &mut self.head.upper_leads,
+        ] {
+            m[2] &= (1 << (HEAD - 128)) - 1;
         }
         self.any_high = self.high.iter().any(|&h| h != 0);
         if leads != 0 {
@@ -284,6 +353,11 @@ impl LineMasks {
     /// The positions of the lead bytes 0xE1 to 0xEF, in order.
     pub(super) fn wide_leads(&self) -> impl Iterator<Item = usize> + '_ {
         set_bits(&self.wide_leads)
+    }
+
+    /// The masks of the line's head.
+    pub(super) fn head(&self) -> &HeadMasks {
+        &self.head
     }
 
     /// Whether the line holds a non-ASCII byte.
@@ -428,9 +502,12 @@ impl LineMasks {
     }
 }
 
-/// Masks of the first 192 bytes of a line (three blocks), for the glued
-/// teaser test: what a byte is, and what it may start.
-#[derive(Debug, Default)]
+/// The bytes of a line's head: what the glued-teaser test looks at.
+pub(super) const HEAD: usize = 162;
+
+/// Masks of the first [`HEAD`] bytes of a line (in three blocks), for the
+/// glued-teaser test: what a byte is, and what it may start.
+#[derive(Debug, Default, Clone)]
 pub(super) struct HeadMasks {
     /// ASCII capitals.
     pub upper: [u64; 3],
@@ -445,42 +522,6 @@ pub(super) struct HeadMasks {
     /// Lead bytes of characters that may be capitals: all but the caseless
     /// CJK leads 0xE3 to 0xE9 and 0xC3 before 0xA0 to 0xBF (`à` to `ÿ`).
     pub upper_leads: [u64; 3],
-}
-
-impl HeadMasks {
-    /// The masks of `head` (at most 192 bytes).
-    pub(super) fn of(head: &[u8]) -> HeadMasks {
-        let mut h = HeadMasks::default();
-        for (b, block) in head.chunks(64).take(3).enumerate() {
-            let [upper, lower, marks, spaces, high, leads, c3, low_tail] =
-                block_masks(block, 0, |x| {
-                    [
-                        x.range(b'A', b'Z'),
-                        x.range(b'a', b'z'),
-                        x.eq(b'.') | x.eq(b'!') | x.eq(b'?'),
-                        x.eq(b' '),
-                        x.high(),
-                        // 0xC0 to 0xFF but 0xE3 to 0xE9.
-                        x.range(0xC0, 0xE2) | x.range(0xEA, 0xFF),
-                        x.eq(0xC3),
-                        x.range(0xA0, 0xBF),
-                    ]
-                });
-            // A 0xC3 lead whose tail byte is 0xA0 or above: the tail may sit
-            // in the next block.
-            let next_tail = head
-                .get(64 * (b + 1))
-                .is_some_and(|&t| (0xA0..0xC0).contains(&t));
-            let lower_latin1 = c3 & (low_tail >> 1 | u64::from(next_tail) << 63);
-            h.upper[b] = upper;
-            h.lower[b] = lower;
-            h.marks[b] = marks;
-            h.spaces[b] = spaces;
-            h.high[b] = high;
-            h.upper_leads[b] = leads & !lower_latin1;
-        }
-        h
-    }
 }
 
 /// `m` shifted to higher bit numbers by `n` (below 64): bit `i` of the result
