@@ -181,6 +181,10 @@ impl StopTable {
         }
         let max_len = words.iter().map(|(w, _)| w.len()).max().unwrap_or(0);
         assert!(max_len <= 16, "a stop word longer than 16 bytes");
+        assert!(
+            words.iter().all(|(w, _)| w.chars().all(|c| c <= '\u{ff}')),
+            "a stop word beyond Latin-1"
+        );
         let all: Vec<(u128, u8)> = words
             .iter()
             .map(|(w, b)| (pack(w.as_bytes()), *b))
@@ -565,7 +569,24 @@ fn word_stop_bits(t: &str, m: &LineMasks, start: usize, end: usize, buf: &mut St
         let last = 63 - a.leading_zeros() as usize;
         return STOPS.get_ascii_in(t.as_bytes(), start + first, start + last + 1);
     }
-    stop_bits(&t[start..end], buf)
+    let word = &t[start..end];
+    // A letter or digit beyond Latin-1 stays in the trimmed word, and
+    // lower-cases beyond Latin-1 (but for the four of `folds_into_latin1`):
+    // no stop word has one. This rules out most words of other scripts after
+    // a character or two.
+    if word
+        .chars()
+        .any(|c| c > '\u{ff}' && !folds_into_latin1(c) && is_alphanumeric(c))
+    {
+        return 0;
+    }
+    stop_bits(word, buf)
+}
+
+/// The characters beyond Latin-1 whose lower case is within it: the Kelvin
+/// sign, the Angstrom sign, the capital sharp s and `Ÿ`.
+fn folds_into_latin1(c: char) -> bool {
+    matches!(c, '\u{212a}' | '\u{212b}' | '\u{1e9e}' | '\u{178}')
 }
 
 /// Whether at least `share` of the words of `text` (measured as `f`) are stop
@@ -792,6 +813,34 @@ mod tests {
         assert!(glued(cases[0]));
         assert!(glued(cases[1]));
         assert!(glued(cases[2]));
+    }
+
+    #[test]
+    fn only_four_characters_beyond_latin1_lower_case_into_it() {
+        for c in (0x100..=0x10FFFFu32).filter_map(char::from_u32) {
+            let into = c.to_lowercase().all(|l| l <= '\u{ff}');
+            assert_eq!(into, folds_into_latin1(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn words_of_other_scripts_are_not_stop_words_but_latin_ones_are() {
+        let mut s = Scratch::default();
+        for (line, stops) in [
+            ("서울에서 회의가 열렸다", 0),
+            ("Москва и Париж", 0),
+            ("「été」 und ÜBER", 3),
+            ("\u{212a}", 0),
+        ] {
+            let f = measure_all(line, &mut s);
+            let want = measure_all_reference(line, &mut String::new());
+            assert_eq!(f.lang_stops, want.lang_stops, "{line}");
+            assert_eq!(
+                f.lang_stops.map(|l| l.iter().sum::<u32>()),
+                Some(stops),
+                "{line}"
+            );
+        }
     }
 
     #[test]
