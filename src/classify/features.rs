@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use super::masks::{LineMasks, down3, first3, up3};
+use super::masks::{LineMasks, Word, down3, first3, up3};
 
 /// A language with a shipped stop-word list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -214,7 +214,7 @@ impl StopTable {
     }
 
     /// [`StopTable::get`] for the ASCII word `hay[start..end]`.
-    #[inline]
+    #[inline(always)]
     fn get_ascii_in(&self, hay: &[u8], start: usize, end: usize) -> u8 {
         let len = end - start;
         // No ASCII stop word is longer than 8 bytes.
@@ -540,8 +540,8 @@ pub fn measure_all(text: &str, s: &mut Scratch) -> Features {
     if f.words > 0 {
         let t = text.trim();
         let Scratch { masks, buf } = s;
-        masks.for_each_word(|a, b| {
-            let bits = word_stop_bits(t, masks, a, b, buf);
+        masks.for_each_word_bits(|w| {
+            let bits = word_stop_bits(t, w, buf);
             if bits != 0 {
                 for (i, n) in counts.iter_mut().enumerate() {
                     *n += u32::from(bits >> i & 1);
@@ -554,22 +554,21 @@ pub fn measure_all(text: &str, s: &mut Scratch) -> Features {
     f
 }
 
-/// The stop-word bits of the word `t[start..end]`; `m` holds the masks of `t`.
-#[inline]
-fn word_stop_bits(t: &str, m: &LineMasks, start: usize, end: usize, buf: &mut String) -> u8 {
-    let len = end - start;
-    if len <= 16 && m.high_bits(start, len) == 0 {
+/// The stop-word bits of the word `w` of `t`.
+#[inline(always)]
+fn word_stop_bits(t: &str, w: Word, buf: &mut String) -> u8 {
+    let len = w.end - w.start;
+    if len <= 16 && w.high == 0 {
         // An ASCII word: trimmed to its letters and digits by its mask and
         // looked up in place.
-        let a = m.alnum_bits(start, len);
-        if a == 0 {
+        if w.alnum == 0 {
             return 0;
         }
-        let first = a.trailing_zeros() as usize;
-        let last = 63 - a.leading_zeros() as usize;
-        return STOPS.get_ascii_in(t.as_bytes(), start + first, start + last + 1);
+        let first = w.alnum.trailing_zeros() as usize;
+        let last = 63 - w.alnum.leading_zeros() as usize;
+        return STOPS.get_ascii_in(t.as_bytes(), w.start + first, w.start + last + 1);
     }
-    let word = &t[start..end];
+    let word = &t[w.start..w.end];
     // A letter or digit beyond Latin-1 stays in the trimmed word, and
     // lower-cases beyond Latin-1 (but for the four of `folds_into_latin1`):
     // no stop word has one. This rules out most words of other scripts after
@@ -640,8 +639,8 @@ pub(super) fn stop_share(
         masks.fill(t);
     }
     let mut n = 0;
-    masks.for_each_word(|a, b| {
-        n += usize::from(word_stop_bits(t, masks, a, b, buf) >> li & 1);
+    masks.for_each_word_bits(|w| {
+        n += usize::from(word_stop_bits(t, w, buf) >> li & 1);
         n < need
     });
     n >= need

@@ -166,6 +166,31 @@ impl Iterator for SetBits<'_> {
     }
 }
 
+/// The classes of [`LineMasks`] of sixteen bytes: bytes in words (not
+/// whitespace), ASCII letters and digits, non-ASCII bytes, bytes that may start
+/// a sentence mark, lead bytes of wide characters (0xE1 to 0xEF), continuation
+/// bytes, and lead bytes of non-ASCII spaces (0xC2, 0xE1 to 0xE3).
+#[inline(always)]
+fn body_classes(x: Bytes16) -> [u16; 7] {
+    let space = x.range(9, 13) | x.eq(b' ');
+    let alnum = x.range(b'0', b'9') | x.range(b'a', b'z') | x.range(b'A', b'Z');
+    let ascii_marks = x.eq(b'.') | x.eq(b'!') | x.eq(b'?');
+    let high = x.high();
+    if high == 0 {
+        return [!space, alnum, 0, ascii_marks, 0, 0, 0];
+    }
+    let marks = ascii_marks | x.eq(0xD8) | x.eq(0xE0) | x.range(0xE2, 0xE3) | x.eq(0xEF);
+    [
+        !space,
+        alnum,
+        high,
+        marks,
+        x.range(0xE1, 0xEF),
+        x.range(0x80, 0xBF),
+        x.eq(0xC2) | x.range(0xE1, 0xE3),
+    ]
+}
+
 /// The length of the non-ASCII whitespace character starting at `bytes[i]`
 /// (a lead byte 0xC2, 0xE1, 0xE2 or 0xE3), or 0.
 #[inline]
@@ -224,68 +249,59 @@ impl LineMasks {
         }
         let mut leads = 0u64;
         for (b, block) in bytes.chunks(64).enumerate() {
-            let [
-                word,
-                alnum,
-                high,
-                marks,
-                wide,
-                tails,
-                lead,
-                upper,
-                lower,
-                spaces,
-                ascii_marks,
-                upper_leads,
-                c3,
-                low_tail,
-            ] = block_masks(block, b' ', |x| {
-                let spaces = x.eq(b' ');
-                let space = x.range(9, 13) | spaces;
-                let (upper, lower) = (x.range(b'A', b'Z'), x.range(b'a', b'z'));
-                let alnum = x.range(b'0', b'9') | upper | lower;
-                let ascii_marks = x.eq(b'.') | x.eq(b'!') | x.eq(b'?');
-                let high = x.high();
-                if high == 0 {
-                    return [
-                        !space,
-                        alnum,
-                        0,
-                        ascii_marks,
-                        0,
-                        0,
-                        0,
-                        upper,
-                        lower,
-                        spaces,
-                        ascii_marks,
-                        0,
-                        0,
-                        0,
-                    ];
-                }
-                let marks =
-                    ascii_marks | x.eq(0xD8) | x.eq(0xE0) | x.range(0xE2, 0xE3) | x.eq(0xEF);
-                // Lead bytes of the non-ASCII spaces: 0xC2 and 0xE1 to 0xE3.
-                let lead = x.eq(0xC2) | x.range(0xE1, 0xE3);
-                [
-                    !space,
-                    alnum,
-                    high,
-                    marks,
-                    x.range(0xE1, 0xEF),
-                    x.range(0x80, 0xBF),
-                    lead,
-                    upper,
-                    lower,
-                    spaces,
-                    ascii_marks,
-                    // Leads 0xC0 to 0xFF but the caseless 0xE3 to 0xE9.
-                    x.range(0xC0, 0xE2) | x.range(0xEA, 0xFF),
-                    x.eq(0xC3),
-                    x.range(0xA0, 0xBF),
-                ]
-            });
+            // The masks every block needs, and the glued-teaser ones, which
+            // only the head needs (its first three blocks).
+            let (body, head) = if b < 3 {
+                let [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13] =
+                    block_masks(block, b' ', |x| {
+                        let [word, alnum, high, marks, wide, tails, lead] = body_classes(x);
+                        let spaces = x.eq(b' ');
+                        let (upper, lower) = (x.range(b'A', b'Z'), x.range(b'a', b'z'));
+                        let ascii_marks = x.eq(b'.') | x.eq(b'!') | x.eq(b'?');
+                        if high == 0 {
+                            return [
+                                word,
+                                alnum,
+                                0,
+                                marks,
+                                0,
+                                0,
+                                0,
+                                upper,
+                                lower,
+                                spaces,
+                                ascii_marks,
+                                0,
+                                0,
+                                0,
+                            ];
+                        }
+                        [
+                            word,
+                            alnum,
+                            high,
+                            marks,
+                            wide,
+                            tails,
+                            lead,
+                            upper,
+                            lower,
+                            spaces,
+                            ascii_marks,
+                            // Leads 0xC0 to 0xFF but the caseless 0xE3 to 0xE9.
+                            x.range(0xC0, 0xE2) | x.range(0xEA, 0xFF),
+                            x.eq(0xC3),
+                            x.range(0xA0, 0xBF),
+                        ]
+                    });
+                (
+                    [m0, m1, m2, m3, m4, m5, m6],
+                    Some([m7, m8, m9, m10, m11, m12, m13]),
+                )
+            } else {
+                (block_masks(block, b' ', body_classes), None)
+            };
+            let [word, alnum, high, marks, wide, tails, lead] = body;
             // The padding is spaces, in no word.
             self.word[b] = word;
             self.alnum[b] = alnum;
@@ -294,7 +310,7 @@ impl LineMasks {
             self.wide_leads[b] = wide;
             self.tails += tails.count_ones() as usize;
             leads |= lead;
-            if b < 3 {
+            if let Some([upper, lower, spaces, ascii_marks, upper_leads, c3, low_tail]) = head {
                 // A 0xC3 lead whose tail byte is 0xA0 or above (`à` to `ÿ`)
                 // starts no capital; the tail may sit in the next block.
                 let next_tail = bytes
@@ -420,18 +436,6 @@ impl LineMasks {
         v & ((1u64 << n) - 1)
     }
 
-    /// The ASCII letters and digits among the `n` (at most 57) bytes from `at`.
-    #[inline]
-    pub(super) fn alnum_bits(&self, at: usize, n: usize) -> u64 {
-        Self::bits(&self.alnum, at, n)
-    }
-
-    /// The non-ASCII bytes among the `n` (at most 57) bytes from `at`.
-    #[inline]
-    pub(super) fn high_bits(&self, at: usize, n: usize) -> u64 {
-        Self::bits(&self.high, at, n)
-    }
-
     /// Whether a byte of `mask` lies in `start..end`.
     fn any_in(mask: &[u64], start: usize, end: usize) -> bool {
         let mut at = start;
@@ -459,6 +463,12 @@ impl LineMasks {
     /// when `f` returns `false`.
     #[inline]
     pub(super) fn for_each_word(&self, mut f: impl FnMut(usize, usize) -> bool) {
+        self.for_each_word_bits(|w| f(w.start, w.end));
+    }
+
+    /// [`LineMasks::for_each_word`], each word with its masks.
+    #[inline]
+    pub(super) fn for_each_word_bits(&self, mut f: impl FnMut(Word) -> bool) {
         let mut start = 0;
         let blocks = self.word.len();
         for k in 0..blocks {
@@ -478,11 +488,19 @@ impl LineMasks {
             if (prev & w & 1) != 0 && ends != 0 {
                 let end = 64 * k + ends.trailing_zeros() as usize + 1;
                 ends &= ends - 1;
-                if !f(start, end) {
+                let n = (end - start).min(57);
+                let word = Word {
+                    start,
+                    end,
+                    alnum: Self::bits(&self.alnum, start, n),
+                    high: Self::bits(&self.high, start, n),
+                };
+                if !f(word) {
                     return;
                 }
             }
             // Every other end closes the word of the lowest start left.
+            let (alnum, high) = (self.alnum[k], self.high[k]);
             while ends != 0 {
                 let (s, e) = (
                     starts.trailing_zeros() as usize,
@@ -490,7 +508,15 @@ impl LineMasks {
                 );
                 starts &= starts - 1;
                 ends &= ends - 1;
-                if !f(64 * k + s, 64 * k + e + 1) {
+                // The word's bits: `e - s` is below 64.
+                let keep = (2u64 << (e - s)).wrapping_sub(1);
+                let word = Word {
+                    start: 64 * k + s,
+                    end: 64 * k + e + 1,
+                    alnum: (alnum >> s) & keep,
+                    high: (high >> s) & keep,
+                };
+                if !f(word) {
                     return;
                 }
             }
@@ -500,6 +526,20 @@ impl LineMasks {
             }
         }
     }
+}
+
+/// A word of a line, with its masks.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Word {
+    /// Where it starts.
+    pub start: usize,
+    /// Where it ends (exclusive).
+    pub end: usize,
+    /// Its ASCII letters and digits, bit `i` for byte `start + i`, over its
+    /// first 57 bytes at least.
+    pub alnum: u64,
+    /// Its non-ASCII bytes, as `alnum`.
+    pub high: u64,
 }
 
 /// The bytes of a line's head: what the glued-teaser test looks at.
@@ -565,8 +605,19 @@ mod tests {
     fn spans(t: &str) -> Vec<&str> {
         let m = masks(t);
         let mut got = Vec::new();
-        m.for_each_word(|s, e| {
-            got.push(&t[s..e]);
+        m.for_each_word_bits(|w| {
+            let len = w.end - w.start;
+            let n = len.min(57);
+            let bits = |mask: &[u64]| LineMasks::bits(mask, w.start, n);
+            // The first 57 bytes at least, and nothing past the word.
+            assert_eq!(w.alnum & ((1 << n) - 1), bits(&m.alnum), "{t:?}");
+            assert_eq!(w.high & ((1 << n) - 1), bits(&m.high), "{t:?}");
+            assert_eq!(
+                (w.alnum | w.high).checked_shr(len as u32).unwrap_or(0),
+                0,
+                "{t:?}"
+            );
+            got.push(&t[w.start..w.end]);
             true
         });
         got
