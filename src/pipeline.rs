@@ -539,7 +539,8 @@ fn finish(
     bytes_in: u64,
     config: &Config,
 ) -> Result<Outcome> {
-    let mut out = Vec::with_capacity(rec.text.len() + 256);
+    // The format sizes the buffer from the record.
+    let mut out = Vec::new();
     let error = (config.on_error == OnError::Record).then_some("");
     config.format.serialize(&rec, input, error, &mut out)?;
     let mut attributes = Vec::new();
