@@ -191,7 +191,7 @@ impl Cleaner {
     /// `encoding` is left empty.
     pub fn clean_decoded_lines(&self, text: &str) -> (Record, Vec<Decision>) {
         let repaired = repair::repair(text, &self.options.repair);
-        let lines = segment::lines(&repaired.text);
+        let lines = repaired.lines();
         let decisions = self.classifier.classify(&lines);
         let mut rec = crate::assemble::assemble(&lines, &decisions);
         rec.fixes = repaired.fixes;

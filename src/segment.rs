@@ -18,18 +18,28 @@ impl Line<'_> {
 
 /// Splits `text` into lines at `\n`; trailing whitespace (and so a `\r`) is trimmed.
 pub fn lines(text: &str) -> Vec<Line<'_>> {
-    // Line breaks are found with SIMD, once to size the list and once to split.
-    let breaks = || memchr::memchr_iter(b'\n', text.as_bytes());
-    let mut out = Vec::with_capacity(breaks().count() + 1);
+    let ends: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain([text.len()])
+        .collect();
+    lines_ending_at(text, &ends)
+}
+
+/// [`lines`] when the line ends are known already: `ends` holds the byte
+/// offset of each line's `\n` in `text`, then `text.len()` (as
+/// [`crate::repair::Repaired::line_ends`] does).
+pub fn lines_ending_at<'a>(text: &'a str, ends: &[usize]) -> Vec<Line<'a>> {
     let mut start = 0;
-    for end in breaks().chain([text.len()]) {
-        out.push(Line {
-            no: out.len() + 1,
-            text: text[start..end].trim_end(),
-        });
-        start = end + 1;
-    }
-    out
+    ends.iter()
+        .enumerate()
+        .map(|(i, &end)| {
+            let line = Line {
+                no: i + 1,
+                text: text[start..end].trim_end(),
+            };
+            start = end + 1;
+            line
+        })
+        .collect()
 }
 
 #[cfg(test)]
