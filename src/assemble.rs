@@ -14,18 +14,89 @@ use crate::classify::{Class, Decision, signal, title};
 use crate::record::{Record, Related, Removed};
 use crate::segment::Line;
 
+/// The news agencies a dateline names in brackets.
+const AGENCIES: [&str; 17] = [
+    "Reuters",
+    "AP",
+    "AFP",
+    "Bloomberg",
+    "dpa",
+    "DPA",
+    "EFE",
+    "Europa Press",
+    "ANSA",
+    "APA",
+    "KNA",
+    "Belga",
+    "ATS",
+    "SDA",
+    "Xinhua",
+    "IANS",
+    "PTI",
+];
+
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(\p{Lu}[\p{Lu}\p{M} .'-]*\p{Lu}(?:, \p{Lu}[\p{L}\p{M} .'-]*?)?) \((?:Reuters|AP|AFP|Bloomberg|dpa|DPA|EFE|Europa Press|ANSA|APA|KNA|Belga|ATS|SDA|Xinhua|IANS|PTI)\) ?[-–—:]",
-    )
+    Regex::new(&format!(
+        r"^(\p{{Lu}}[\p{{Lu}}\p{{M}} .'-]*\p{{Lu}}(?:, \p{{Lu}}[\p{{L}}\p{{M}} .'-]*?)?) \((?:{})\) ?[-–—:]",
+        AGENCIES.join("|")
+    ))
     .expect("dateline regex")
 });
 
+/// The dateline at the start of `paragraph` (`SHUSHA, Azerbaijan` of
+/// `SHUSHA, Azerbaijan (Reuters) - …`), if any.
+fn dateline_of(paragraph: &str) -> Option<&str> {
+    // The place holds no `(`: the first one must open the agency's name, after
+    // a space. Most paragraphs fail this, and the regex runs on the others.
+    let open = paragraph.find('(')?;
+    let agency = &paragraph[open + 1..];
+    let plausible = paragraph[..open].ends_with(' ')
+        && AGENCIES
+            .iter()
+            .any(|a| agency.strip_prefix(a).is_some_and(|r| r.starts_with(')')));
+    if !plausible {
+        return None;
+    }
+    DATELINE
+        .captures(paragraph)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
+}
+
 /// Separators between an inline related link's label and its headline.
-static INLINE_RELATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*([^|:»>–—-]{2,40}?)\s*(?:\||:|»|>|–|—|-)\s*(.+)$")
-        .expect("inline related regex")
-});
+const RELATED_SEPARATORS: [char; 7] = ['|', ':', '»', '>', '–', '—', '-'];
+
+/// An inline related link (`ALSO READ | Headline`) split into its label and
+/// headline, both trimmed; `None` when `line` is not of that form. `line` has
+/// no leading or trailing whitespace.
+///
+/// The regex `^\s*([^|:»>–—-]{2,40}?)\s*(?:\||:|»|>|–|—|-)\s*(.+)$` said the
+/// same (the tests check the two against each other): the label runs up to
+/// the first separator, holds 2 to 40 characters before its trailing
+/// whitespace (or exactly 2 when the characters before the whitespace are
+/// fewer), and something must follow the separator.
+fn split_inline_related(line: &str) -> Option<(&str, &str)> {
+    let sep = line.find(RELATED_SEPARATORS)?;
+    let label = &line[..sep];
+    let trimmed = label.trim_end();
+    let chars = trimmed.chars().count();
+    if chars > 40 || label.chars().nth(1).is_none() {
+        return None;
+    }
+    let sep_len = line[sep..].chars().next().map_or(1, char::len_utf8);
+    let rest = &line[sep + sep_len..];
+    if rest.is_empty() {
+        return None;
+    }
+    // The label is at least two characters, whitespace or not.
+    let label = if chars < 2 {
+        let two = label.char_indices().nth(2).map_or(label.len(), |(i, _)| i);
+        &label[..two]
+    } else {
+        trimmed
+    };
+    Some((label.trim(), rest.trim()))
+}
 
 /// Builds a record's content fields (everything but `id`, `source`, `fixes` and
 /// `encoding`) from lines and their decisions.
@@ -60,8 +131,8 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
             }
             Class::Related if !d.reason.starts_with("signal.") => {
                 // An inline related link: the label is the section.
-                let (sec, title) = match INLINE_RELATED.captures(text) {
-                    Some(c) => (c[1].trim().to_string(), c[2].trim().to_string()),
+                let (sec, title) = match split_inline_related(text) {
+                    Some((sec, title)) => (sec.to_string(), title.to_string()),
                     None => (String::new(), text.to_string()),
                 };
                 rec.related.push(Related {
@@ -86,9 +157,9 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
     }
     if rec.dateline.is_empty()
         && let Some(first) = paragraphs.first()
-        && let Some(c) = DATELINE.captures(first)
+        && let Some(place) = dateline_of(first)
     {
-        rec.dateline = c[1].to_string();
+        rec.dateline = place.to_string();
     }
     rec.text = paragraphs.join("\n\n");
     rec
@@ -97,6 +168,7 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn datelines_of_several_agencies_are_found() {
@@ -107,7 +179,57 @@ mod tests {
             ("SÃO PAULO (Reuters) - Text.", "SÃO PAULO"),
         ] {
             assert_eq!(&DATELINE.captures(line).unwrap()[1], want);
+            assert_eq!(dateline_of(line), Some(want));
         }
         assert!(DATELINE.captures("The AP (Reuters) said").is_none());
+        assert_eq!(dateline_of("The AP (Reuters) said"), None);
+    }
+
+    /// The regex that [`split_inline_related`] stands for.
+    static INLINE_RELATED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*([^|:»>–—-]{2,40}?)\s*(?:\||:|»|>|–|—|-)\s*(.+)$").unwrap()
+    });
+
+    fn by_regex(line: &str) -> Option<(&str, &str)> {
+        INLINE_RELATED.captures(line).map(|c| {
+            let part = |k| c.get(k).map_or("", |m| m.as_str()).trim();
+            (part(1), part(2))
+        })
+    }
+
+    #[test]
+    fn inline_related_links_split_as_the_regex_does() {
+        for line in [
+            "ALSO READ | Headline here",
+            "Read more: The story",
+            "A: b",
+            "A  : b",
+            "AB:",
+            ":AB",
+            "x - y - z",
+            "Siehe auch » Die Geschichte",
+            "A label that is far longer than forty characters | Headline",
+            "Forty characters exactly in this label.. | H",
+        ] {
+            assert_eq!(split_inline_related(line), by_regex(line), "{line:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn inline_related_split_agrees_with_the_regex(
+            s in "([a-zé中 \t\u{A0}\u{2003}|:»>–—-]|a{20}){0,12}"
+        ) {
+            let line = s.trim();
+            prop_assert_eq!(split_inline_related(line), by_regex(line), "{:?}", line);
+        }
+
+        #[test]
+        fn dateline_prefilter_never_hides_a_dateline(
+            s in "([A-ZÃa-z ,.'()\u{301}-]|Reuters|AP|AFP|Europa Press|[)] - |PARIS){0,10}"
+        ) {
+            let want = DATELINE.captures(&s).map(|c| c.get(1).unwrap().as_str());
+            prop_assert_eq!(dateline_of(&s), want, "{:?}", s);
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! One document through the middle stages: decode → repair → segment → classify → assemble.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::classify::{Classifier, Decision};
@@ -125,8 +126,23 @@ impl Cleaner {
 
     /// [`Cleaner::clean_bytes`], also returning the decoded text and each line's decision.
     pub fn clean_bytes_detailed(&self, bytes: &[u8], tld_hint: Option<&str>) -> Result<Detailed> {
+        let (record, decisions, text) = self.clean_bytes_borrowed(bytes, tld_hint)?;
+        Ok(Detailed {
+            record,
+            decisions,
+            text: text.into_owned(),
+        })
+    }
+
+    /// [`Cleaner::clean_bytes_detailed`] with the decoded text borrowed from
+    /// `bytes` when they are UTF-8 (no copy of the input).
+    pub(crate) fn clean_bytes_borrowed<'a>(
+        &self,
+        bytes: &'a [u8],
+        tld_hint: Option<&str>,
+    ) -> Result<(Record, Vec<Decision>, Cow<'a, str>)> {
         self.check_size(bytes.len())?;
-        let decoded = decode::decode(bytes, tld_hint)?;
+        let decoded = decode::decode_borrowed(bytes, tld_hint)?;
         let (mut record, decisions) = self.clean_decoded_lines(&decoded.text);
         if !decoded.fixes.is_empty() {
             let mut fixes = decoded.fixes;
@@ -134,11 +150,7 @@ impl Cleaner {
             record.fixes = fixes;
         }
         record.encoding = decoded.encoding.to_string();
-        Ok(Detailed {
-            record,
-            decisions,
-            text: decoded.text,
-        })
+        Ok((record, decisions, decoded.text))
     }
 
     /// Cleans text that is already decoded (for example a JSONL `text` field).
@@ -179,7 +191,7 @@ impl Cleaner {
     /// `encoding` is left empty.
     pub fn clean_decoded_lines(&self, text: &str) -> (Record, Vec<Decision>) {
         let repaired = repair::repair(text, &self.options.repair);
-        let lines = segment::lines(&repaired.text);
+        let lines = repaired.lines();
         let decisions = self.classifier.classify(&lines);
         let mut rec = crate::assemble::assemble(&lines, &decisions);
         rec.fixes = repaired.fixes;

@@ -12,6 +12,8 @@
 //! 6. otherwise a guess by `chardetng` (with the page's top-level domain as a hint),
 //!    decoded with `encoding_rs`.
 
+use std::borrow::Cow;
+
 use crate::error::{Error, Result};
 use crate::record::Fix;
 
@@ -32,22 +34,75 @@ pub const RULES: &[(&str, &str)] = &[(
     "a byte that is not UTF-8 in otherwise UTF-8 text, read as windows-1252",
 )];
 
+/// Text decoded from bytes, borrowed from them when they were UTF-8 already
+/// (see [`decode_borrowed`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedRef<'a> {
+    /// The decoded text: the input itself when it was valid UTF-8 without a BOM.
+    pub text: Cow<'a, str>,
+    /// The name of the encoding the bytes were decoded from (`UTF-8`, `windows-1252`…).
+    pub encoding: &'static str,
+    /// Repairs made while decoding (for example single bad bytes in UTF-8 text).
+    pub fixes: Vec<Fix>,
+}
+
+impl DecodedRef<'_> {
+    /// The owned [`Decoded`].
+    pub fn into_owned(self) -> Decoded {
+        Decoded {
+            text: self.text.into_owned(),
+            encoding: self.encoding,
+            fixes: self.fixes,
+        }
+    }
+}
+
+impl From<Decoded> for DecodedRef<'_> {
+    fn from(d: Decoded) -> Self {
+        DecodedRef {
+            text: Cow::Owned(d.text),
+            encoding: d.encoding,
+            fixes: d.fixes,
+        }
+    }
+}
+
 /// Decodes `bytes`. `tld_hint` is the top-level domain of the page's URL
 /// (`"fr"`, `"jp"`), when known, to help guess legacy encodings.
 pub fn decode(bytes: &[u8], tld_hint: Option<&str>) -> Result<Decoded> {
+    decode_borrowed(bytes, tld_hint).map(DecodedRef::into_owned)
+}
+
+/// [`decode`], without copying input that is valid UTF-8 (the common case):
+/// then the text borrows `bytes`.
+pub fn decode_borrowed<'a>(bytes: &'a [u8], tld_hint: Option<&str>) -> Result<DecodedRef<'a>> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Ok(plain(text.into_owned(), enc.name()));
+        return Ok(DecodedRef {
+            text,
+            encoding: enc.name(),
+            fixes: Vec::new(),
+        });
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        if text.contains('\0') {
+    // One SIMD pass to validate, one to look for NUL.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        if memchr::memchr(0, bytes).is_some() {
             if let Some(d) = utf16_without_bom(bytes) {
-                return Ok(d);
+                return Ok(d.into());
             }
             return Err(binary(bytes));
         }
-        return Ok(plain(text.to_owned(), "UTF-8"));
+        return Ok(DecodedRef {
+            text: Cow::Borrowed(text),
+            encoding: "UTF-8",
+            fixes: Vec::new(),
+        });
     }
+    decode_legacy(bytes, tld_hint).map(DecodedRef::from)
+}
+
+/// [`decode`] for bytes that have no BOM and are not valid UTF-8.
+fn decode_legacy(bytes: &[u8], tld_hint: Option<&str>) -> Result<Decoded> {
     if memchr::memchr(0, bytes).is_some() {
         return utf16_without_bom(bytes).ok_or_else(|| binary(bytes));
     }
@@ -221,6 +276,19 @@ mod tests {
         assert_eq!(d.fixes[0].before, "caf\\xE9");
         assert_eq!(d.fixes[0].after, "café");
         assert_eq!(d.fixes[1].line, 2);
+    }
+
+    #[test]
+    fn utf8_input_is_borrowed() {
+        let utf8 = "Un été à Paris.\n";
+        let d = decode_borrowed(utf8.as_bytes(), None).unwrap();
+        assert!(matches!(d.text, Cow::Borrowed(t) if t == utf8));
+        assert_eq!(d.encoding, "UTF-8");
+        let bom = decode_borrowed(b"\xef\xbb\xbfBOM", None).unwrap();
+        assert_eq!((&*bom.text, bom.encoding), ("BOM", "UTF-8"));
+        let latin = decode_borrowed(b"caf\xe9 cr\xe8me br\xfbl\xe9e", None).unwrap();
+        assert_eq!(latin.text, "café crème brûlée");
+        assert!(matches!(latin.text, Cow::Owned(_)));
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub mod cleaner;
 pub mod corpus;
 pub mod decode;
 pub mod error;
+mod json;
 pub mod pipeline;
 #[cfg(feature = "python")]
 pub mod python;

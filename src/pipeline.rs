@@ -457,12 +457,11 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
                 Err(e) => return fail(error_reason(&e), 0),
             };
             let size = bytes.len() as u64;
-            match cleaner.clean_bytes_detailed(&bytes, None) {
-                Ok(d) => {
-                    let mut rec = d.record;
+            match cleaner.clean_bytes_borrowed(&bytes, None) {
+                Ok((mut rec, decisions, text)) => {
                     rec.id = input.id.clone();
                     rec.source = source.clone();
-                    finish(rec, None, (&d.text, &d.decisions), size, config)
+                    finish(rec, None, (&text, &decisions), size, config)
                         .unwrap_or_else(|e| fail(error_reason(&e), size))
                 }
                 Err(e) => fail(error_reason(&e), size),
@@ -485,7 +484,7 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
                     size,
                 )
             };
-            let Ok(text) = std::str::from_utf8(&line) else {
+            let Ok(text) = simdutf8::basic::from_utf8(&line) else {
                 return fail(String::new(), "line is not valid UTF-8".into());
             };
             let doc = match JsonDoc::parse(text) {
@@ -540,7 +539,8 @@ fn finish(
     bytes_in: u64,
     config: &Config,
 ) -> Result<Outcome> {
-    let mut out = Vec::with_capacity(rec.text.len() + 256);
+    // The format sizes the buffer from the record.
+    let mut out = Vec::new();
     let error = (config.on_error == OnError::Record).then_some("");
     config.format.serialize(&rec, input, error, &mut out)?;
     let mut attributes = Vec::new();

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::classify::{Class, Decision};
 use crate::error::{Error, Result};
+use crate::json::{self, WriteJson};
 use crate::read::JsonDoc;
 use crate::record::{FIELDS, Record};
 
@@ -78,14 +79,15 @@ impl Format {
     ) -> Result<()> {
         match self {
             Format::Jsonl => {
+                out.reserve(rec.json_size_hint());
                 match input {
-                    None => serde_json::to_writer(&mut *out, rec).map_err(json_err)?,
-                    Some((doc, text_key)) => write_merged(rec, doc, text_key, out)?,
+                    None => rec.write_json(out),
+                    Some((doc, text_key)) => write_merged(rec, doc, text_key, out),
                 }
                 if let Some(e) = error {
                     out.pop(); // the closing brace
                     out.extend_from_slice(b",\"error\":");
-                    serde_json::to_writer(&mut *out, e).map_err(json_err)?;
+                    json::push_str(out, e);
                     out.push(b'}');
                 }
             }
@@ -121,50 +123,28 @@ impl Format {
 }
 
 /// A list field as a JSON array, for a CSV cell.
-fn json_cell<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+fn json_cell<T: WriteJson>(v: &T) -> String {
+    let mut out = Vec::new();
+    v.write_json(&mut out);
+    // JSON written from strings is UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn json_err(e: serde_json::Error) -> Error {
-    Error::Json(format!("serialising record: {e}"))
-}
-
-/// Writes the record's field `key` (one of [`FIELDS`]) as JSON onto `out`.
-fn write_field(rec: &Record, key: &str, out: &mut Vec<u8>) -> Result<()> {
-    let w = &mut *out;
-    match key {
-        "id" => serde_json::to_writer(w, &rec.id),
-        "source" => serde_json::to_writer(w, &rec.source),
-        "title" => serde_json::to_writer(w, &rec.title),
-        "dateline" => serde_json::to_writer(w, &rec.dateline),
-        "text" => serde_json::to_writer(w, &rec.text),
-        "captions" => serde_json::to_writer(w, &rec.captions),
-        "credits" => serde_json::to_writer(w, &rec.credits),
-        "related" => serde_json::to_writer(w, &rec.related),
-        "removed" => serde_json::to_writer(w, &rec.removed),
-        "fixes" => serde_json::to_writer(w, &rec.fixes),
-        "encoding" => serde_json::to_writer(w, &rec.encoding),
-        other => return Err(Error::Json(format!("no record field {other:?}"))),
-    }
-    .map_err(json_err)
-}
-
-fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) -> Result<()> {
+fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) {
     out.push(b'{');
     let mut first = true;
-    let mut key = |out: &mut Vec<u8>, k: &str| -> Result<()> {
+    let mut key = |out: &mut Vec<u8>, k: &str| {
         if !first {
             out.push(b',');
         }
         first = false;
-        serde_json::to_writer(&mut *out, k).map_err(json_err)?;
+        json::push_str(out, k);
         out.push(b':');
-        Ok(())
     };
     for (k, v) in &doc.fields {
-        key(out, k)?;
+        key(out, k);
         if k == text_key {
-            write_field(rec, "text", out)?;
+            json::push_str(out, &rec.text);
         } else {
             out.extend_from_slice(v.get().as_bytes());
         }
@@ -175,11 +155,12 @@ fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) 
         if k == "text" || doc.get(k).is_some() {
             continue;
         }
-        key(out, k)?;
-        write_field(rec, k, out)?;
+        if let Some(value) = rec.field(k) {
+            key(out, k);
+            value.write_json(out);
+        }
     }
     out.push(b'}');
-    Ok(())
 }
 
 /// One line of a dolma attribute file for a document: character spans (code
@@ -601,7 +582,7 @@ mod tests {
         let whole = serde_json::to_value(&rec).unwrap();
         for k in FIELDS {
             let mut out = Vec::new();
-            write_field(&rec, k, &mut out).unwrap();
+            rec.field(k).unwrap().write_json(&mut out);
             let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
             assert_eq!(v, whole[k], "{k}");
         }

@@ -58,6 +58,17 @@ pub struct Repaired {
     pub text: String,
     /// Every repair made, in order of line.
     pub fixes: Vec<Fix>,
+    /// The byte offset in `text` where each line ends: its `\n`, and for the
+    /// last line the end of `text` (see [`crate::segment::lines_ending_at`]).
+    pub line_ends: Vec<usize>,
+}
+
+impl Repaired {
+    /// The lines of the repaired text (what [`crate::segment::lines`] gives,
+    /// without looking for the line breaks again).
+    pub fn lines(&self) -> Vec<crate::segment::Line<'_>> {
+        crate::segment::lines_ending_at(&self.text, &self.line_ends)
+    }
 }
 
 /// The repair rules: id and what each does.
@@ -334,6 +345,7 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
     let amp = !opts.is_disabled("repair.html-entities");
     let mut out = String::with_capacity(text.len());
     let mut fixes = Vec::new();
+    let mut line_ends = Vec::with_capacity(text.len() / 32 + 1);
     let mut start = 0;
     for i in 0.. {
         // One scan finds the line's end and what it needs.
@@ -353,13 +365,18 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
             let done = repair_slow(line, found, i + 1, trim, amp, opts, &mut fixes);
             out.push_str(if trim { done.trim_end() } else { &done });
         }
+        line_ends.push(out.len());
         if end == text.len() {
             break;
         }
         out.push('\n');
         start = end + 1;
     }
-    Repaired { text: out, fixes }
+    Repaired {
+        text: out,
+        fixes,
+        line_ends,
+    }
 }
 
 /// Repairs line `line_no` (trimmed when `trim`), of which [`scan`] `found`
@@ -742,6 +759,22 @@ mod tests {
             "a & b",
         ] {
             assert_eq!(is_clean(s, false), !s.contains('…'), "{s}");
+        }
+    }
+
+    proptest! {
+        /// The line ends repair keeps split its text as `segment::lines` does.
+        #[test]
+        fn line_ends_split_as_segment_does(
+            s in "([a-z &\t\r\n]|\u{1}|\u{A0}|\u{200B}|Ã©|&amp;|\u{FFFD}){0,40}",
+            trim in any::<bool>(),
+        ) {
+            let mut opts = RepairOptions::default();
+            if !trim {
+                opts.disabled.insert("repair.whitespace".into());
+            }
+            let r = repair(&s, &opts);
+            prop_assert_eq!(r.lines(), crate::segment::lines(&r.text));
         }
     }
 
