@@ -59,12 +59,17 @@ pub struct FindError {
 }
 
 fn is_jsonl_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    let base = name
-        .strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".zst"))
-        .unwrap_or(&name);
-    base.ends_with(".jsonl") || base.ends_with(".ndjson") || base.ends_with(".json")
+    // Suffixes compared in any case, without a lower-cased copy per file.
+    let ends = |s: &[u8], suffix: &str| {
+        s.len() >= suffix.len()
+            && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    let name = name.as_bytes();
+    let base = [".gz", ".zst"]
+        .iter()
+        .find(|z| ends(name, z))
+        .map_or(name, |z| &name[..name.len() - z.len()]);
+    [".jsonl", ".ndjson", ".json"].iter().any(|x| ends(base, x))
 }
 
 /// Finds the input files named by `paths`: files as given, folders walked
@@ -83,6 +88,8 @@ pub fn find_inputs(
     let matcher: GlobMatcher = Glob::new(glob)
         .map_err(|e| Error::Json(format!("bad --glob {glob:?}: {e}")))?
         .compile_matcher();
+    // The default glob matches every path: no need to ask it of each file.
+    let match_all = glob == "*";
     let jsonl_for = |name: &str| match format {
         InputFormat::Auto => is_jsonl_name(name),
         InputFormat::Text => false,
@@ -133,9 +140,11 @@ pub fn find_inputs(
             });
             continue;
         }
+        // Siblings share their folder's path: their whole paths sort as their
+        // names do, compared as bytes, without finding each name again.
         let walker = walkdir::WalkDir::new(path)
             .follow_links(true)
-            .sort_by_file_name();
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()));
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
@@ -158,16 +167,17 @@ pub fn find_inputs(
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
+            let rel = relative_to(entry.path(), path);
             let name = entry.file_name().to_string_lossy();
-            let wanted = match format {
-                InputFormat::Jsonl => is_jsonl_name(&name) || matcher.is_match(rel),
-                _ => matcher.is_match(rel) || matcher.is_match(&*name),
-            };
+            let wanted = match_all
+                || match format {
+                    InputFormat::Jsonl => is_jsonl_name(&name) || matcher.is_match(rel),
+                    _ => matcher.is_match(rel) || matcher.is_match(&*name),
+                };
             if !wanted {
                 continue;
             }
-            let id = slash_path(rel);
+            let id = walked_slash_path(rel);
             files.push(InputFile {
                 path: Some(entry.path().to_path_buf()),
                 jsonl: jsonl_for(&name),
@@ -181,6 +191,36 @@ pub fn find_inputs(
 fn is_compressed_name(p: &Path) -> bool {
     p.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("zst"))
+}
+
+/// `p`, a path found by walking the folder `root`, relative to `root`. The
+/// walk joins each name onto its folder's path, so on Unix the bytes of `p`
+/// are those of `root` and a separator before the rest: they are cut there,
+/// without parsing either path into components.
+fn relative_to<'a>(p: &'a Path, root: &Path) -> &'a Path {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        if let Some(rest) = p
+            .as_os_str()
+            .as_bytes()
+            .strip_prefix(root.as_os_str().as_bytes())
+        {
+            let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+            return Path::new(std::ffi::OsStr::from_bytes(rest));
+        }
+    }
+    p.strip_prefix(root).unwrap_or(p)
+}
+
+/// [`slash_path`] of a path a folder walk made: on Unix its names are joined
+/// by single `/` already.
+fn walked_slash_path(rel: &Path) -> String {
+    if cfg!(unix) {
+        rel.to_string_lossy().into_owned()
+    } else {
+        slash_path(rel)
+    }
 }
 
 /// A relative path with `/` separators, lossily converted to UTF-8.
@@ -521,5 +561,43 @@ mod read_text_tests {
         // Over the limit compressed, within it decompressed: read from the
         // file again and kept.
         assert_eq!(read_text(&input(&big), noise.len() as u64).unwrap(), noise);
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    #[test]
+    fn walked_paths_are_cut_from_their_root_as_by_components() {
+        for (root, sub) in [
+            ("corpus", "000/doc.txt"),
+            ("corpus/", "000/doc.txt"),
+            (".", "a.txt"),
+            ("./x/../y", "z/w.jsonl"),
+            ("/tmp//a", "b"),
+        ] {
+            let root = Path::new(root);
+            let p = root.join(sub);
+            let rel = relative_to(&p, root);
+            assert_eq!(rel, p.strip_prefix(root).unwrap(), "{}", p.display());
+            assert_eq!(walked_slash_path(rel), slash_path(rel));
+        }
+    }
+
+    #[test]
+    fn jsonl_names_are_known_in_any_case() {
+        for (name, want) in [
+            ("a.jsonl", true),
+            ("A.JSONL.GZ", true),
+            ("b.ndjson.zst", true),
+            ("c.Json", true),
+            ("d.txt", false),
+            ("e.gz", false),
+            ("jsonl", false),
+            (".json", true),
+        ] {
+            assert_eq!(is_jsonl_name(name), want, "{name}");
+        }
     }
 }
