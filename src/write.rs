@@ -92,21 +92,25 @@ impl Format {
                 }
             }
             Format::Csv => {
-                let mut row: Vec<String> = vec![
-                    rec.id.clone(),
-                    rec.source.clone(),
-                    rec.title.clone(),
-                    rec.dateline.clone(),
-                    rec.text.clone(),
+                // The cells borrowed as bytes: no copy of the text per record.
+                let lists = [
                     json_cell(&rec.captions),
                     json_cell(&rec.credits),
                     json_cell(&rec.related),
                     json_cell(&rec.removed),
                     json_cell(&rec.fixes),
-                    rec.encoding.clone(),
                 ];
+                let mut row: Vec<&[u8]> = vec![
+                    rec.id.as_bytes(),
+                    rec.source.as_bytes(),
+                    rec.title.as_bytes(),
+                    rec.dateline.as_bytes(),
+                    rec.text.as_bytes(),
+                ];
+                row.extend(lists.iter().map(Vec::as_slice));
+                row.push(rec.encoding.as_bytes());
                 if let Some(e) = error {
-                    row.push(e.to_string());
+                    row.push(e.as_bytes());
                 }
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
@@ -122,12 +126,12 @@ impl Format {
     }
 }
 
-/// A list field as a JSON array, for a CSV cell.
-fn json_cell<T: WriteJson>(v: &T) -> String {
+/// A list field as a JSON array, for a CSV cell (UTF-8, as it is written from
+/// strings).
+fn json_cell<T: WriteJson>(v: &T) -> Vec<u8> {
     let mut out = Vec::new();
     v.write_json(&mut out);
-    // JSON written from strings is UTF-8.
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) {
