@@ -55,8 +55,10 @@ mod imp {
     }
 }
 
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-mod imp {
+/// Byte by byte: the implementation where SSE2 is not there, and the
+/// reference the SSE2 one is tested against.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+mod portable {
     pub(super) type V = [u8; 16];
 
     #[inline(always)]
@@ -76,6 +78,9 @@ mod imp {
         range(v, 0x80, 0xFF)
     }
 }
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+use portable as imp;
 
 impl Bytes16 {
     /// Bytes equal to `b`.
@@ -639,6 +644,22 @@ mod tests {
             .count();
         assert_eq!(m.alnum_or_high_words(), either, "{t:?}");
         assert_eq!(m.any_high(), !t.is_ascii(), "{t:?}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sixteen_bytes_compare_as_byte_by_byte(
+            bytes in proptest::array::uniform16(proptest::prelude::any::<u8>()),
+            a in proptest::prelude::any::<u8>(),
+            b in proptest::prelude::any::<u8>(),
+        ) {
+            // Bounds on one side of 0x80, as `Bytes16::range` wants them.
+            let (lo, hi) = (a.min(b), a.max(b));
+            let (lo, hi) = if (lo < 0x80) == (hi < 0x80) { (lo, hi) } else { (lo, 0x7F) };
+            let (v, p) = (imp::load(&bytes), portable::load(&bytes));
+            proptest::prop_assert_eq!(imp::range(v, lo, hi), portable::range(p, lo, hi));
+            proptest::prop_assert_eq!(imp::high(v), portable::high(p));
+        }
     }
 
     #[test]
