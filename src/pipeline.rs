@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -153,8 +153,6 @@ enum Outcome {
     Written {
         bytes_in: u64,
         out: Vec<u8>,
-        removed: Vec<String>,
-        fixes: Vec<String>,
         /// The dolma attribute line, when asked for.
         attributes: Vec<u8>,
     },
@@ -313,6 +311,7 @@ pub fn run(
     stats.bytes_out += header.len() as u64;
 
     let mut reader = JobReader::new(inputs, config, cleaner.options().max_doc_bytes);
+    let shared = Shared::default();
     let clean_batch = |batch: Vec<Job>| -> Vec<Outcome> {
         // Small pieces: rayon's adaptive split hands each thread a few long
         // runs of documents, and a thread that finishes early finds nothing
@@ -320,7 +319,7 @@ pub fn run(
         batch
             .into_par_iter()
             .with_max_len(4)
-            .map(|job| process(job, cleaner, config))
+            .map(|job| process(job, cleaner, config, &shared))
             .collect()
     };
     let mut next = reader.next_batch();
@@ -335,7 +334,7 @@ pub fn run(
                         config,
                         (out, out_name),
                         attributes.as_mut(),
-                        &mut stats,
+                        (&mut stats, &shared),
                         events,
                     )?;
                 }
@@ -350,7 +349,75 @@ pub fn run(
     if let Some((w, name)) = attributes.as_mut() {
         w.flush().map_err(|e| Error::io(*name, e))?;
     }
+    if let Ok((removed, fixes)) = shared.counts.into_inner() {
+        stats.removed_by_rule = removed;
+        stats.fixes_by_rule = fixes;
+    }
     Ok(stats)
+}
+
+/// What the workers and the writer share so that each thread frees what it
+/// allocated. With glibc's allocator, a block freed by another thread than its
+/// own takes the lock of its owner's arena; at `-j 2` the workers slept on it,
+/// the writer freeing every record's buffers. So the rule counts are kept
+/// where the documents are cleaned (the rule names are freed there), and the
+/// writer hands each written record's buffer back for another record.
+#[derive(Default)]
+struct Shared {
+    /// Lines removed and characters fixed, by rule.
+    counts: Mutex<(BTreeMap<String, u64>, BTreeMap<String, u64>)>,
+    /// Written records' buffers, empty, for reuse, and their capacity in all.
+    buffers: Mutex<(Vec<Vec<u8>>, usize)>,
+}
+
+/// The bytes of spare buffers [`Shared`] keeps at most, and the largest
+/// buffer it keeps: memory stays bounded whatever the records.
+const SPARE_BYTES: usize = 16 << 20;
+const SPARE_BUFFER_BYTES: usize = 256 << 10;
+
+impl Shared {
+    /// An empty buffer for a record.
+    fn buffer(&self) -> Vec<u8> {
+        let Ok(mut spare) = self.buffers.lock() else {
+            return Vec::new();
+        };
+        match spare.0.pop() {
+            Some(b) => {
+                spare.1 -= b.capacity();
+                b
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Takes back a written record's buffer.
+    fn recycle(&self, mut buf: Vec<u8>) {
+        if buf.capacity() > SPARE_BUFFER_BYTES {
+            return;
+        }
+        buf.clear();
+        if let Ok(mut spare) = self.buffers.lock()
+            && spare.1 + buf.capacity() <= SPARE_BYTES
+        {
+            spare.1 += buf.capacity();
+            spare.0.push(buf);
+        }
+    }
+
+    /// Counts a record's removed lines and fixes by rule.
+    fn count(&self, rec: Record) {
+        if rec.removed.is_empty() && rec.fixes.is_empty() {
+            return;
+        }
+        if let Ok(mut c) = self.counts.lock() {
+            for r in rec.removed {
+                *c.0.entry(r.rule).or_default() += 1;
+            }
+            for f in rec.fixes {
+                *c.1.entry(f.rule).or_default() += 1;
+            }
+        }
+    }
 }
 
 /// Writes a cleaned batch in order, counts it, and reports each document.
@@ -359,7 +426,7 @@ fn write_outcomes(
     config: &Config,
     (out, out_name): (&mut (dyn Write + Send), &Path),
     mut attributes: Option<&mut (&mut (dyn Write + Send), &Path)>,
-    stats: &mut Stats,
+    (stats, shared): (&mut Stats, &Shared),
     events: &mut (dyn FnMut(Event<'_>) + Send),
 ) -> Result<()> {
     let write_err = |e| Error::io(out_name, e);
@@ -375,8 +442,6 @@ fn write_outcomes(
             Outcome::Written {
                 bytes_in,
                 out: bytes,
-                removed,
-                fixes,
                 attributes,
             } => {
                 out.write_all(&bytes).map_err(write_err)?;
@@ -384,12 +449,7 @@ fn write_outcomes(
                 stats.documents_written += 1;
                 stats.bytes_in += bytes_in;
                 stats.bytes_out += bytes.len() as u64;
-                for r in removed {
-                    *stats.removed_by_rule.entry(r).or_default() += 1;
-                }
-                for f in fixes {
-                    *stats.fixes_by_rule.entry(f).or_default() += 1;
-                }
+                shared.recycle(bytes);
                 events(Event::Progress { bytes: bytes_in });
             }
             Outcome::Failed(err, bytes_in) => {
@@ -437,7 +497,7 @@ fn error_reason(e: &Error) -> String {
     }
 }
 
-fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
+fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Outcome {
     match job {
         Job::Failed(err, size) => Outcome::Failed(err, size),
         Job::Text(input) => {
@@ -461,7 +521,7 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
                 Ok((mut rec, decisions, text)) => {
                     rec.id = input.id.clone();
                     rec.source = source.clone();
-                    finish(rec, None, (&text, &decisions), size, config)
+                    finish(rec, None, (&text, &decisions), size, (config, shared))
                         .unwrap_or_else(|e| fail(error_reason(&e), size))
                 }
                 Err(e) => fail(error_reason(&e), size),
@@ -507,7 +567,7 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config) -> Outcome {
                     rec.id = id.clone();
                     rec.source = src.clone();
                     let input = Some((&doc, config.text_key.as_str()));
-                    finish(rec, input, (&body, &decisions), size, config)
+                    finish(rec, input, (&body, &decisions), size, (config, shared))
                         .unwrap_or_else(|e| fail(id, error_reason(&e)))
                 }
                 Err(e) => fail(id, error_reason(&e)),
@@ -537,21 +597,69 @@ fn finish(
     input: Option<(&JsonDoc, &str)>,
     (text, decisions): (&str, &[Decision]),
     bytes_in: u64,
-    config: &Config,
+    (config, shared): (&Config, &Shared),
 ) -> Result<Outcome> {
     // The format sizes the buffer from the record.
-    let mut out = Vec::new();
+    let mut out = shared.buffer();
     let error = (config.on_error == OnError::Record).then_some("");
     config.format.serialize(&rec, input, error, &mut out)?;
     let mut attributes = Vec::new();
     if config.attributes {
         crate::write::attributes_line(&rec.id, text, decisions, &mut attributes);
     }
+    shared.count(rec);
     Ok(Outcome::Written {
         bytes_in,
         out,
-        removed: rec.removed.into_iter().map(|r| r.rule).collect(),
-        fixes: rec.fixes.into_iter().map(|f| f.rule).collect(),
         attributes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spare_buffers_come_back_empty_and_stay_within_their_bound() {
+        let shared = Shared::default();
+        let mut b = Vec::with_capacity(1000);
+        b.extend_from_slice(b"a written record");
+        shared.recycle(b);
+        let again = shared.buffer();
+        assert!(again.is_empty() && again.capacity() >= 1000);
+        assert_eq!(shared.buffers.lock().unwrap().1, 0);
+        // A buffer too large for reuse is let go; the rest up to the bound.
+        shared.recycle(Vec::with_capacity(SPARE_BUFFER_BYTES + 1));
+        assert!(shared.buffers.lock().unwrap().0.is_empty());
+        for _ in 0..(SPARE_BYTES / SPARE_BUFFER_BYTES + 5) {
+            shared.recycle(Vec::with_capacity(SPARE_BUFFER_BYTES));
+        }
+        let spare = shared.buffers.lock().unwrap();
+        assert!(spare.1 <= SPARE_BYTES);
+        assert_eq!(spare.1, spare.0.iter().map(Vec::capacity).sum::<usize>());
+    }
+
+    #[test]
+    fn rule_counts_are_kept_by_the_workers() {
+        let shared = Shared::default();
+        let rec = Record {
+            removed: vec![
+                crate::record::Removed {
+                    rule: "promo.app".into(),
+                    line: 1,
+                    text: "Get our app".into(),
+                },
+                crate::record::Removed {
+                    rule: "promo.app".into(),
+                    line: 2,
+                    text: "Download the app".into(),
+                },
+            ],
+            ..Record::default()
+        };
+        shared.count(rec);
+        let (removed, fixes) = shared.counts.into_inner().unwrap();
+        assert_eq!(removed.get("promo.app"), Some(&2));
+        assert!(fixes.is_empty());
+    }
 }
