@@ -1914,20 +1914,13 @@ mod tests {
         assert_eq!(first("Les cafés sont ouverts"), None);
         // `é` is a word character to a Unicode `\b`: no boundary inside `écafé`.
         assert_eq!(first("écafé"), None);
-        let k = set.rules().iter().position(|r| r.id == "uni.boundary");
-        assert!(
-            set.fast
-                .buckets
-                .iter()
-                .all(|b| b.whole.contains(&k.unwrap()))
-        );
-        let k = set.rules().iter().position(|r| r.id == "short.gate");
-        assert!(
-            set.fast
-                .buckets
-                .iter()
-                .all(|b| b.whole.contains(&k.unwrap()))
-        );
+        for whole in ["uni.boundary", "short.gate"] {
+            let k = set.rules().iter().position(|r| r.id == whole).unwrap();
+            assert!(
+                set.fast.buckets.iter().all(|b| b.whole.contains(&k)),
+                "{whole}"
+            );
+        }
         for split in ["mix.branches", "bounds.mid", "late.regex"] {
             assert!(
                 set.fast

@@ -857,3 +857,38 @@ fn input_format_format_and_no_guess_flags() {
     );
     assert_eq!(rec["fixes"], serde_json::json!([]));
 }
+
+#[test]
+fn stats_count_every_removed_line_and_fix_by_rule() {
+    // The per-rule counts are kept by the workers, apart from the records:
+    // they must add up to what the records say, with two threads.
+    let d = tmp();
+    let out = d.path().join("out.jsonl");
+    let stats = d.path().join("stats.json");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let (code, _, err) = run(rinse()
+        .args(["clean", "-q", "-j", "2", "--glob", "*.txt"])
+        .arg(&samples)
+        .arg("-o")
+        .arg(&out)
+        .arg("--stats")
+        .arg(&stats));
+    assert_eq!(code, 0, "{err}");
+    let mut want: [std::collections::BTreeMap<String, u64>; 2] = Default::default();
+    for rec in records(&fs::read(&out).unwrap()) {
+        for (k, list) in ["removed", "fixes"].iter().enumerate() {
+            for item in rec[*list].as_array().unwrap() {
+                *want[k]
+                    .entry(item["rule"].as_str().unwrap().to_string())
+                    .or_default() += 1;
+            }
+        }
+    }
+    assert!(!want[0].is_empty() && !want[1].is_empty());
+    let got: Value = serde_json::from_slice(&fs::read(&stats).unwrap()).unwrap();
+    for (k, key) in ["removed_by_rule", "fixes_by_rule"].iter().enumerate() {
+        let got: std::collections::BTreeMap<String, u64> =
+            serde_json::from_value(got[*key].clone()).unwrap();
+        assert_eq!(got, want[k], "{key}");
+    }
+}

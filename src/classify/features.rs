@@ -753,23 +753,15 @@ pub fn lang_of<'a>(lines: impl Iterator<Item = &'a Features>) -> Option<Lang> {
 /// Guesses the document's language from stop-word hits over its lines; `None`
 /// when no shipped list covers at least 8 % of the words.
 pub fn detect_lang<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Lang> {
-    let mut hits = [0usize; 4];
-    let mut words = 0usize;
-    let mut buf = String::new();
+    let mut guess = LangGuess::default();
+    let mut scratch = Scratch::default();
     for line in lines {
-        for w in line.split_whitespace() {
-            words += 1;
-            let bits = stop_bits(w, &mut buf);
-            for (i, hit) in hits.iter_mut().enumerate() {
-                *hit += usize::from(bits >> i & 1);
-            }
-        }
-        if words > LANG_WORDS {
+        if !guess.reading() {
             break;
         }
+        guess.add(&measure_all(line, &mut scratch));
     }
-    let (best, &n) = hits.iter().enumerate().max_by_key(|(_, n)| **n)?;
-    (words > 0 && n * 100 >= words * 8).then_some(Lang::ALL[best])
+    guess.lang()
 }
 
 impl Features {
