@@ -362,12 +362,12 @@ struct Fast {
     /// line of `w` words is in bucket `cuts.partition_point(|&c| c <= w)`.
     cuts: Vec<usize>,
     buckets: Vec<Bucket>,
-    /// The anchored branches of every split rule, one pattern per rule (an
-    /// alternation of its branches), in rule order; `None` if the build failed,
-    /// and the rules' whole regexes run instead.
-    anchored: Option<hybrid::dfa::DFA>,
-    /// For each pattern of `anchored`, its rule.
-    anchored_rule: Vec<usize>,
+    /// The anchored branches of split rules, one pattern per rule (an
+    /// alternation of its branches), in rule order: `anchored[0]` of every
+    /// split rule, `anchored[1]` (when it leaves some out) of those that fit a
+    /// line of more than [`LONG_LINE_WORDS`] words. `None` if the build
+    /// failed, and the rules' whole regexes run instead.
+    anchored: [Option<AnchoredSet>; 2],
     /// The gated (unanchored) branches, in rule order.
     gated: Vec<GatedBranch>,
     /// The gate: literals (ASCII lower case) searched in the ASCII-lower-cased
@@ -387,6 +387,23 @@ struct Fast {
     /// own skips the regex's shared cache pool, whose lock every thread but
     /// the first takes on every search.
     id: u64,
+}
+
+/// Lines of more than this many words (sentences of prose, which hold most
+/// of a page's bytes) get an anchored automaton of their own, without the
+/// rules for short lines (breadcrumbs, bylines, captions, mostly bounded by
+/// 8 to 16 words). Those rules' patterns, of letters in any number, would
+/// keep the automaton alive through the first words of every sentence.
+const LONG_LINE_WORDS: usize = 16;
+
+/// An anchored multi-pattern automaton over some rules' anchored branches.
+#[derive(Debug)]
+struct AnchoredSet {
+    /// A forward lazy DFA: an anchored search needs no reverse automaton, nor
+    /// captures.
+    dfa: hybrid::dfa::DFA,
+    /// For each pattern, its rule.
+    rule: Vec<usize>,
 }
 
 /// The next [`Fast::id`].
@@ -440,6 +457,8 @@ struct GatedBranch {
 struct Bucket {
     /// Rules fitting the bucket that have anchored branches, ascending.
     anchored_rules: Vec<usize>,
+    /// The automaton of [`Fast::anchored`] the bucket searches.
+    anchored_set: usize,
     /// Rules fitting the bucket whose regex runs whole, ascending.
     whole: Vec<usize>,
     /// The lowest rule fitting the bucket that has gated branches.
@@ -866,9 +885,9 @@ struct Scratch {
     lower: String,
     /// The patterns of the anchored regex that match.
     patterns: PatternSet,
-    /// The search cache of the anchored regex of the rule set ([`Fast::id`])
-    /// this thread used last.
-    cache: Option<(u64, hybrid::dfa::Cache)>,
+    /// The search caches of the anchored automata of the rule set
+    /// ([`Fast::id`]) this thread used last.
+    cache: Option<(u64, [Option<hybrid::dfa::Cache>; 2])>,
 }
 
 thread_local! {
@@ -1184,11 +1203,9 @@ impl RuleSet {
     /// [`RuleSet::first_match_index_counted`] on a trimmed, non-empty line;
     /// `alnum` is the count of words holding a letter or digit, when known.
     fn first_match_trimmed(&self, line: &str, words: usize, alnum: Option<usize>) -> Option<usize> {
-        let need = self
-            .fast
-            .anchored
+        let need = self.fast.anchored[0]
             .as_ref()
-            .map_or(0, |dfa| dfa.pattern_len());
+            .map_or(0, |a| a.dfa.pattern_len());
         SCRATCH.with(|cell| {
             let mut fresh;
             let mut borrowed;
@@ -1231,7 +1248,7 @@ impl RuleSet {
         (words, alnum): (usize, Option<usize>),
         lower: &mut Lowered,
         patterns: &mut PatternSet,
-        cache: &mut Option<(u64, hybrid::dfa::Cache)>,
+        cache: &mut Option<(u64, [Option<hybrid::dfa::Cache>; 2])>,
     ) -> Option<usize> {
         let mut best: Option<usize> = None;
         self.literal_hits(line, (words, alnum), lower, |i| {
@@ -1244,14 +1261,16 @@ impl RuleSet {
         if let Some(&first) = bucket.anchored_rules.first()
             && before(best, first)
         {
-            let searched = fast.anchored.as_ref().and_then(|dfa| {
+            let set = fast.anchored[bucket.anchored_set].as_ref();
+            let searched = set.and_then(|set| {
                 if cache.as_ref().is_none_or(|(id, _)| *id != fast.id) {
-                    *cache = Some((fast.id, dfa.create_cache()));
+                    *cache = Some((fast.id, [None, None]));
                 }
-                let (_, c) = cache.as_mut()?;
-                anchored_matches(dfa, c, line, patterns).then_some(())
+                let (_, caches) = cache.as_mut()?;
+                let c = caches[bucket.anchored_set].get_or_insert_with(|| set.dfa.create_cache());
+                anchored_matches(&set.dfa, c, line, patterns).then_some(set)
             });
-            if searched.is_some() {
+            if let Some(set) = searched {
                 // Ascending pattern ids: rule order. Most lines match none,
                 // and the set's iterator walks every pattern.
                 let matched = if patterns.is_empty() {
@@ -1259,7 +1278,7 @@ impl RuleSet {
                 } else {
                     patterns
                         .iter()
-                        .map(|p| fast.anchored_rule[p.as_usize()])
+                        .map(|p| set.rule[p.as_usize()])
                         .take_while(|&i| before(best, i))
                         .find(|&i| self.fits(i, words))
                 };
@@ -1334,24 +1353,44 @@ fn anchored_matches(
     patterns: &mut PatternSet,
 ) -> bool {
     patterns.clear();
+    // A walk of the automaton by hand: the overlapping search's own loop
+    // costs about twice as much per byte, and these lines die within a few.
+    // A match state is entered one byte after its match ends, so a match
+    // state names patterns that match the bytes before the last one read.
     let input = Input::new(line).anchored(Anchored::Yes);
-    let mut state = hybrid::dfa::OverlappingState::start();
-    loop {
-        if dfa
-            .try_search_overlapping_fwd(cache, &input, &mut state)
-            .is_err()
-        {
-            return false;
+    let Ok(mut state) = dfa.start_state_forward(cache, &input) else {
+        return false;
+    };
+    let note = |state, cache: &hybrid::dfa::Cache, patterns: &mut PatternSet| {
+        for k in 0..dfa.match_len(cache, state) {
+            patterns.insert(dfa.match_pattern(cache, state, k));
         }
-        match state.get_match() {
-            None => return true,
-            Some(m) => {
-                patterns.insert(m.pattern());
+    };
+    for &b in line.as_bytes() {
+        let Ok(next) = dfa.next_state(cache, state, b) else {
+            return false;
+        };
+        state = next;
+        if state.is_tagged() {
+            if state.is_match() {
+                note(state, cache, patterns);
                 if patterns.is_full() {
                     return true;
                 }
+            } else if state.is_dead() {
+                return true;
+            } else if state.is_quit() {
+                return false;
             }
         }
+    }
+    match dfa.next_eoi_state(cache, state) {
+        Ok(end) if end.is_match() => {
+            note(end, cache, patterns);
+            true
+        }
+        Ok(end) => !end.is_quit(),
+        Err(_) => false,
     }
 }
 
@@ -1439,6 +1478,7 @@ impl Fast {
                 let words = if k == 0 { 0 } else { cuts[k - 1] };
                 let mut b = Bucket {
                     anchored_rules: Vec::new(),
+                    anchored_set: usize::from(words > LONG_LINE_WORDS),
                     whole: Vec::new(),
                     first_gated: gated_rules
                         .iter()
@@ -1483,43 +1523,69 @@ impl Fast {
                         .map(Gate::Automaton)
                 })
         };
-        let (anchored_rule, hirs): (Vec<usize>, Vec<&Hir>) = split
+        let anchored_all: Vec<(usize, &Hir)> = split
             .iter()
             .filter_map(|(i, h, _)| Some((*i, h.as_ref()?)))
-            .unzip();
-        // A forward lazy DFA alone: an anchored search needs no reverse
-        // automaton, nor captures, and building those took most of the time.
-        // `All`: the search names every pattern that matches, not only the
-        // leftmost-first one, as the first may not fit the line's word count.
-        let anchored = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                    .which_captures(thompson::WhichCaptures::None),
-            )
-            .build_many_from_hir(&hirs)
-            .ok()
-            .and_then(|nfa| {
-                hybrid::dfa::DFA::builder()
-                    .configure(
-                        hybrid::dfa::Config::new()
-                            .match_kind(regex_automata::MatchKind::All)
-                            .cache_capacity(REGEX_SIZE_LIMIT),
-                    )
-                    .build_from_nfa(nfa)
-                    .ok()
-            });
+            .collect();
+        let anchored_long: Vec<(usize, &Hir)> = anchored_all
+            .iter()
+            .copied()
+            .filter(|&(i, _)| rules[i].max_words.is_none_or(|m| m > LONG_LINE_WORDS))
+            .collect();
+        let all = AnchoredSet::build(&anchored_all);
+        let long = if anchored_long.len() < anchored_all.len() {
+            AnchoredSet::build(&anchored_long)
+        } else {
+            None
+        };
+        let mut buckets: Vec<Bucket> = buckets;
+        if long.is_none() {
+            for b in &mut buckets {
+                b.anchored_set = 0;
+            }
+        }
         Fast {
             cuts,
             buckets,
-            anchored,
-            anchored_rule,
+            anchored: [all, long],
             gated,
             gate,
             gate_targets,
             wild,
             id: NEXT_FAST_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+}
+
+impl AnchoredSet {
+    /// The automaton of `patterns` (rule, anchored branches), in order; `None`
+    /// if there are none or the build failed.
+    fn build(patterns: &[(usize, &Hir)]) -> Option<AnchoredSet> {
+        if patterns.is_empty() {
+            return None;
+        }
+        let (rule, hirs): (Vec<usize>, Vec<&Hir>) = patterns.iter().copied().unzip();
+        // A forward lazy DFA alone: an anchored search needs no reverse
+        // automaton, nor captures, and building those took most of the time.
+        // `All`: the search names every pattern that matches, not only the
+        // leftmost-first one, as the first may not fit the line's word count.
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .build_many_from_hir(&hirs)
+            .ok()?;
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .cache_capacity(REGEX_SIZE_LIMIT),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        Some(AnchoredSet { dfa, rule })
     }
 }
 
@@ -1845,6 +1911,48 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_search_an_automaton_without_the_short_line_rules() {
+        let filler = " and the council said on Tuesday it would meet again next week";
+        for (set, reference) in [builtin_set(), user_set()] {
+            let [all, long] = &set.fast.anchored;
+            let (all, long) = (all.as_ref().unwrap(), long.as_ref().unwrap());
+            assert!(long.rule.len() < all.rule.len());
+            let rules = set.rules();
+            assert!(
+                long.rule
+                    .iter()
+                    .all(|&i| rules[i].max_words.is_none_or(|m| m > LONG_LINE_WORDS))
+            );
+            let mut lines: Vec<String> = ["Breaking news", "Watch", "Listen to this", "Menu"]
+                .map(String::from)
+                .to_vec();
+            for r in builtin_rules().unwrap() {
+                lines.extend(r.examples.into_iter().chain(r.counterexamples));
+            }
+            let mut long_hits = 0;
+            for ex in &lines {
+                for n in [0, 1, 2, 4] {
+                    let line = format!("{ex}{}", filler.repeat(n));
+                    let t = line.trim();
+                    let words = t.split_whitespace().count();
+                    let alnum = t
+                        .split_whitespace()
+                        .filter(|w| w.chars().any(char::is_alphanumeric))
+                        .count();
+                    let want = reference.first(t);
+                    assert_eq!(
+                        set.first_match_index_counted(t, words, alnum),
+                        want,
+                        "{t:?}"
+                    );
+                    long_hits += usize::from(words > LONG_LINE_WORDS && want.is_some());
+                }
+            }
+            assert!(long_hits > 5, "only {long_hits} long lines matched");
+        }
+    }
+
+    #[test]
     fn builtin_regexes_are_all_split_and_gated() {
         let set = RuleSet::builtin().unwrap();
         for b in &set.fast.buckets {
@@ -1860,7 +1968,7 @@ mod tests {
             assert!(gated.contains(&want), "{want} not gated: {gated:?}");
         }
         assert!(set.fast.gate.is_some());
-        assert!(set.fast.anchored.is_some());
+        assert!(set.fast.anchored[0].is_some());
     }
 
     #[test]
