@@ -155,6 +155,14 @@ fn pack(word: &[u8]) -> u128 {
     u128::from_le_bytes(k)
 }
 
+/// [`pack`] of a word of at most 8 bytes that ends less than 8 bytes before
+/// its line does: rare, and kept out of the word loop.
+#[cold]
+#[inline(never)]
+fn pack_cold(word: &[u8]) -> u64 {
+    pack(word) as u64
+}
+
 /// ASCII-lower-cases the 8 bytes packed in `x`, which are all ASCII: the
 /// bytes from `A` to `Z` get the `0x20` bit, in a few word-wide operations.
 #[inline]
@@ -228,7 +236,7 @@ impl StopTable {
                 k.copy_from_slice(chunk);
                 u64::from_le_bytes(k) & (u64::MAX >> (8 * (8 - len)))
             }
-            None => pack(&hay[start..end]) as u64,
+            None => pack_cold(&hay[start..end]),
         };
         self.ascii.probe(ascii_lower(x))
     }
@@ -536,27 +544,41 @@ pub fn measure_shape(text: &str, s: &mut Scratch) -> Features {
 /// ([`lang_of`]).
 pub fn measure_all(text: &str, s: &mut Scratch) -> Features {
     let mut f = measure_shape(text, s);
-    let mut counts = [0u32; 4];
+    // The four counts, in 32-bit lanes of one number: a word adds its
+    // language bits spread over the lanes (no line has 2^32 words).
+    let mut lanes = 0u128;
     if f.words > 0 {
         let t = text.trim();
         let Scratch { masks, buf } = s;
+        let table = &*STOPS;
         masks.for_each_word_bits(|w| {
-            let bits = word_stop_bits(t, w, buf);
-            if bits != 0 {
-                for (i, n) in counts.iter_mut().enumerate() {
-                    *n += u32::from(bits >> i & 1);
-                }
-            }
+            lanes += SPREAD[usize::from(word_stop_bits(table, t, w, buf) & 0xF)];
             true
         });
     }
-    f.lang_stops = Some(counts);
+    f.lang_stops = Some(std::array::from_fn(|i| (lanes >> (32 * i)) as u32));
     f
 }
 
+/// Four language bits spread over four 32-bit lanes: bit `i` of the index
+/// is 1 in lane `i`.
+const SPREAD: [u128; 16] = {
+    let mut t = [0u128; 16];
+    let mut k = 0;
+    while k < 16 {
+        let mut i = 0;
+        while i < 4 {
+            t[k] |= ((k as u128 >> i) & 1) << (32 * i);
+            i += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
 /// The stop-word bits of the word `w` of `t`.
 #[inline(always)]
-fn word_stop_bits(t: &str, w: Word, buf: &mut String) -> u8 {
+fn word_stop_bits(table: &StopTable, t: &str, w: Word, buf: &mut String) -> u8 {
     let len = w.end - w.start;
     if len <= 16 && w.high == 0 {
         // An ASCII word: trimmed to its letters and digits by its mask and
@@ -566,8 +588,15 @@ fn word_stop_bits(t: &str, w: Word, buf: &mut String) -> u8 {
         }
         let first = w.alnum.trailing_zeros() as usize;
         let last = 63 - w.alnum.leading_zeros() as usize;
-        return STOPS.get_ascii_in(t.as_bytes(), w.start + first, w.start + last + 1);
+        return table.get_ascii_in(t.as_bytes(), w.start + first, w.start + last + 1);
     }
+    other_word_stop_bits(t, w, buf)
+}
+
+/// [`word_stop_bits`] of a word that is long or not ASCII: apart, so that the
+/// common case inlines into the word loop.
+#[inline(never)]
+fn other_word_stop_bits(t: &str, w: Word, buf: &mut String) -> u8 {
     let word = &t[w.start..w.end];
     // A letter or digit beyond Latin-1 stays in the trimmed word, and
     // lower-cases beyond Latin-1 (but for the four of `folds_into_latin1`):
@@ -635,12 +664,13 @@ pub(super) fn stop_share(
     }
     let t = text.trim();
     let Scratch { masks, buf } = s;
+    let table = &*STOPS;
     if fill {
         masks.fill(t);
     }
     let mut n = 0;
     masks.for_each_word_bits(|w| {
-        n += usize::from(word_stop_bits(t, w, buf) >> li & 1);
+        n += usize::from(word_stop_bits(table, t, w, buf) >> li & 1);
         n < need
     });
     n >= need

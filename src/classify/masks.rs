@@ -9,9 +9,16 @@
 //! the non-ASCII ones, recognised by their UTF-8 sequences.
 
 /// Sixteen bytes, compared all at once: with SSE2 on x86-64, byte by byte
-/// elsewhere. Each comparison gives a 16-bit mask, bit `i` for byte `i`.
+/// elsewhere. Each comparison gives a [`Mask16`], one lane per byte.
 #[derive(Clone, Copy)]
 pub(super) struct Bytes16(imp::V);
+
+/// The outcome of a comparison of [`Bytes16`]: which of the sixteen bytes
+/// passed it. Masks combine with `|` lane by lane, and [`Mask16::bits`] gives
+/// them as 16 bits, bit `i` for byte `i`: one move out of the vector for a
+/// whole class, however many comparisons make it.
+#[derive(Clone, Copy)]
+pub(super) struct Mask16(imp::M);
 
 // The SSE2 intrinsics are `unsafe` to call only for want of the feature, which
 // every x86-64 processor has (it is in the target's baseline, checked by the
@@ -20,11 +27,13 @@ pub(super) struct Bytes16(imp::V);
 #[allow(unsafe_code)]
 mod imp {
     use std::arch::x86_64::{
-        __m128i, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
-        _mm_set1_epi8,
+        __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set_epi64x, _mm_set1_epi8,
     };
 
     pub(super) type V = __m128i;
+    /// A lane passes when its top bit is set.
+    pub(super) type M = __m128i;
 
     #[inline(always)]
     pub(super) fn load(b: &[u8; 16]) -> V {
@@ -34,24 +43,38 @@ mod imp {
         unsafe { _mm_set_epi64x(hi, lo) }
     }
 
-    /// Bytes in `lo..=hi`, compared as signed bytes: both bounds must lie on
-    /// the same side of 0x80, where signed order is unsigned order.
     #[inline(always)]
-    pub(super) fn range(v: V, lo: u8, hi: u8) -> u16 {
+    pub(super) fn eq(v: V, b: u8) -> M {
         // SAFETY: SSE2 is present (see the module's `cfg`).
-        unsafe {
-            let out = _mm_or_si128(
-                _mm_cmplt_epi8(v, _mm_set1_epi8(lo as i8)),
-                _mm_cmpgt_epi8(v, _mm_set1_epi8(hi as i8)),
-            );
-            !(_mm_movemask_epi8(out) as u16)
-        }
+        unsafe { _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)) }
+    }
+
+    /// Bytes in `lo..=hi` (`lo <= hi`, not the whole range): shifted so that
+    /// `lo` lands on -128, they are the ones below `-128 + (hi - lo) + 1`
+    /// in signed order. One add and one compare.
+    #[inline(always)]
+    pub(super) fn range(v: V, lo: u8, hi: u8) -> M {
+        let shift = 0x80u8.wrapping_sub(lo) as i8;
+        let bound = 0x81u8.wrapping_add(hi - lo) as i8;
+        // SAFETY: SSE2 is present (see the module's `cfg`).
+        unsafe { _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(shift)), _mm_set1_epi8(bound)) }
     }
 
     #[inline(always)]
-    pub(super) fn high(v: V) -> u16 {
+    pub(super) fn high(v: V) -> M {
+        v
+    }
+
+    #[inline(always)]
+    pub(super) fn or(a: M, b: M) -> M {
         // SAFETY: SSE2 is present (see the module's `cfg`).
-        unsafe { _mm_movemask_epi8(v) as u16 }
+        unsafe { _mm_or_si128(a, b) }
+    }
+
+    #[inline(always)]
+    pub(super) fn bits(m: M) -> u16 {
+        // SAFETY: SSE2 is present (see the module's `cfg`).
+        unsafe { _mm_movemask_epi8(m) as u16 }
     }
 }
 
@@ -60,6 +83,7 @@ mod imp {
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 mod portable {
     pub(super) type V = [u8; 16];
+    pub(super) type M = u16;
 
     #[inline(always)]
     pub(super) fn load(b: &[u8; 16]) -> V {
@@ -67,15 +91,30 @@ mod portable {
     }
 
     #[inline(always)]
-    pub(super) fn range(v: V, lo: u8, hi: u8) -> u16 {
+    pub(super) fn eq(v: V, b: u8) -> M {
+        range(v, b, b)
+    }
+
+    #[inline(always)]
+    pub(super) fn range(v: V, lo: u8, hi: u8) -> M {
         v.iter()
             .enumerate()
             .fold(0, |m, (i, &b)| m | u16::from((lo..=hi).contains(&b)) << i)
     }
 
     #[inline(always)]
-    pub(super) fn high(v: V) -> u16 {
+    pub(super) fn high(v: V) -> M {
         range(v, 0x80, 0xFF)
+    }
+
+    #[inline(always)]
+    pub(super) fn or(a: M, b: M) -> M {
+        a | b
+    }
+
+    #[inline(always)]
+    pub(super) fn bits(m: M) -> u16 {
+        m
     }
 }
 
@@ -85,57 +124,68 @@ use portable as imp;
 impl Bytes16 {
     /// Bytes equal to `b`.
     #[inline(always)]
-    pub(super) fn eq(self, b: u8) -> u16 {
-        imp::range(self.0, b, b)
+    pub(super) fn eq(self, b: u8) -> Mask16 {
+        Mask16(imp::eq(self.0, b))
     }
 
-    /// Bytes in `lo..=hi`; both bounds below 0x80, or both from 0x80 up.
+    /// Bytes in `lo..=hi` (`lo <= hi`, not the whole range).
     #[inline(always)]
-    pub(super) fn range(self, lo: u8, hi: u8) -> u16 {
-        debug_assert!((lo < 0x80) == (hi < 0x80) && lo <= hi);
-        imp::range(self.0, lo, hi)
+    pub(super) fn range(self, lo: u8, hi: u8) -> Mask16 {
+        debug_assert!(lo <= hi && hi - lo < 0xFF);
+        Mask16(imp::range(self.0, lo, hi))
     }
 
     /// Bytes from 0x80 up.
     #[inline(always)]
-    pub(super) fn high(self) -> u16 {
-        imp::high(self.0)
+    pub(super) fn high(self) -> Mask16 {
+        Mask16(imp::high(self.0))
     }
 }
 
-/// The masks of up to 64 bytes, bit `i` for byte `i`: `classes` takes sixteen
-/// bytes at a time (the tail padded with `pad`) and returns a mask for each
-/// class. Bits past the block are cleared.
-#[inline(always)]
-pub(super) fn block_masks<const N: usize>(
-    block: &[u8],
-    pad: u8,
-    classes: impl Fn(Bytes16) -> [u16; N],
-) -> [u64; N] {
-    let mut out = [0u64; N];
-    let mut add = |j: usize, chunk: &[u8; 16]| {
-        for (o, m) in out.iter_mut().zip(classes(Bytes16(imp::load(chunk)))) {
-            *o |= u64::from(m) << (16 * j);
-        }
-    };
-    let mut chunks = block.chunks_exact(16);
-    let mut j = 0;
-    for chunk in chunks.by_ref() {
-        add(j, chunk.try_into().unwrap_or(&[pad; 16]));
-        j += 1;
+impl Mask16 {
+    /// The mask as bits, bit `i` for byte `i`.
+    #[inline(always)]
+    pub(super) fn bits(self) -> u16 {
+        imp::bits(self.0)
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut k = [pad; 16];
-        k[..rest.len()].copy_from_slice(rest);
-        add(j, &k);
+}
+
+impl std::ops::BitOr for Mask16 {
+    type Output = Mask16;
+
+    #[inline(always)]
+    fn bitor(self, other: Mask16) -> Mask16 {
+        Mask16(imp::or(self.0, other.0))
     }
-    if block.len() < 64 {
-        for o in &mut out {
-            *o &= (1u64 << block.len()) - 1;
-        }
+}
+
+/// A block of 64 bytes of a line, as four [`Bytes16`]; a line's last block
+/// is padded with spaces, which are in no class but whitespace.
+#[derive(Clone, Copy)]
+struct Block64([Bytes16; 4]);
+
+impl Block64 {
+    fn new(block: &[u8]) -> Block64 {
+        let mut padded = [b' '; 64];
+        let block: &[u8; 64] = match block.try_into() {
+            Ok(full) => full,
+            Err(_) => {
+                padded[..block.len()].copy_from_slice(block);
+                &padded
+            }
+        };
+        Block64(std::array::from_fn(|j| {
+            let chunk: &[u8; 16] = block[16 * j..16 * j + 16].try_into().unwrap_or(&[b' '; 16]);
+            Bytes16(imp::load(chunk))
+        }))
     }
-    out
+
+    /// The mask of the bytes of the block in `class`, bit `i` for byte `i`.
+    #[inline(always)]
+    fn mask(self, class: impl Fn(Bytes16) -> Mask16) -> u64 {
+        let [a, b, c, d] = self.0.map(|x| u64::from(class(x).bits()));
+        a | b << 16 | c << 32 | d << 48
+    }
 }
 
 /// The positions of the set bits of `mask`, in order.
@@ -169,31 +219,6 @@ impl Iterator for SetBits<'_> {
         self.bits &= self.bits - 1;
         Some(64 * self.block + i)
     }
-}
-
-/// The classes of [`LineMasks`] of sixteen bytes: bytes in words (not
-/// whitespace), ASCII letters and digits, non-ASCII bytes, bytes that may start
-/// a sentence mark, lead bytes of wide characters (0xE1 to 0xEF), continuation
-/// bytes, and lead bytes of non-ASCII spaces (0xC2, 0xE1 to 0xE3).
-#[inline(always)]
-fn body_classes(x: Bytes16) -> [u16; 7] {
-    let space = x.range(9, 13) | x.eq(b' ');
-    let alnum = x.range(b'0', b'9') | x.range(b'a', b'z') | x.range(b'A', b'Z');
-    let ascii_marks = x.eq(b'.') | x.eq(b'!') | x.eq(b'?');
-    let high = x.high();
-    if high == 0 {
-        return [!space, alnum, 0, ascii_marks, 0, 0, 0];
-    }
-    let marks = ascii_marks | x.eq(0xD8) | x.eq(0xE0) | x.range(0xE2, 0xE3) | x.eq(0xEF);
-    [
-        !space,
-        alnum,
-        high,
-        marks,
-        x.range(0xE1, 0xEF),
-        x.range(0x80, 0xBF),
-        x.eq(0xC2) | x.range(0xE1, 0xE3),
-    ]
 }
 
 /// The length of the non-ASCII whitespace character starting at `bytes[i]`
@@ -254,81 +279,53 @@ impl LineMasks {
         }
         let mut leads = 0u64;
         for (b, block) in bytes.chunks(64).enumerate() {
-            // The masks every block needs, and the glued-teaser ones, which
-            // only the head needs (its first three blocks).
-            let (body, head) = if b < 3 {
-                let [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13] =
-                    block_masks(block, b' ', |x| {
-                        let [word, alnum, high, marks, wide, tails, lead] = body_classes(x);
-                        let spaces = x.eq(b' ');
-                        let (upper, lower) = (x.range(b'A', b'Z'), x.range(b'a', b'z'));
-                        let ascii_marks = x.eq(b'.') | x.eq(b'!') | x.eq(b'?');
-                        if high == 0 {
-                            return [
-                                word,
-                                alnum,
-                                0,
-                                marks,
-                                0,
-                                0,
-                                0,
-                                upper,
-                                lower,
-                                spaces,
-                                ascii_marks,
-                                0,
-                                0,
-                                0,
-                            ];
-                        }
-                        [
-                            word,
-                            alnum,
-                            high,
-                            marks,
-                            wide,
-                            tails,
-                            lead,
-                            upper,
-                            lower,
-                            spaces,
-                            ascii_marks,
-                            // Leads 0xC0 to 0xFF but the caseless 0xE3 to 0xE9.
-                            x.range(0xC0, 0xE2) | x.range(0xEA, 0xFF),
-                            x.eq(0xC3),
-                            x.range(0xA0, 0xBF),
-                        ]
-                    });
-                (
-                    [m0, m1, m2, m3, m4, m5, m6],
-                    Some([m7, m8, m9, m10, m11, m12, m13]),
-                )
-            } else {
-                (block_masks(block, b' ', body_classes), None)
-            };
-            let [word, alnum, high, marks, wide, tails, lead] = body;
-            // The padding is spaces, in no word.
-            self.word[b] = word;
-            self.alnum[b] = alnum;
-            self.high[b] = high;
-            self.marks[b] = marks;
-            self.wide_leads[b] = wide;
-            self.tails += tails.count_ones() as usize;
-            leads |= lead;
-            if let Some([upper, lower, spaces, ascii_marks, upper_leads, c3, low_tail]) = head {
-                // A 0xC3 lead whose tail byte is 0xA0 or above (`à` to `ÿ`)
-                // starts no capital; the tail may sit in the next block.
-                let next_tail = bytes
-                    .get(64 * (b + 1))
-                    .is_some_and(|&t| (0xA0..0xC0).contains(&t));
-                let lower_latin1 = c3 & (low_tail >> 1 | u64::from(next_tail) << 63);
+            let x = Block64::new(block);
+            let high = x.mask(Bytes16::high);
+            // The padding is spaces, in no word and in no other class.
+            self.word[b] = !x.mask(|x| x.range(9, 13) | x.eq(b' '));
+            let ascii_marks = x.mask(|x| x.eq(b'.') | x.eq(b'!') | x.eq(b'?'));
+            // The head (the first three blocks) keeps the glued-teaser masks.
+            let head = b < 3;
+            if head {
+                let upper = x.mask(|x| x.range(b'A', b'Z'));
+                let lower = x.mask(|x| x.range(b'a', b'z'));
+                self.alnum[b] = upper | lower | x.mask(|x| x.range(b'0', b'9'));
                 let h = &mut self.head;
                 h.upper[b] = upper;
                 h.lower[b] = lower;
                 h.marks[b] = ascii_marks;
-                h.spaces[b] = spaces;
+                h.spaces[b] = x.mask(|x| x.eq(b' '));
                 h.high[b] = high;
-                h.upper_leads[b] = upper_leads & !lower_latin1;
+            } else {
+                self.alnum[b] =
+                    x.mask(|x| x.range(b'0', b'9') | x.range(b'a', b'z') | x.range(b'A', b'Z'));
+            }
+            if high == 0 {
+                self.marks[b] = ascii_marks;
+                continue;
+            }
+            // Lead bytes of the other sentence marks (see
+            // `features::is_stop_lead`), of wide characters (0xE1 to 0xEF), and
+            // of non-ASCII spaces (0xC2, 0xE1 to 0xE3); continuation bytes.
+            self.marks[b] = ascii_marks
+                | x.mask(|x| x.eq(0xD8) | x.eq(0xE0) | x.range(0xE2, 0xE3) | x.eq(0xEF));
+            self.high[b] = high;
+            self.wide_leads[b] = x.mask(|x| x.range(0xE1, 0xEF));
+            let tails = x.mask(|x| x.range(0x80, 0xBF));
+            self.tails += tails.count_ones() as usize;
+            leads |= x.mask(|x| x.eq(0xC2) | x.range(0xE1, 0xE3));
+            if head {
+                // Leads 0xC0 to 0xFF but the caseless 0xE3 to 0xE9; a 0xC3 lead
+                // whose tail byte is 0xA0 or above (`à` to `ÿ`) starts no
+                // capital, and the tail may sit in the next block.
+                let upper_leads = x.mask(|x| x.range(0xC0, 0xE2) | x.range(0xEA, 0xFF));
+                let c3 = x.mask(|x| x.eq(0xC3));
+                let low_tail = x.mask(|x| x.range(0xA0, 0xBF));
+                let next_tail = bytes
+                    .get(64 * (b + 1))
+                    .is_some_and(|&t| (0xA0..0xC0).contains(&t));
+                let lower_latin1 = c3 & (low_tail >> 1 | u64::from(next_tail) << 63);
+                self.head.upper_leads[b] = upper_leads & !lower_latin1;
             }
         }
         // The head is the first 162 bytes.
@@ -472,7 +469,7 @@ impl LineMasks {
     }
 
     /// [`LineMasks::for_each_word`], each word with its masks.
-    #[inline]
+    #[inline(always)]
     pub(super) fn for_each_word_bits(&self, mut f: impl FnMut(Word) -> bool) {
         let mut start = 0;
         let blocks = self.word.len();
@@ -653,12 +650,16 @@ mod tests {
             a in proptest::prelude::any::<u8>(),
             b in proptest::prelude::any::<u8>(),
         ) {
-            // Bounds on one side of 0x80, as `Bytes16::range` wants them.
+            // Any bounds but the whole range.
             let (lo, hi) = (a.min(b), a.max(b));
-            let (lo, hi) = if (lo < 0x80) == (hi < 0x80) { (lo, hi) } else { (lo, 0x7F) };
+            let hi = if hi - lo == 0xFF { 0xFE } else { hi };
             let (v, p) = (imp::load(&bytes), portable::load(&bytes));
-            proptest::prop_assert_eq!(imp::range(v, lo, hi), portable::range(p, lo, hi));
-            proptest::prop_assert_eq!(imp::high(v), portable::high(p));
+            proptest::prop_assert_eq!(imp::bits(imp::eq(v, a)), portable::eq(p, a));
+            proptest::prop_assert_eq!(
+                imp::bits(imp::or(imp::range(v, lo, hi), imp::eq(v, b))),
+                portable::bits(portable::or(portable::range(p, lo, hi), portable::eq(p, b)))
+            );
+            proptest::prop_assert_eq!(imp::bits(imp::high(v)), portable::high(p));
         }
     }
 
