@@ -46,6 +46,7 @@ pub mod record;
 pub mod repair;
 pub mod rules;
 pub mod segment;
+mod simd;
 pub mod write;
 
 pub use cleaner::{Cleaner, Options};

@@ -1,163 +1,14 @@
 //! Bit masks over a line's bytes, 64 bytes to a `u64`: which bytes belong to a
 //! word (are not whitespace), which are ASCII letters or digits, which are not
-//! ASCII. The masks are built eight bytes at a time with word-wide arithmetic
-//! (no branch per byte), and words are then counted with popcounts and found
+//! ASCII. The masks are built sixteen bytes at a time by vector compares
+//! ([`crate::simd`]; no branch per byte), and words are then counted with popcounts and found
 //! with trailing-zero counts, so that a line costs a branch per word, not per
 //! byte.
 //!
 //! Whitespace is what [`str::split_whitespace`] splits on: the ASCII spaces and
 //! the non-ASCII ones, recognised by their UTF-8 sequences.
 
-/// Sixteen bytes, compared all at once: with SSE2 on x86-64, byte by byte
-/// elsewhere. Each comparison gives a [`Mask16`], one lane per byte.
-#[derive(Clone, Copy)]
-pub(super) struct Bytes16(imp::V);
-
-/// The outcome of a comparison of [`Bytes16`]: which of the sixteen bytes
-/// passed it. Masks combine with `|` lane by lane, and [`Mask16::bits`] gives
-/// them as 16 bits, bit `i` for byte `i`: one move out of the vector for a
-/// whole class, however many comparisons make it.
-#[derive(Clone, Copy)]
-pub(super) struct Mask16(imp::M);
-
-// The SSE2 intrinsics are `unsafe` to call only for want of the feature, which
-// every x86-64 processor has (it is in the target's baseline, checked by the
-// `cfg`): each block below is sound on any x86-64.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[allow(unsafe_code)]
-mod imp {
-    use std::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set_epi64x, _mm_set1_epi8,
-    };
-
-    pub(super) type V = __m128i;
-    /// A lane passes when its top bit is set.
-    pub(super) type M = __m128i;
-
-    #[inline(always)]
-    pub(super) fn load(b: &[u8; 16]) -> V {
-        let lo = i64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-        let hi = i64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]);
-        // SAFETY: SSE2 is present (see the module's `cfg`).
-        unsafe { _mm_set_epi64x(hi, lo) }
-    }
-
-    #[inline(always)]
-    pub(super) fn eq(v: V, b: u8) -> M {
-        // SAFETY: SSE2 is present (see the module's `cfg`).
-        unsafe { _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)) }
-    }
-
-    /// Bytes in `lo..=hi` (`lo <= hi`, not the whole range): shifted so that
-    /// `lo` lands on -128, they are the ones below `-128 + (hi - lo) + 1`
-    /// in signed order. One add and one compare.
-    #[inline(always)]
-    pub(super) fn range(v: V, lo: u8, hi: u8) -> M {
-        let shift = 0x80u8.wrapping_sub(lo) as i8;
-        let bound = 0x81u8.wrapping_add(hi - lo) as i8;
-        // SAFETY: SSE2 is present (see the module's `cfg`).
-        unsafe { _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(shift)), _mm_set1_epi8(bound)) }
-    }
-
-    #[inline(always)]
-    pub(super) fn high(v: V) -> M {
-        v
-    }
-
-    #[inline(always)]
-    pub(super) fn or(a: M, b: M) -> M {
-        // SAFETY: SSE2 is present (see the module's `cfg`).
-        unsafe { _mm_or_si128(a, b) }
-    }
-
-    #[inline(always)]
-    pub(super) fn bits(m: M) -> u16 {
-        // SAFETY: SSE2 is present (see the module's `cfg`).
-        unsafe { _mm_movemask_epi8(m) as u16 }
-    }
-}
-
-/// Byte by byte: the implementation where SSE2 is not there, and the
-/// reference the SSE2 one is tested against.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-mod portable {
-    pub(super) type V = [u8; 16];
-    pub(super) type M = u16;
-
-    #[inline(always)]
-    pub(super) fn load(b: &[u8; 16]) -> V {
-        *b
-    }
-
-    #[inline(always)]
-    pub(super) fn eq(v: V, b: u8) -> M {
-        range(v, b, b)
-    }
-
-    #[inline(always)]
-    pub(super) fn range(v: V, lo: u8, hi: u8) -> M {
-        v.iter()
-            .enumerate()
-            .fold(0, |m, (i, &b)| m | u16::from((lo..=hi).contains(&b)) << i)
-    }
-
-    #[inline(always)]
-    pub(super) fn high(v: V) -> M {
-        range(v, 0x80, 0xFF)
-    }
-
-    #[inline(always)]
-    pub(super) fn or(a: M, b: M) -> M {
-        a | b
-    }
-
-    #[inline(always)]
-    pub(super) fn bits(m: M) -> u16 {
-        m
-    }
-}
-
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-use portable as imp;
-
-impl Bytes16 {
-    /// Bytes equal to `b`.
-    #[inline(always)]
-    pub(super) fn eq(self, b: u8) -> Mask16 {
-        Mask16(imp::eq(self.0, b))
-    }
-
-    /// Bytes in `lo..=hi` (`lo <= hi`, not the whole range).
-    #[inline(always)]
-    pub(super) fn range(self, lo: u8, hi: u8) -> Mask16 {
-        debug_assert!(lo <= hi && hi - lo < 0xFF);
-        Mask16(imp::range(self.0, lo, hi))
-    }
-
-    /// Bytes from 0x80 up.
-    #[inline(always)]
-    pub(super) fn high(self) -> Mask16 {
-        Mask16(imp::high(self.0))
-    }
-}
-
-impl Mask16 {
-    /// The mask as bits, bit `i` for byte `i`.
-    #[inline(always)]
-    pub(super) fn bits(self) -> u16 {
-        imp::bits(self.0)
-    }
-}
-
-impl std::ops::BitOr for Mask16 {
-    type Output = Mask16;
-
-    #[inline(always)]
-    fn bitor(self, other: Mask16) -> Mask16 {
-        Mask16(imp::or(self.0, other.0))
-    }
-}
+use crate::simd::{Bytes16, Mask16};
 
 /// A block of 64 bytes of a line, as four [`Bytes16`]; a line's last block
 /// is padded with spaces, which are in no class but whitespace.
@@ -176,7 +27,7 @@ impl Block64 {
         };
         Block64(std::array::from_fn(|j| {
             let chunk: &[u8; 16] = block[16 * j..16 * j + 16].try_into().unwrap_or(&[b' '; 16]);
-            Bytes16(imp::load(chunk))
+            Bytes16::load(chunk)
         }))
     }
 
@@ -641,26 +492,6 @@ mod tests {
             .count();
         assert_eq!(m.alnum_or_high_words(), either, "{t:?}");
         assert_eq!(m.any_high(), !t.is_ascii(), "{t:?}");
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn sixteen_bytes_compare_as_byte_by_byte(
-            bytes in proptest::array::uniform16(proptest::prelude::any::<u8>()),
-            a in proptest::prelude::any::<u8>(),
-            b in proptest::prelude::any::<u8>(),
-        ) {
-            // Any bounds but the whole range.
-            let (lo, hi) = (a.min(b), a.max(b));
-            let hi = if hi - lo == 0xFF { 0xFE } else { hi };
-            let (v, p) = (imp::load(&bytes), portable::load(&bytes));
-            proptest::prop_assert_eq!(imp::bits(imp::eq(v, a)), portable::eq(p, a));
-            proptest::prop_assert_eq!(
-                imp::bits(imp::or(imp::range(v, lo, hi), imp::eq(v, b))),
-                portable::bits(portable::or(portable::range(p, lo, hi), portable::eq(p, b)))
-            );
-            proptest::prop_assert_eq!(imp::bits(imp::high(v)), portable::high(p));
-        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::record::Fix;
+use crate::simd::Bytes16;
 
 pub mod entities;
 mod entity_table;
@@ -169,6 +170,16 @@ const HIGH: u64 = 0x8080_8080_8080_8080;
 /// The index of the first byte from `i` on that [`special_bytes`] flags, or the
 /// length of `b` when there is none.
 fn skip_plain(b: &[u8], mut i: usize, amp: u64) -> usize {
+    // Sixteen bytes at a time, then eight.
+    let amp16 = if amp != 0 { u16::MAX } else { 0 };
+    while let Some(chunk) = b.get(i..i + 16) {
+        let x = Bytes16::load(chunk.try_into().unwrap_or(&[b' '; 16]));
+        let special = !x.range(0x20, 0x7E).bits() | (x.eq(b'&').bits() & amp16);
+        if special != 0 {
+            return i + special.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
     let first = |i: usize, word: [u8; 8]| {
         let special = special_bytes(u64::from_le_bytes(word), amp);
         (special != 0).then(|| i + special.trailing_zeros() as usize / 8)
@@ -704,6 +715,29 @@ mod tests {
                         if plain_fill {
                             assert_eq!(got == 0, !special, "{b:#x} at {k}");
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn skip_plain_stops_at_the_first_special_byte_at_every_offset() {
+        for amp in [false, true] {
+            let amp_bytes = if amp { HIGH } else { 0 };
+            for b in 0..=255u8 {
+                let special = !(0x20..0x7F).contains(&b) || (amp && b == b'&');
+                for len in [1, 15, 16, 17, 40] {
+                    for at in 0..len {
+                        let mut bytes = vec![b'a'; len];
+                        bytes[at] = b;
+                        let want = if special { at } else { len };
+                        assert_eq!(
+                            skip_plain(&bytes, 0, amp_bytes),
+                            want,
+                            "{b:#x} at {at}/{len}"
+                        );
+                        assert_eq!(skip_plain(&bytes, at, amp_bytes), want, "{b:#x} from {at}");
                     }
                 }
             }
