@@ -6,6 +6,7 @@
 //! eight at a time instead of one at a time.
 
 use crate::record::{Fix, Record, Related, Removed};
+use crate::simd::Bytes16;
 
 /// A value that writes itself as compact JSON, as `serde_json` would.
 pub(crate) trait WriteJson {
@@ -60,6 +61,20 @@ pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
     // `b[run..i]` needs no escaping.
     let mut run = 0;
     let mut i = 0;
+    // Sixteen bytes at a time, then eight, then one.
+    while let Some(chunk) = b.get(i..i + 16) {
+        let x = Bytes16::load(chunk.try_into().unwrap_or(&[b' '; 16]));
+        let flags = (x.range(0x00, 0x1F) | x.eq(b'"') | x.eq(b'\\')).bits();
+        if flags == 0 {
+            i += 16;
+            continue;
+        }
+        let at = i + flags.trailing_zeros() as usize;
+        out.extend_from_slice(&b[run..at]);
+        push_escape(out, b[at]);
+        run = at + 1;
+        i = at + 1;
+    }
     while let Some(chunk) = b.get(i..i + 8) {
         let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
         let flags = escapes(word);
