@@ -105,7 +105,7 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
     let mut paragraphs: Vec<&str> = Vec::new();
     let mut section = String::new();
     for (line, d) in lines.iter().zip(decisions) {
-        let text = line.text.trim();
+        let text = crate::text::trim(line.text);
         match d.class {
             Class::Blank => {}
             Class::Title => {

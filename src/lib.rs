@@ -47,6 +47,7 @@ pub mod repair;
 pub mod rules;
 pub mod segment;
 mod simd;
+mod text;
 pub mod write;
 
 pub use cleaner::{Cleaner, Options};

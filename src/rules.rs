@@ -1139,7 +1139,7 @@ impl RuleSet {
 
     /// Indices of every rule that matches `line`, ascending (priority order).
     pub fn matches(&self, line: &str) -> Vec<usize> {
-        let line = line.trim();
+        let line = crate::text::trim(line);
         let mut hits = Vec::new();
         if line.is_empty() {
             return hits;
@@ -1166,7 +1166,7 @@ impl RuleSet {
     /// The index of the first (highest-priority) rule that matches `line`: the
     /// first of [`RuleSet::matches`], found with less work.
     pub fn first_match_index(&self, line: &str) -> Option<usize> {
-        let line = line.trim();
+        let line = crate::text::trim(line);
         if line.is_empty() {
             return None;
         }
@@ -1185,7 +1185,7 @@ impl RuleSet {
         words: usize,
         alnum_words: usize,
     ) -> Option<usize> {
-        let line = line.trim();
+        let line = crate::text::trim(line);
         if line.is_empty() {
             return None;
         }

@@ -12,7 +12,7 @@ pub struct Line<'a> {
 impl Line<'_> {
     /// True when the line holds nothing but whitespace.
     pub fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
+        crate::text::trim(self.text).is_empty()
     }
 }
 
@@ -34,7 +34,7 @@ pub fn lines_ending_at<'a>(text: &'a str, ends: &[usize]) -> Vec<Line<'a>> {
         .map(|(i, &end)| {
             let line = Line {
                 no: i + 1,
-                text: text[start..end].trim_end(),
+                text: crate::text::trim_end(&text[start..end]),
             };
             start = end + 1;
             line

@@ -507,7 +507,7 @@ pub struct Scratch {
 /// Measures `text`, all but its stop words ([`Features::lang_stops`] is
 /// `None`): what the rules and the line scores need of every line.
 pub fn measure_shape(text: &str, s: &mut Scratch) -> Features {
-    let t = text.trim();
+    let t = crate::text::trim(text);
     let mut f = Features::default();
     if t.is_empty() {
         return f;
@@ -548,7 +548,7 @@ pub fn measure_all(text: &str, s: &mut Scratch) -> Features {
     // language bits spread over the lanes (no line has 2^32 words).
     let mut lanes = 0u128;
     if f.words > 0 {
-        let t = text.trim();
+        let t = crate::text::trim(text);
         let Scratch { masks, buf } = s;
         let table = &*STOPS;
         masks.for_each_word_bits(|w| {
@@ -662,7 +662,7 @@ pub(super) fn stop_share(
     if need == 0 {
         return true;
     }
-    let t = text.trim();
+    let t = crate::text::trim(text);
     let Scratch { masks, buf } = s;
     let table = &*STOPS;
     if fill {
@@ -678,6 +678,16 @@ pub(super) fn stop_share(
 
 /// Sets what the end of the trimmed line `t` says (`terminal`, `colon`).
 fn line_end(t: &str, f: &mut Features) {
+    if let Some(&b) = t.as_bytes().last()
+        && b.is_ascii_graphic()
+        && !is_closer(char::from(b))
+    {
+        // The common case: the last character, neither a closer nor a space,
+        // is the one that tells.
+        f.terminal = is_stop(char::from(b));
+        f.colon = b == b':';
+        return;
+    }
     let end = t.trim_end_matches(|c: char| is_closer(c) || c.is_whitespace());
     let last = end.chars().next_back();
     f.terminal = last.is_some_and(is_stop)
@@ -901,7 +911,7 @@ mod tests {
     /// The plain [`measure_all`], character by character, with stop words
     /// looked up in each language's `HashSet`.
     fn measure_all_reference(text: &str, buf: &mut String) -> Features {
-        let t = text.trim();
+        let t = crate::text::trim(text);
         let mut f = Features {
             lang_stops: Some([0; 4]),
             ..Features::default()

@@ -362,7 +362,11 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
         // One scan finds the line's end and what it needs.
         let (found, end) = scan_line(text, start, amp);
         let raw = &text[start..end];
-        let line = if trim { raw.trim_end() } else { raw };
+        let line = if trim {
+            crate::text::trim_end(raw)
+        } else {
+            raw
+        };
         if found.untouched() {
             // The common case: nothing to do but the trim, which cannot add work.
             out.push_str(line);
@@ -374,7 +378,11 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
                 scan(line, amp)
             };
             let done = repair_slow(line, found, i + 1, trim, amp, opts, &mut fixes);
-            out.push_str(if trim { done.trim_end() } else { &done });
+            out.push_str(if trim {
+                crate::text::trim_end(&done)
+            } else {
+                &done
+            });
         }
         line_ends.push(out.len());
         if end == text.len() {
