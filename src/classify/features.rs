@@ -242,6 +242,50 @@ impl StopTable {
     }
 }
 
+impl StopTable {
+    /// The bits of `word` (as it appears in text, like [`stop_bits`]) when it
+    /// is written in ASCII and Latin-1 (no lead byte above 0xC3) and its first
+    /// and last letters or digits are its ends once ASCII punctuation is
+    /// trimmed: then its core is known without decoding, and lower-cases
+    /// without changing length (`É` 0xC3 0x89 to `é` 0xC3 0xA9). `None` for
+    /// any other word.
+    fn latin1_word_bits(&self, word: &[u8]) -> Option<u8> {
+        let punct = |b: &u8| *b < 0x80 && !b.is_ascii_alphanumeric();
+        let Some(start) = word.iter().position(|b| !punct(b)) else {
+            return Some(0);
+        };
+        let end = word
+            .iter()
+            .rposition(|b| !punct(b))
+            .map_or(start, |e| e + 1);
+        let core = &word[start..end];
+        // A Latin-1 letter: 0xC3 and a tail but for `×` and `÷`.
+        let letter = |lead: u8, tail: u8| lead == 0xC3 && !matches!(tail, 0x97 | 0xB7);
+        let n = core.len();
+        let first_ok = core[0].is_ascii_alphanumeric() || (n >= 2 && letter(core[0], core[1]));
+        let last_ok =
+            core[n - 1].is_ascii_alphanumeric() || (n >= 2 && letter(core[n - 2], core[n - 1]));
+        if !first_ok || !last_ok || core.iter().any(|&b| b >= 0xC4) {
+            return None;
+        }
+        if n > self.max_len {
+            return Some(0);
+        }
+        // Lower-cased as `push_lower` does: `A` to `Z`, and `À` to `Þ` but `×`.
+        let mut key = [0u8; 16];
+        let mut after_c3 = false;
+        for (k, &b) in key.iter_mut().zip(core) {
+            *k = match b {
+                b'A'..=b'Z' => b + 0x20,
+                0x80..=0x9E if after_c3 && b != 0x97 => b + 0x20,
+                _ => b,
+            };
+            after_c3 = b == 0xC3;
+        }
+        Some(self.all.probe(u128::from_le_bytes(key)))
+    }
+}
+
 static STOPS: LazyLock<StopTable> = LazyLock::new(StopTable::build);
 
 /// The languages (bits over [`Lang::ALL`]) whose stop words include `word`
@@ -598,6 +642,9 @@ fn word_stop_bits(table: &StopTable, t: &str, w: Word, buf: &mut String) -> u8 {
 #[inline(never)]
 fn other_word_stop_bits(t: &str, w: Word, buf: &mut String) -> u8 {
     let word = &t[w.start..w.end];
+    if let Some(bits) = STOPS.latin1_word_bits(word.as_bytes()) {
+        return bits;
+    }
     // A letter or digit beyond Latin-1 stays in the trimmed word, and
     // lower-cases beyond Latin-1 (but for the four of `folds_into_latin1`):
     // no stop word has one. This rules out most words of other scripts after
@@ -991,6 +1038,36 @@ mod tests {
                 "{l:?}"
             );
         }
+    }
+
+    #[test]
+    fn latin1_words_are_looked_up_as_by_characters() {
+        let cores = [
+            "für", "ÜBER", "Über", "été", "ÉTÉ", "más", "también", "là", "the", "x",
+        ];
+        let wraps = ["", "(", ")", "...", "«", "»", "’", "×", "÷", "—", "1", "é"];
+        let mut fast = 0;
+        for core in cores
+            .iter()
+            .chain(&["verlängert", "stündlich", "a×b", "a«b", "K\u{212a}"])
+        {
+            for a in wraps {
+                for b in wraps {
+                    let w = format!("{a}{core}{b}");
+                    let want = stop_bits(&w, &mut String::new());
+                    if let Some(got) = STOPS.latin1_word_bits(w.as_bytes()) {
+                        assert_eq!(got, want, "{w:?}");
+                        fast += 1;
+                    }
+                }
+            }
+        }
+        assert!(fast > 500, "only {fast} words took the Latin-1 path");
+        assert_ne!(stop_bits("(Über)", &mut String::new()), 0);
+        assert_eq!(
+            STOPS.latin1_word_bits("(Über)".as_bytes()),
+            Some(stop_bits("über", &mut String::new()))
+        );
     }
 
     proptest::proptest! {
