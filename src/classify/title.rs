@@ -65,6 +65,36 @@ pub fn parts(title: &str) -> Vec<&str> {
 
 /// Compares two lines ignoring case, spacing and punctuation.
 pub fn same_text(a: &str, b: &str) -> bool {
+    // Byte by byte while both are ASCII: most lines differ from a title at
+    // their first letter, and are told apart without decoding a character.
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    let mut any = false;
+    loop {
+        while i < x.len() && x[i] < 0x80 && !x[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        while j < y.len() && y[j] < 0x80 && !y[j].is_ascii_alphanumeric() {
+            j += 1;
+        }
+        match (x.get(i), y.get(j)) {
+            (None, None) => return any,
+            (Some(&p), Some(&q)) if p < 0x80 && q < 0x80 => {
+                if !p.eq_ignore_ascii_case(&q) {
+                    return false;
+                }
+                any = true;
+                i += 1;
+                j += 1;
+            }
+            (Some(&p), None) | (None, Some(&p)) if p < 0x80 => return false,
+            _ => return same_text_chars(a, b),
+        }
+    }
+}
+
+/// [`same_text`], character by character.
+fn same_text_chars(a: &str, b: &str) -> bool {
     fn key(s: &str) -> impl Iterator<Item = char> + '_ {
         s.chars()
             .filter(|c| c.is_alphanumeric())
@@ -116,5 +146,26 @@ mod tests {
         assert!(same_text("Hello, World!", "hello world"));
         assert!(!same_text("Hello world", "Hello world again"));
         assert!(!same_text("", ""));
+    }
+
+    #[test]
+    fn same_text_by_bytes_agrees_with_characters() {
+        let parts = [
+            "", "a", "A", "b", " ", "-", "é", "É", "ß", "SS", "1", "\u{212a}", "k", "中",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let x = format!("{a}{b}{c}");
+                    for y in [
+                        format!("{c}{b}{a}"),
+                        format!("{a}, {b} {c}"),
+                        x.to_uppercase(),
+                    ] {
+                        assert_eq!(same_text(&x, &y), same_text_chars(&x, &y), "{x:?} {y:?}");
+                    }
+                }
+            }
+        }
     }
 }
