@@ -381,7 +381,7 @@ struct Fast {
     /// (the Kelvin sign, the long s): a line holding one lets every gated
     /// branch through. Searched apart from the gate, whose SIMD filter is
     /// weaker with patterns shorter than three bytes.
-    wild: Vec<memchr::memmem::Finder<'static>>,
+    wild: Wild,
     /// Tells this rule set's anchored regex apart in the per-thread scratch,
     /// which keeps that regex's search cache: searching with a cache of one's
     /// own skips the regex's shared cache pool, whose lock every thread but
@@ -404,6 +404,41 @@ struct AnchoredSet {
     dfa: hybrid::dfa::DFA,
     /// For each pattern, its rule.
     rule: Vec<usize>,
+}
+
+/// The characters of [`Fast::wild`], found by their lead bytes.
+#[derive(Debug)]
+struct Wild {
+    /// Each character, in UTF-8.
+    chars: Vec<Vec<u8>>,
+    /// Their distinct lead bytes.
+    leads: Vec<u8>,
+}
+
+impl Wild {
+    fn new(chars: &[char]) -> Wild {
+        let chars: Vec<Vec<u8>> = chars.iter().map(|c| c.to_string().into_bytes()).collect();
+        let mut leads: Vec<u8> = chars.iter().map(|c| c[0]).collect();
+        leads.sort_unstable();
+        leads.dedup();
+        Wild { chars, leads }
+    }
+
+    /// Whether `hay` holds one of the characters: one `memchr` pass for up to
+    /// three lead bytes, each hit checked in place.
+    fn in_line(&self, hay: &[u8]) -> bool {
+        let at = |i: usize| self.chars.iter().any(|c| hay[i..].starts_with(c));
+        match self.leads[..] {
+            [] => false,
+            [a] => memchr::memchr_iter(a, hay).any(at),
+            [a, b] => memchr::memchr2_iter(a, b, hay).any(at),
+            [a, b, c] => memchr::memchr3_iter(a, b, c, hay).any(at),
+            _ => self
+                .chars
+                .iter()
+                .any(|c| memchr::memmem::find(hay, c).is_some()),
+        }
+    }
 }
 
 /// The next [`Fast::id`].
@@ -1320,8 +1355,7 @@ impl RuleSet {
                         }
                     }
                 };
-            let wild =
-                !line.is_ascii() && fast.wild.iter().any(|f| f.find(line.as_bytes()).is_some());
+            let wild = !line.is_ascii() && fast.wild.in_line(line.as_bytes());
             match &fast.gate {
                 Some(gate) if !wild => gate.for_each(lower.get(), |p| {
                     try_branches(&mut best, &mut fast.gate_targets[p].iter().copied());
@@ -1502,10 +1536,7 @@ impl Fast {
         let (patterns, gate_targets) = prefix_free(patterns, gate_targets);
         wild.sort_unstable();
         wild.dedup();
-        let wild = wild
-            .into_iter()
-            .map(|ch| memchr::memmem::Finder::new(ch.to_string().as_bytes()).into_owned())
-            .collect();
+        let wild = Wild::new(&wild);
         let gate = if gated.is_empty() {
             None
         } else {
@@ -2011,7 +2042,9 @@ mod tests {
         // ASCII lower-casing leaves alone.
         assert_eq!(first("A coo\u{212A}ie banner"), Some("mix.branches"));
         assert_eq!(first("The cookieſ wall"), Some("mix.branches"));
-        assert_eq!(set.fast.wild.len(), 2);
+        assert_eq!(set.fast.wild.chars.len(), 2);
+        assert!(!set.fast.wild.in_line("’Kk\u{212B}s".as_bytes()));
+        assert!(set.fast.wild.in_line("’\u{212B}\u{212A}".as_bytes()));
     }
 
     #[test]
