@@ -5,6 +5,10 @@ mod cli;
 
 use std::process::ExitCode;
 
+#[cfg(all(feature = "jemalloc", unix, not(target_os = "openbsd")))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     cli::main()
 }
