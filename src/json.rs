@@ -3,10 +3,10 @@
 //! The bytes are exactly those of `serde_json::to_writer` on the same values
 //! (the serde derives of [`Record`] and its parts stay the reference, and the
 //! tests compare the two), but strings are scanned for bytes that need escaping
-//! eight at a time instead of one at a time.
+//! sixteen at a time ([`simd::find`]) instead of one at a time.
 
 use crate::record::{Fix, Record, Related, Removed};
-use crate::simd::Bytes16;
+use crate::simd::{self, Bytes16, Mask16};
 
 /// A value that writes itself as compact JSON, as `serde_json` would.
 pub(crate) trait WriteJson {
@@ -14,24 +14,7 @@ pub(crate) trait WriteJson {
     fn write_json(&self, out: &mut Vec<u8>);
 }
 
-/// Each byte of a `u64` set to `b`.
-const fn each(b: u8) -> u64 {
-    0x0101_0101_0101_0101 * b as u64
-}
-
-const HIGH: u64 = each(0x80);
-
-/// The high bit set in the lowest byte of `word` (little-endian) that JSON must
-/// escape (a control byte below 0x20, `"` or `\`), and maybe in bytes above it;
-/// 0 when there is none. The lowest flag is exact: a false one can only follow
-/// a true one, through a borrow.
-fn escapes(word: u64) -> u64 {
-    let zero_byte = |x: u64| x.wrapping_sub(each(1)) & !x & HIGH;
-    let control = word.wrapping_sub(each(0x20)) & !word & HIGH;
-    control | zero_byte(word ^ each(b'"')) | zero_byte(word ^ each(b'\\'))
-}
-
-/// Appends the escape sequence of `b`, a byte that [`escapes`] flags.
+/// Appends the escape sequence of `b`, a byte that [`needs_escape`] takes.
 fn push_escape(out: &mut Vec<u8>, b: u8) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     match b {
@@ -53,49 +36,28 @@ fn push_escape(out: &mut Vec<u8>, b: u8) {
     }
 }
 
+/// The bytes JSON must escape: control bytes below 0x20, `"` and `\`.
+#[inline(always)]
+fn needs_escape(x: Bytes16) -> Mask16 {
+    x.range(0x00, 0x1F) | x.eq(b'"') | x.eq(b'\\')
+}
+
 /// Appends `s` as a JSON string, quotes included.
 pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
-    // `b[run..i]` needs no escaping.
+    // `b[run..at]` needs no escaping.
     let mut run = 0;
-    let mut i = 0;
-    // Sixteen bytes at a time, then eight, then one.
-    while let Some(chunk) = b.get(i..i + 16) {
-        let x = Bytes16::load(chunk.try_into().unwrap_or(&[b' '; 16]));
-        let flags = (x.range(0x00, 0x1F) | x.eq(b'"') | x.eq(b'\\')).bits();
-        if flags == 0 {
-            i += 16;
-            continue;
-        }
-        let at = i + flags.trailing_zeros() as usize;
+    loop {
+        let at = simd::find(b, run, needs_escape);
         out.extend_from_slice(&b[run..at]);
-        push_escape(out, b[at]);
+        let Some(&x) = b.get(at) else {
+            break;
+        };
+        push_escape(out, x);
         run = at + 1;
-        i = at + 1;
     }
-    while let Some(chunk) = b.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let flags = escapes(word);
-        if flags == 0 {
-            i += 8;
-            continue;
-        }
-        let at = i + flags.trailing_zeros() as usize / 8;
-        out.extend_from_slice(&b[run..at]);
-        push_escape(out, b[at]);
-        run = at + 1;
-        i = at + 1;
-    }
-    for (k, &x) in b.iter().enumerate().skip(i) {
-        if x < 0x20 || x == b'"' || x == b'\\' {
-            out.extend_from_slice(&b[run..k]);
-            push_escape(out, x);
-            run = k + 1;
-        }
-    }
-    out.extend_from_slice(&b[run..]);
     out.push(b'"');
 }
 

@@ -1507,12 +1507,27 @@ impl Fast {
                 None => {}
             }
         }
-        let buckets = (0..=cuts.len())
+        let anchored_all: Vec<(usize, &Hir)> = split
+            .iter()
+            .filter_map(|(i, h, _)| Some((*i, h.as_ref()?)))
+            .collect();
+        let anchored_long: Vec<(usize, &Hir)> = anchored_all
+            .iter()
+            .copied()
+            .filter(|&(i, _)| rules[i].max_words.is_none_or(|m| m > LONG_LINE_WORDS))
+            .collect();
+        let all = AnchoredSet::build(&anchored_all);
+        let long = if anchored_long.len() < anchored_all.len() {
+            AnchoredSet::build(&anchored_long)
+        } else {
+            None
+        };
+        let buckets: Vec<Bucket> = (0..=cuts.len())
             .map(|k| {
                 let words = if k == 0 { 0 } else { cuts[k - 1] };
                 let mut b = Bucket {
                     anchored_rules: Vec::new(),
-                    anchored_set: usize::from(words > LONG_LINE_WORDS),
+                    anchored_set: usize::from(long.is_some() && words > LONG_LINE_WORDS),
                     whole: Vec::new(),
                     first_gated: gated_rules
                         .iter()
@@ -1554,27 +1569,6 @@ impl Fast {
                         .map(Gate::Automaton)
                 })
         };
-        let anchored_all: Vec<(usize, &Hir)> = split
-            .iter()
-            .filter_map(|(i, h, _)| Some((*i, h.as_ref()?)))
-            .collect();
-        let anchored_long: Vec<(usize, &Hir)> = anchored_all
-            .iter()
-            .copied()
-            .filter(|&(i, _)| rules[i].max_words.is_none_or(|m| m > LONG_LINE_WORDS))
-            .collect();
-        let all = AnchoredSet::build(&anchored_all);
-        let long = if anchored_long.len() < anchored_all.len() {
-            AnchoredSet::build(&anchored_long)
-        } else {
-            None
-        };
-        let mut buckets: Vec<Bucket> = buckets;
-        if long.is_none() {
-            for b in &mut buckets {
-                b.anchored_set = 0;
-            }
-        }
         Fast {
             cuts,
             buckets,

@@ -158,6 +158,40 @@ impl std::ops::BitOr for Mask16 {
     }
 }
 
+/// The index of the first byte of `b` from `i` on that `class` takes, or
+/// `b.len()` when there is none: sixteen bytes at a time. The last few are
+/// read in the last sixteen bytes of `b`, the ones before them masked off; a
+/// slice shorter than sixteen bytes is padded with spaces, which `class` must
+/// leave out.
+#[inline(always)]
+pub(crate) fn find(b: &[u8], mut i: usize, class: impl Fn(Bytes16) -> Mask16) -> usize {
+    let load = |chunk: &[u8]| Bytes16::load(chunk.try_into().unwrap_or(&[b' '; 16]));
+    while let Some(chunk) = b.get(i..i + 16) {
+        let found = class(load(chunk)).bits();
+        if found != 0 {
+            return i + found.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    if i >= b.len() {
+        return b.len();
+    }
+    let (start, x) = match b.len().checked_sub(16) {
+        Some(start) => (start, load(&b[start..])),
+        None => {
+            let mut padded = [b' '; 16];
+            padded[..b.len()].copy_from_slice(b);
+            (0, Bytes16::load(&padded))
+        }
+    };
+    let found = class(x).bits() >> (i - start);
+    if found != 0 {
+        i + found.trailing_zeros() as usize
+    } else {
+        b.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -240,9 +240,7 @@ impl StopTable {
         };
         self.ascii.probe(ascii_lower(x))
     }
-}
 
-impl StopTable {
     /// The bits of `word` (as it appears in text, like [`stop_bits`]) when it
     /// is written in ASCII and Latin-1 (no lead byte above 0xC3) and its first
     /// and last letters or digits are its ends once ASCII punctuation is
@@ -634,15 +632,15 @@ fn word_stop_bits(table: &StopTable, t: &str, w: Word, buf: &mut String) -> u8 {
         let last = 63 - w.alnum.leading_zeros() as usize;
         return table.get_ascii_in(t.as_bytes(), w.start + first, w.start + last + 1);
     }
-    other_word_stop_bits(t, w, buf)
+    other_word_stop_bits(table, t, w, buf)
 }
 
 /// [`word_stop_bits`] of a word that is long or not ASCII: apart, so that the
 /// common case inlines into the word loop.
 #[inline(never)]
-fn other_word_stop_bits(t: &str, w: Word, buf: &mut String) -> u8 {
+fn other_word_stop_bits(table: &StopTable, t: &str, w: Word, buf: &mut String) -> u8 {
     let word = &t[w.start..w.end];
-    if let Some(bits) = STOPS.latin1_word_bits(word.as_bytes()) {
+    if let Some(bits) = table.latin1_word_bits(word.as_bytes()) {
         return bits;
     }
     // A letter or digit beyond Latin-1 stays in the trimmed word, and

@@ -169,13 +169,18 @@ struct Info {
     wordy: Option<bool>,
 }
 
+/// Whether a line is long enough to score as prose: 60 or more with a
+/// sentence mark (at its end or inside), or 150 or more.
+fn is_long(f: &Features) -> bool {
+    let sentence = f.terminal || f.inner_stops > 0;
+    f.weight >= 60 && sentence || f.weight >= 150
+}
+
 /// Whether the score of a line that no rule decides and that is not repeated
 /// asks for its stop-word share: a long line of six words or more (a shorter
 /// one counts as wordy), not a glued teaser.
 fn asks_stop_share(f: &Features) -> bool {
-    let w = f.weight;
-    let sentence = f.terminal || f.inner_stops > 0;
-    (w >= 60 && sentence || w >= 150) && f.words >= 6 && !f.glued_teaser
+    is_long(f) && f.words >= 6 && !f.glued_teaser
 }
 
 /// The share of stop words that makes a long line read as prose.
@@ -206,14 +211,8 @@ fn line_score(
         return SHORT_SCORE;
     }
     let sentence = f.terminal || f.inner_stops > 0;
-    if !(w >= 60 && sentence || w >= 150) {
-        return if sentence && w >= 25 {
-            w / 4
-        } else {
-            SHORT_SCORE
-        };
-    }
-    let wordy = !asks_stop_share(f) || info.wordy.unwrap_or_else(|| stop_share(f));
+    // Only a long line can score as prose, and only then is its share asked.
+    let wordy = is_long(f) && (!asks_stop_share(f) || info.wordy.unwrap_or_else(|| stop_share(f)));
     if w >= 60 && sentence && wordy {
         w
     } else if w >= 150 && wordy {

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::record::Fix;
-use crate::simd::Bytes16;
+use crate::simd;
 
 pub mod entities;
 mod entity_table;
@@ -149,56 +149,13 @@ impl Scan {
     }
 }
 
-/// The high bit of byte `k` set when byte `k` of `word` (little-endian) is not
-/// printable ASCII, or is `&` when `amp` is all high bits (else 0). Byte by byte
-/// exact: no carry crosses a byte.
-fn special_bytes(word: u64, amp: u64) -> u64 {
-    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const fn each(b: u8) -> u64 {
-        0x0101_0101_0101_0101 * b as u64
-    }
-    let low = word & LOW;
-    // High bit of (low + 0x60) set when low >= 0x20; of (low + 1) when low == 0x7F.
-    let control = !(low + each(0x60)) | (low + each(0x01));
-    // Zero where the byte is `&`: adding 0x7F sets the high bit of every other.
-    let not_amp = ((word ^ each(b'&')) & LOW) + LOW;
-    ((word | control) & HIGH) | (!not_amp & amp)
-}
-
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The index of the first byte from `i` on that [`special_bytes`] flags, or the
-/// length of `b` when there is none.
-fn skip_plain(b: &[u8], mut i: usize, amp: u64) -> usize {
-    // Sixteen bytes at a time, then eight.
-    let amp16 = if amp != 0 { u16::MAX } else { 0 };
-    while let Some(chunk) = b.get(i..i + 16) {
-        let x = Bytes16::load(chunk.try_into().unwrap_or(&[b' '; 16]));
-        let special = !x.range(0x20, 0x7E).bits() | (x.eq(b'&').bits() & amp16);
-        if special != 0 {
-            return i + special.trailing_zeros() as usize;
-        }
-        i += 16;
-    }
-    let first = |i: usize, word: [u8; 8]| {
-        let special = special_bytes(u64::from_le_bytes(word), amp);
-        (special != 0).then(|| i + special.trailing_zeros() as usize / 8)
-    };
-    while let Some(word) = b.get(i..i + 8) {
-        if let Some(at) = first(i, word.try_into().unwrap_or([0; 8])) {
-            return at;
-        }
-        i += 8;
-    }
-    if i < b.len() {
-        // The tail, padded with spaces (plain).
-        let mut word = [b' '; 8];
-        word[..b.len() - i].copy_from_slice(&b[i..]);
-        if let Some(at) = first(i, word) {
-            return at;
-        }
-    }
-    b.len()
+/// The index of the first byte of `b` from `i` on that is not printable
+/// ASCII, or is `&` when `amp`; the length of `b` when there is none.
+fn skip_plain(b: &[u8], i: usize, amp: bool) -> usize {
+    simd::find(b, i, |x| {
+        let special = x.range(0x00, 0x1F) | x.range(0x7F, 0xFF);
+        if amp { special | x.eq(b'&') } else { special }
+    })
 }
 
 /// The character whose UTF-8 lead byte is at `b[i]` (`b` is valid UTF-8) and its length.
@@ -237,11 +194,10 @@ fn scan_line(text: &str, start: usize, amp: bool) -> (Scan, usize) {
     };
     // Lead-byte page mask of the character before, when it was not ASCII.
     let mut prev_lead = 0u16;
-    let amp_bytes = if amp { HIGH } else { 0 };
     let dense = pages::dense_masks();
     let mut i = start;
     loop {
-        let next = skip_plain(b, i, amp_bytes);
+        let next = skip_plain(b, i, amp);
         if next > i {
             prev_lead = 0;
             i = next;
@@ -703,49 +659,29 @@ mod tests {
     }
 
     #[test]
-    fn special_bytes_flags_exactly_the_special_bytes() {
-        for amp in [false, true] {
-            let amp_bytes = if amp { HIGH } else { 0 };
-            for b in 0..=255u8 {
-                let special = !(0x20..0x7F).contains(&b) || (amp && b == b'&');
-                for k in 0..8 {
-                    // The byte among plain bytes, and among bytes that are all special.
-                    for fill in [b'a', 0x00, 0xFF, b'&'] {
-                        let mut word = [fill; 8];
-                        word[k] = b;
-                        let got = special_bytes(u64::from_le_bytes(word), amp_bytes);
-                        assert_eq!(
-                            got & (0x80 << (8 * k)) != 0,
-                            special,
-                            "{b:#x} at {k} in {fill:#x}"
-                        );
-                        let plain_fill = (0x20..0x7F).contains(&fill) && !(amp && fill == b'&');
-                        if plain_fill {
-                            assert_eq!(got == 0, !special, "{b:#x} at {k}");
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
     fn skip_plain_stops_at_the_first_special_byte_at_every_offset() {
         for amp in [false, true] {
-            let amp_bytes = if amp { HIGH } else { 0 };
+            let special = |b: u8| !(0x20..0x7F).contains(&b) || (amp && b == b'&');
             for b in 0..=255u8 {
-                let special = !(0x20..0x7F).contains(&b) || (amp && b == b'&');
-                for len in [1, 15, 16, 17, 40] {
+                for len in [1, 8, 15, 16, 17, 40] {
                     for at in 0..len {
-                        let mut bytes = vec![b'a'; len];
-                        bytes[at] = b;
-                        let want = if special { at } else { len };
-                        assert_eq!(
-                            skip_plain(&bytes, 0, amp_bytes),
-                            want,
-                            "{b:#x} at {at}/{len}"
-                        );
-                        assert_eq!(skip_plain(&bytes, at, amp_bytes), want, "{b:#x} from {at}");
+                        // The byte among plain bytes, and among special ones.
+                        for fill in [b'a', 0x00, 0xFF, b'&'] {
+                            let mut bytes = vec![fill; len];
+                            bytes[at] = b;
+                            let want = bytes.iter().position(|&x| special(x)).unwrap_or(len);
+                            assert_eq!(
+                                skip_plain(&bytes, 0, amp),
+                                want,
+                                "{b:#x} at {at}/{len} in {fill:#x}"
+                            );
+                            let from = bytes[at..].iter().position(|&x| special(x));
+                            assert_eq!(
+                                skip_plain(&bytes, at, amp),
+                                from.map_or(len, |k| at + k),
+                                "{b:#x} from {at} in {fill:#x}"
+                            );
+                        }
                     }
                 }
             }
