@@ -40,6 +40,10 @@ pub struct Explanation {
     pub text: String,
     /// One decision per line of `text`.
     pub decisions: Vec<Decision>,
+    /// The line model's score of each line it decided (`None` for the lines
+    /// that rules, the headline or related lists decided, and for all lines
+    /// without a line model).
+    pub scores: Vec<Option<crate::classify::LineScore>>,
 }
 
 /// A cleaned document with what it was made from.
@@ -82,6 +86,16 @@ impl Cleaner {
         self
     }
 
+    /// Decides the article body with `model` instead of the built-in line
+    /// model; `None` leaves it to the heuristic span alone.
+    pub fn with_line_model(
+        mut self,
+        model: Option<Arc<crate::classify::model::LineModel>>,
+    ) -> Self {
+        self.classifier = self.classifier.with_model(model);
+        self
+    }
+
     /// Decodes and repairs `bytes` and classifies its lines, for `rinse explain`
     /// and `rinse coverage`: the repaired text (split it with
     /// [`segment::lines`]) and one decision per line.
@@ -94,11 +108,24 @@ impl Cleaner {
     /// [`Cleaner::explain_bytes`] for text that is already decoded.
     pub fn explain_text(&self, text: &str) -> Explanation {
         let repaired = repair::repair(text, &self.options.repair).text;
-        let decisions = self.classifier.classify(&segment::lines(&repaired));
+        let (decisions, scores) = self.classifier.explain(&segment::lines(&repaired));
         Explanation {
             text: repaired,
             decisions,
+            scores,
         }
+    }
+
+    /// The repaired text of `bytes` and the line model's input rows (for the
+    /// training script, through `rinse features`).
+    #[doc(hidden)]
+    pub fn feature_rows_bytes(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(String, crate::classify::FeatureRows)> {
+        let text = self.repaired_text(bytes)?;
+        let rows = self.classifier.feature_rows(&segment::lines(&text));
+        Ok((text, rows))
     }
 
     /// The repaired text of `bytes`, as the classifier sees it (for the corpus pass).

@@ -55,6 +55,12 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A line-model file is malformed or does not fit this build.
+    #[error("line model: {problem}")]
+    Model {
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl Error {

@@ -28,7 +28,8 @@
 //!
 //! `action` is one of `remove` (boilerplate), `trailer` (the article has ended),
 //! `related-header` (the items below are related links), `related` (the line is
-//! itself a related link, `ALSO READ | …`), `caption` or `credit`. `languages` lists
+//! itself a related link, `ALSO READ | …`), `caption`, `credit` or `comment` (a
+//! marker of a reader comment: its byline or its reply and report links). `languages` lists
 //! the ISO 639-1 codes the phrases are written in (documentation; rules apply to
 //! every document). Ids are `family.name`; a built-in rule's family is its file
 //! name. Every rule needs `examples`: `rinse rules test` fails without them.
@@ -58,6 +59,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("credit.toml", include_str!("../rules/credit.toml")),
     ("related.toml", include_str!("../rules/related.toml")),
     ("trailer.toml", include_str!("../rules/trailer.toml")),
+    ("comments.toml", include_str!("../rules/comments.toml")),
     ("promo.toml", include_str!("../rules/promo.toml")),
     ("share.toml", include_str!("../rules/share.toml")),
     ("cookie.toml", include_str!("../rules/cookie.toml")),
@@ -83,6 +85,9 @@ pub enum Action {
     Credit,
     /// The line is itself a related link (`ALSO READ | …`, `Lire aussi : …`).
     Related,
+    /// A marker of a reader comment (its byline, its reply and report links):
+    /// dropped, and read by the line model as a sign of a comment thread.
+    Comment,
 }
 
 /// One rule as written in a rule file.

@@ -19,8 +19,11 @@
 //! With a corpus pass ([`crate::corpus`]), a line seen in many documents counts
 //! as boilerplate (`corpus.repeated-line`) unless it sits inside the article span.
 
+#[doc(hidden)]
+pub mod context;
 pub mod features;
 mod masks;
+pub mod model;
 pub mod title;
 
 use std::borrow::Cow;
@@ -30,6 +33,8 @@ use crate::corpus::RepeatedLines;
 use crate::rules::{Action, RuleSet};
 use crate::segment::Line;
 use features::Features;
+use model::LineModel;
+pub use model::LineScore;
 
 /// The class of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,6 +141,93 @@ pub mod signal {
     pub const CAPTION_ABOVE_CREDIT: &str = "signal.caption-above-credit";
     /// A line of a document in which no article span was found.
     pub const NO_ARTICLE: &str = "signal.no-article";
+    /// A line the line model reads as article body.
+    pub const MODEL_BODY: &str = "model.body";
+    /// A line above the article that the line model drops.
+    pub const MODEL_BEFORE: &str = "model.before-article";
+    /// A line below the article that the line model drops.
+    pub const MODEL_AFTER: &str = "model.after-article";
+    /// A line inside the article that the line model drops (a box, a form).
+    pub const MODEL_BOILERPLATE: &str = "model.boilerplate";
+    /// The headline found right above the article the line model chose.
+    pub const HEADLINE: &str = "signal.headline";
+    /// A line of a thread of reader comments: from the first of several
+    /// comment markers (`comments.*` rules) close together to the end of the page.
+    pub const COMMENTS: &str = "signal.comments";
+}
+
+/// Whether the model decides a line the heuristic decided so: by the article
+/// span alone, not by a rule, the headline or a related list.
+fn model_decides(d: &Decision) -> bool {
+    matches!(
+        d.reason.as_ref(),
+        signal::ARTICLE
+            | signal::BEFORE
+            | signal::AFTER
+            | signal::AFTER_TRAILER
+            | signal::NO_ARTICLE
+            | "corpus.repeated-line"
+    )
+}
+
+/// Lines above the first body line where the headline is looked for.
+const HEADLINE_WINDOW: usize = 12;
+
+/// Comment markers that make a thread of reader comments…
+const THREAD_MARKERS: usize = 3;
+/// …within this many lines.
+const THREAD_WINDOW: usize = 40;
+/// Lines below a repeat of the page title that hold the article's own byline
+/// and time stamp.
+const HEADLINE_META: usize = 4;
+
+/// The line model's inputs for a document (see [`Classifier::feature_rows`]).
+#[doc(hidden)]
+#[derive(Debug, Clone, Default)]
+pub struct FeatureRows {
+    /// The line index of each row.
+    pub idx: Vec<usize>,
+    /// The rows.
+    pub rows: Vec<context::Row>,
+    /// Whether the model decides each row's line.
+    pub free: Vec<bool>,
+    /// Each row's probabilities under the line model, stage 1's and stage
+    /// 2's (0 for rows it does not decide); `None` without a model.
+    pub probabilities: Option<(Vec<f32>, Vec<f32>)>,
+}
+
+/// What the heuristic found in a document.
+struct Heuristic {
+    /// Each line's score for the maximum-sum span.
+    scores: Vec<i64>,
+    /// The article span.
+    span: Option<(usize, usize)>,
+    /// The headline line.
+    title: Option<usize>,
+    /// The heuristic's decisions.
+    decisions: Vec<Decision>,
+}
+
+impl Heuristic {
+    /// The model's inputs.
+    fn inputs<'a, 'b>(
+        &'a self,
+        lines: &'a [Line<'b>],
+        infos: &'a [Info],
+        actions: &'a [Option<Action>],
+        heur: &'a [context::Heur],
+        lang: Option<features::Lang>,
+    ) -> context::Inputs<'a, 'b> {
+        context::Inputs {
+            lines,
+            infos,
+            actions,
+            heur,
+            span: self.span,
+            title: self.title,
+            lang,
+        }
+    }
 }
 
 /// Score of an end-of-article marker: no span crosses it.
@@ -156,6 +248,7 @@ const MAX_BOX_ITEMS: usize = 8;
 pub struct Classifier {
     rules: RuleSet,
     repeated: Option<Arc<RepeatedLines>>,
+    model: Option<Arc<LineModel>>,
 }
 
 /// What is known about one line before deciding it.
@@ -195,7 +288,7 @@ fn line_score(
 ) -> i64 {
     match action {
         Some(Action::Trailer) | Some(Action::RelatedHeader) => return BARRIER,
-        Some(Action::Remove) => return BOILERPLATE_SCORE,
+        Some(Action::Remove) | Some(Action::Comment) => return BOILERPLATE_SCORE,
         Some(Action::Caption) | Some(Action::Credit) | Some(Action::Related) => return 0,
         None => {}
     }
@@ -293,7 +386,15 @@ impl Classifier {
         Classifier {
             rules,
             repeated: None,
+            model: model::builtin(),
         }
+    }
+
+    /// Uses `model` for the body decision instead of the built-in line model;
+    /// `None` leaves it to the heuristic span alone.
+    pub fn with_model(mut self, model: Option<Arc<LineModel>>) -> Self {
+        self.model = model;
+        self
     }
 
     /// Adds the corpus pass: lines in `repeated` count as boilerplate outside the
@@ -303,6 +404,11 @@ impl Classifier {
         self
     }
 
+    /// The line model in use, if any.
+    pub fn model(&self) -> Option<&LineModel> {
+        self.model.as_deref()
+    }
+
     /// The rule set in use.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
@@ -310,6 +416,210 @@ impl Classifier {
 
     /// Classifies `lines`; the result has one decision per line.
     pub fn classify(&self, lines: &[Line<'_>]) -> Vec<Decision> {
+        self.classify_scored(lines, false).0
+    }
+
+    /// [`Classifier::classify`], with the line model's score of each line it
+    /// decided (for `rinse explain`; `None` for the other lines).
+    pub fn explain(&self, lines: &[Line<'_>]) -> (Vec<Decision>, Vec<Option<LineScore>>) {
+        let (decisions, scores) = self.classify_scored(lines, true);
+        let scores = scores.unwrap_or_else(|| vec![None; lines.len()]);
+        (decisions, scores)
+    }
+
+    fn classify_scored(
+        &self,
+        lines: &[Line<'_>],
+        explain: bool,
+    ) -> (Vec<Decision>, Option<Vec<Option<LineScore>>>) {
+        let Some(model) = &self.model else {
+            let (infos, lang) = self.measure(lines, false);
+            return (self.heuristic(lines, &infos, lang).decisions, None);
+        };
+        let (infos, lang) = self.measure(lines, true);
+        let h = self.heuristic(lines, &infos, lang);
+        let (idx, body, scores) = self.with_rows(lines, &infos, &h, lang, |rows| {
+            let idx = rows.lines().to_vec();
+            let free: Vec<bool> = idx
+                .iter()
+                .map(|&i| model_decides(&h.decisions[i]))
+                .collect();
+            let body = model.body(rows, &free);
+            let scores = explain.then(|| {
+                let mut by_line = vec![None; lines.len()];
+                for (&i, s) in idx.iter().zip(model.explain(rows, &free)) {
+                    by_line[i] = s;
+                }
+                by_line
+            });
+            (idx, body, scores)
+        });
+        // A page the model would leave empty keeps the heuristic's article.
+        if !body.contains(&true) {
+            return (h.decisions, scores);
+        }
+        let mut out = Self::decide(h, &idx, &body);
+        self.headline_above_body(lines, &infos, &idx, &body, &mut out);
+        (out, scores)
+    }
+
+    /// Finds the headline just above the article the model chose, when the
+    /// page title was not found repeated: the nearest line from the first
+    /// body line up (that line itself only when it ends without a sentence
+    /// mark and more body follows), within [`HEADLINE_WINDOW`] lines, that is shaped like a
+    /// headline (three words or more, no sentence inside, no rule on it, no
+    /// date) and whose words are the page title's (the page's own headline,
+    /// without the site name around it). When the page title is
+    /// no headline (a site name, a menu), the headline-shaped line right
+    /// above the body (bylines and dates between) is taken. The page title's
+    /// line then counts as a duplicate.
+    fn headline_above_body(
+        &self,
+        lines: &[Line<'_>],
+        infos: &[Info],
+        idx: &[usize],
+        body: &[bool],
+        out: &mut [Decision],
+    ) {
+        let Some(first_body) = body.iter().position(|&b| b) else {
+            return;
+        };
+        // A repeat of the page title is the headline already.
+        if out.iter().any(|d| d.reason == signal::TITLE_REPEAT) {
+            return;
+        }
+        let Some(&page) = idx.first() else {
+            return;
+        };
+        let page_is_title = out[page].class == Class::Title;
+        let page_words = title::words(lines[page].text);
+        let mut next_to_body = true;
+        // The first body line itself may be the headline, when more body follows.
+        let top = if body[first_body + 1..].contains(&true) {
+            first_body
+        } else {
+            first_body.saturating_sub(1)
+        };
+        for r in (first_body.saturating_sub(HEADLINE_WINDOW)..=top).rev() {
+            let i = idx[r];
+            if i == page {
+                break;
+            }
+            if r == first_body && infos[i].f.terminal {
+                continue;
+            }
+            let info = &infos[i];
+            let text = lines[i].text;
+            let date = context::has_date(text);
+            if info.rule.is_none()
+                && !date
+                && info.f.is_headline_shaped(text)
+                && (info.f.words >= 3 || info.f.weight >= 12)
+            {
+                let words = title::words(text);
+                let shared = words.iter().filter(|w| page_words.contains(w)).count();
+                // Every word in the page title (one may differ in a long
+                // headline): a menu glued before the headline is not it.
+                let of_page_title =
+                    shared >= 2 && shared + usize::from(words.len() >= 6) >= words.len();
+                if of_page_title || next_to_body && !page_is_title {
+                    out[i] = Decision::new(Class::Title, signal::HEADLINE);
+                    if page_is_title {
+                        out[page] = Decision::new(Class::Boilerplate, signal::PAGE_TITLE_DUP);
+                    }
+                    return;
+                }
+            }
+            // Bylines, dates and other rule lines may stand between the
+            // headline and the body; anything else ends "right above".
+            if info.rule.is_none() && !date {
+                next_to_body = false;
+            }
+        }
+    }
+
+    /// The heuristic's decisions, with the lines it left to the article span
+    /// decided by the model: `body[r]` for the line `idx[r]`.
+    fn decide(h: Heuristic, idx: &[usize], body: &[bool]) -> Vec<Decision> {
+        let mut out = h.decisions;
+        let first = body.iter().position(|&b| b);
+        let last = body.iter().rposition(|&b| b);
+        for (r, &i) in idx.iter().enumerate() {
+            // Rules, the headline, captions and related items stay as decided.
+            if !model_decides(&out[i]) {
+                continue;
+            }
+            out[i] = if body[r] {
+                Decision::new(Class::Body, signal::MODEL_BODY)
+            } else if out[i].reason == "corpus.repeated-line" {
+                continue;
+            } else if first.is_none_or(|f| r < f) {
+                Decision::new(Class::Boilerplate, signal::MODEL_BEFORE)
+            } else if last.is_some_and(|l| r > l) {
+                Decision::new(Class::Trailer, signal::MODEL_AFTER)
+            } else {
+                Decision::new(Class::Boilerplate, signal::MODEL_BOILERPLATE)
+            };
+        }
+        out
+    }
+
+    /// Runs `then` with the maker of the model's rows of the non-blank lines.
+    fn with_rows<R>(
+        &self,
+        lines: &[Line<'_>],
+        infos: &[Info],
+        h: &Heuristic,
+        lang: Option<features::Lang>,
+        then: impl FnOnce(&context::RowMaker<'_, '_>) -> R,
+    ) -> R {
+        let actions: Vec<Option<Action>> = infos
+            .iter()
+            .map(|i| i.rule.map(|r| self.rules.rules()[r].action))
+            .collect();
+        let heur: Vec<context::Heur> = (0..lines.len())
+            .map(|i| {
+                let d = &h.decisions[i];
+                context::Heur {
+                    score: h.scores[i],
+                    in_span: h.span.is_some_and(|(s, e)| (s..=e).contains(&i)),
+                    body: d.class == Class::Body,
+                    title: d.class == Class::Title,
+                }
+            })
+            .collect();
+        then(&context::RowMaker::new(
+            &h.inputs(lines, infos, &actions, &heur, lang),
+        ))
+    }
+
+    /// The model's input rows for `lines` (one per non-blank line), the line
+    /// each row is of, and whether the model decides that line (rules, the
+    /// headline and related lists decide the others), for `rinse features`
+    /// and the training script.
+    pub fn feature_rows(&self, lines: &[Line<'_>]) -> FeatureRows {
+        let (infos, lang) = self.measure(lines, true);
+        let h = self.heuristic(lines, &infos, lang);
+        self.with_rows(lines, &infos, &h, lang, |rows| {
+            let idx = rows.lines().to_vec();
+            let free: Vec<bool> = idx
+                .iter()
+                .map(|&i| model_decides(&h.decisions[i]))
+                .collect();
+            let probabilities = self.model.as_ref().map(|m| m.probabilities(rows, &free));
+            FeatureRows {
+                idx,
+                rows: rows.all(),
+                free,
+                probabilities,
+            }
+        })
+    }
+
+    /// Measures every line and matches it against the rules; with `all`, stop
+    /// words are counted on every line (the model reads their share), else
+    /// only where the language guess or a score needs them.
+    fn measure(&self, lines: &[Line<'_>], all: bool) -> (Vec<Info>, Option<features::Lang>) {
         let mut scratch = features::Scratch::default();
         // Stop words of every language are counted over the lines the language
         // guess reads. Past them the language is known, and a line whose score
@@ -321,7 +631,7 @@ impl Classifier {
             .iter()
             .map(|l| {
                 let reading = guess.reading();
-                let f = if reading {
+                let f = if reading || all {
                     features::measure_all(l.text, &mut scratch)
                 } else {
                     features::measure_shape(l.text, &mut scratch)
@@ -338,7 +648,7 @@ impl Classifier {
                 let mut wordy = None;
                 if reading {
                     guess.add(&f);
-                } else if rule.is_none() && !blank && !repeated && asks_stop_share(&f) {
+                } else if !all && rule.is_none() && !blank && !repeated && asks_stop_share(&f) {
                     let lang = *lang.get_or_insert_with(|| guess.lang());
                     // The rules leave the masks of `measure_shape` alone.
                     wordy = Some(lang.is_none_or(|lang| {
@@ -354,7 +664,18 @@ impl Classifier {
                 }
             })
             .collect();
-        let lang = guess.lang();
+        (infos, guess.lang())
+    }
+
+    /// The heuristic classification: rule decisions, the maximum-sum article
+    /// span anchored on the headline, related lists and runs.
+    fn heuristic(
+        &self,
+        lines: &[Line<'_>],
+        infos: &[Info],
+        lang: Option<features::Lang>,
+    ) -> Heuristic {
+        let mut scratch = features::Scratch::default();
         let action = |i: usize| infos[i].rule.map(|r| self.rules.rules()[r].action);
         let mut scores: Vec<i64> = (0..lines.len())
             .map(|i| {
@@ -375,7 +696,7 @@ impl Classifier {
             if action(i) != Some(Action::RelatedHeader) {
                 continue;
             }
-            if let Some(items) = self.related_box(&infos, lines, &scores, i, &action) {
+            if let Some(items) = self.related_box(infos, lines, &scores, i, &action) {
                 scores[i] = SHORT_SCORE;
                 for j in items {
                     if action(j) == Some(Action::RelatedHeader) {
@@ -395,6 +716,14 @@ impl Classifier {
                 scores[i] = SHORT_SCORE;
             }
         }
+        // A thread of reader comments never holds the article: it ends the page.
+        let comments = self.comment_thread(lines, infos, &scores);
+        if let Some(z) = comments {
+            scores[z] = BARRIER;
+            for s in &mut scores[z + 1..] {
+                *s = (*s).min(BOILERPLATE_SCORE);
+            }
+        }
         let span = best_span(&scores);
 
         // The headline: the page title (first line) repeated above the article. The
@@ -410,24 +739,32 @@ impl Classifier {
             let head = title::headline_part(page_title);
             let best_score = span.map_or(0, |(s, e)| scores[s..=e].iter().sum::<i64>());
             let parts = title::parts(page_title);
-            let repeats = (first + 1..lines.len()).filter(|&i| {
+            // Repeats of the headline part (or the whole title) come first,
+            // then repeats of another part (a site name may be one).
+            let repeat = |i: usize, of_head: bool| {
                 !infos[i].blank
                     && infos[i].rule.is_none()
                     && (title::same_text(lines[i].text, head)
-                        || title::same_text(lines[i].text, page_title)
-                        || parts.iter().any(|p| title::same_text(lines[i].text, p)))
-            });
+                        || title::same_text(lines[i].text, page_title))
+                        == of_head
+                    && (of_head || parts.iter().any(|p| title::same_text(lines[i].text, p)))
+            };
             let mut fallback = None;
-            for t in repeats {
-                if let Some((score, s, e)) = anchored_span(&scores, t, ANCHOR_WINDOW)
-                    && score as f64 >= best_score as f64 * ANCHOR_SHARE
-                {
-                    title_line = Some((t, signal::TITLE_REPEAT));
-                    span = Some((s, e));
-                    break;
+            for of_head in [true, false] {
+                for t in (first + 1..lines.len()).filter(|&i| repeat(i, of_head)) {
+                    if let Some((score, s, e)) = anchored_span(&scores, t, ANCHOR_WINDOW)
+                        && score as f64 >= best_score as f64 * ANCHOR_SHARE
+                    {
+                        title_line = Some((t, signal::TITLE_REPEAT));
+                        span = Some((s, e));
+                        break;
+                    }
+                    if span.is_some_and(|(s, _)| t < s) && (of_head || fallback.is_none()) {
+                        fallback = Some(t);
+                    }
                 }
-                if span.is_some_and(|(s, _)| t < s) {
-                    fallback = Some(t);
+                if title_line.is_some() {
+                    break;
                 }
             }
             if title_line.is_none() {
@@ -446,8 +783,8 @@ impl Classifier {
         let mut in_related = false;
         let mut ended = false;
         // Where a headerless related run may begin (right after the span).
-        let related_run = span.map(|(_, e)| self.headerless_run(&infos, lines, e + 1));
-        for (i, (line, info)) in lines.iter().zip(&infos).enumerate() {
+        let related_run = span.map(|(_, e)| self.headerless_run(infos, lines, e + 1));
+        for (i, (line, info)) in lines.iter().zip(infos).enumerate() {
             if info.blank {
                 out.push(Decision::new(Class::Blank, signal::BLANK));
                 continue;
@@ -463,10 +800,14 @@ impl Classifier {
                 }
             }
             let inside = span.is_some() && (start..=end).contains(&i);
+            if info.rule.is_none() && comments.is_some_and(|z| i >= z) {
+                out.push(Decision::new(Class::Trailer, signal::COMMENTS));
+                continue;
+            }
             if let Some(r) = info.rule {
                 let rule = &self.rules.rules()[r];
                 let class = match rule.action {
-                    Action::Remove => Class::Boilerplate,
+                    Action::Remove | Action::Comment => Class::Boilerplate,
                     Action::Trailer => {
                         if span.is_some() && i > start {
                             ended = true;
@@ -489,7 +830,7 @@ impl Classifier {
                 out.push(Decision::rule(class, &rule.id));
                 continue;
             }
-            if self.is_credit_below(&infos, i) {
+            if self.is_credit_below(infos, i) {
                 out.push(Decision::new(Class::Caption, signal::CAPTION_ABOVE_CREDIT));
                 continue;
             }
@@ -537,7 +878,12 @@ impl Classifier {
             }
             out.push(Decision::new(Class::Trailer, signal::AFTER));
         }
-        out
+        Heuristic {
+            scores,
+            span,
+            title: title_line.map(|(t, _)| t),
+            decisions: out,
+        }
     }
 
     /// The items of a related box set inside the article, when the related header
@@ -597,6 +943,53 @@ impl Classifier {
         None
     }
 
+    /// Where a thread of reader comments begins: the first comment marker
+    /// (a `comment` rule's line) followed by [`THREAD_MARKERS`]` - 1` more
+    /// within [`THREAD_WINDOW`] lines. The thread runs to the end of the page.
+    ///
+    /// Comments follow the article: markers above the first line of prose
+    /// do not count, nor does a marker within [`HEADLINE_META`] lines below a
+    /// repeat of the page title (the article's own byline or time stamp).
+    fn comment_thread(&self, lines: &[Line<'_>], infos: &[Info], scores: &[i64]) -> Option<usize> {
+        let is_marker = |i: &Info| {
+            i.rule
+                .is_some_and(|r| self.rules.rules()[r].action == Action::Comment)
+        };
+        if infos
+            .iter()
+            .filter(|i| is_marker(i))
+            .nth(THREAD_MARKERS - 1)
+            .is_none()
+        {
+            return None;
+        }
+        let first = infos.iter().position(|i| !i.blank)?;
+        let prose = scores.iter().position(|&s| s >= STRONG_SCORE)?;
+        let page_title = lines[first].text;
+        let head = title::headline_part(page_title);
+        let mut headline: Option<usize> = None;
+        let mut markers = Vec::new();
+        for (k, info) in infos.iter().enumerate().skip(first + 1) {
+            if info.blank {
+                continue;
+            }
+            if is_marker(info) {
+                if k > prose && headline.is_none_or(|h| k > h + HEADLINE_META) {
+                    markers.push(k);
+                }
+            } else if info.rule.is_none()
+                && (title::same_text(lines[k].text, head)
+                    || title::same_text(lines[k].text, page_title))
+            {
+                headline = Some(k);
+            }
+        }
+        markers
+            .windows(THREAD_MARKERS)
+            .find(|w| w[THREAD_MARKERS - 1] - w[0] <= THREAD_WINDOW)
+            .map(|w| w[0])
+    }
+
     /// True when line `i` is short and the next non-blank line is a bare photo
     /// credit (a caption rule on a line of at most six words).
     fn is_credit_below(&self, infos: &[Info], i: usize) -> bool {
@@ -653,8 +1046,10 @@ mod tests {
     use super::*;
     use crate::segment;
 
+    /// The heuristic's classes and reasons (no line model), which these
+    /// tests hold; the line model reads them as inputs.
     fn classify(text: &str) -> Vec<(Class, String)> {
-        let c = Classifier::new(RuleSet::builtin().unwrap());
+        let c = Classifier::new(RuleSet::builtin().unwrap()).with_model(None);
         let lines = segment::lines(text);
         c.classify(&lines)
             .into_iter()
@@ -798,5 +1193,84 @@ mod tests {
         assert_eq!(got[1].0, Class::Title, "{got:?}");
         assert!(got[2..8].iter().all(|(c, _)| *c == Class::Body), "{got:?}");
         assert!(got[9..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+    }
+
+    /// Classes and reasons with the built-in line model.
+    fn classify_model(text: &str) -> Vec<(Class, String)> {
+        let c = Classifier::new(RuleSet::builtin().unwrap());
+        assert!(c.model().is_some());
+        let lines = segment::lines(text);
+        c.classify(&lines)
+            .into_iter()
+            .map(|d| (d.class, d.reason.into_owned()))
+            .collect()
+    }
+
+    /// A page: the page title, a menu, the headline, a byline, paragraphs,
+    /// then a thread of reader comments with their bylines and reply links.
+    fn page_with_comments() -> String {
+        let comment = "I think this is the best thing that could have happened to the city, and I hope they build more lines soon.";
+        let mut thread = String::new();
+        for (k, name) in ["Anna", "Bob", "Carla", "Dan"].iter().enumerate() {
+            thread.push_str(&format!(
+                "{name} on January {}, 2012 at 9:{:02} am\n{comment}\nReply\n",
+                k + 3,
+                k * 7
+            ));
+        }
+        format!(
+            "City votes on trams - Example Times\nHome\nNews\nCity votes on trams\nby Jane Roe on January 2, 2012 at 8:15 am\n{PROSE}\n{PROSE}\n{PROSE}\n4 Comments\n{thread}"
+        )
+    }
+
+    #[test]
+    fn a_comment_thread_is_removed_as_comments_and_never_wins_the_article() {
+        for got in [
+            classify(&page_with_comments()),
+            classify_model(&page_with_comments()),
+        ] {
+            // The article's own time stamp under the headline starts no thread.
+            assert_eq!(got[3].0, Class::Title, "{got:?}");
+            assert_eq!(got[4].1, "comments.posted-at", "{got:?}");
+            assert!(got[5..8].iter().all(|(c, _)| *c == Class::Body), "{got:?}");
+            assert!(got[8..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+            let comments = got.iter().filter(|(_, r)| r == signal::COMMENTS).count();
+            assert_eq!(comments, 4, "{got:?}");
+        }
+    }
+
+    #[test]
+    fn a_lone_comment_marker_starts_no_thread() {
+        let text = format!("Trams win the vote\n\n{PROSE}\n\nReply\n\n{PROSE}\n\n{PROSE}\n");
+        let got = classify(&text);
+        assert!(got.iter().all(|(_, r)| r != signal::COMMENTS), "{got:?}");
+        assert_eq!(got[6].0, Class::Body, "{got:?}");
+    }
+
+    #[test]
+    fn the_model_finds_the_headline_above_the_body_when_the_page_title_is_a_site_name() {
+        let text = format!(
+            "Example Times\nSkip to main content\nHome\nNews\nSport\nTrams win the council vote after a long debate\nBy Jane Roe\n{PROSE}\n{PROSE}\n{PROSE}\n"
+        );
+        let got = classify_model(&text);
+        assert_eq!(
+            got[5],
+            (Class::Title, signal::HEADLINE.to_string()),
+            "{got:?}"
+        );
+        assert_ne!(got[0].0, Class::Title, "{got:?}");
+        assert!(got[7..10].iter().all(|(c, _)| *c == Class::Body), "{got:?}");
+    }
+
+    #[test]
+    fn model_decisions_are_named_by_where_they_stand() {
+        let got = classify_model(&page_with_comments());
+        assert!(got.iter().any(|(_, r)| r == signal::MODEL_BODY), "{got:?}");
+        assert!(
+            got[1..3]
+                .iter()
+                .all(|(_, r)| r.starts_with("nav.") || r == signal::MODEL_BEFORE),
+            "{got:?}"
+        );
     }
 }

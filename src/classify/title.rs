@@ -63,6 +63,14 @@ pub fn parts(title: &str) -> Vec<&str> {
     parts
 }
 
+/// The lower-cased words of `text` (runs of letters and digits).
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
 /// Compares two lines ignoring case, spacing and punctuation.
 pub fn same_text(a: &str, b: &str) -> bool {
     // Byte by byte while both are ASCII: most lines differ from a title at

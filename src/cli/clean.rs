@@ -161,6 +161,26 @@ pub struct CleanArgs {
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Decide the article body with this line-model file instead of the
+    /// built-in one (`scripts/train_lines.py` writes them; for evaluation);
+    /// `none`: the heuristic article span alone.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub line_model: Option<PathBuf>,
+}
+
+/// Reads a line-model file (`--line-model`); `none` is no model.
+pub fn load_line_model(
+    path: &std::path::Path,
+) -> Result<Option<std::sync::Arc<rinse::classify::model::LineModel>>> {
+    if path.as_os_str() == "none" {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading --line-model {}", path.display()))?;
+    let model = rinse::classify::model::LineModel::parse(&text)
+        .with_context(|| format!("--line-model {}", path.display()))?;
+    Ok(Some(std::sync::Arc::new(model)))
 }
 
 /// Loads built-in rules, adds `dirs`, removes `disable`d ids and compiles them.
@@ -395,6 +415,9 @@ fn run_with(
         .cloned()
         .collect();
     let mut cleaner = Cleaner::new(rules, options);
+    if let Some(path) = &args.line_model {
+        cleaner = cleaner.with_line_model(load_line_model(path)?);
+    }
 
     if let Some((i, n)) = args.shard {
         inputs = read::shard(inputs, i, n);

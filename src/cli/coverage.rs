@@ -56,7 +56,7 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
             .par_iter()
             .map(|d| {
                 let e = cleaner
-                    .explain_bytes(&d.bytes)
+                    .clean_bytes_detailed(&d.bytes, None)
                     .map_err(|e| format!("{}: {e}", d.source))?;
                 let mut m = BTreeMap::new();
                 for dec in e.decisions {

@@ -56,7 +56,11 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for (line, d) in segment::lines(&e.text).iter().zip(&e.decisions) {
+    for ((line, d), score) in segment::lines(&e.text)
+        .iter()
+        .zip(&e.decisions)
+        .zip(&e.scores)
+    {
         if d.class == Class::Blank {
             writeln!(out, "{:>5}", line.no)?;
             continue;
@@ -74,6 +78,17 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
             d.reason,
             line.text
         )?;
+        if let Some(s) = score {
+            let top: Vec<String> = s.top.iter().map(|(n, c)| format!("{n} {c:+.2}")).collect();
+            writeln!(
+                out,
+                "{on}{:>5} {:<14} p={:.2}  {}{off}",
+                "",
+                "",
+                s.p,
+                top.join(", ")
+            )?;
+        }
     }
     out.flush()?;
     Ok(EXIT_OK)

@@ -4,6 +4,7 @@ mod clean;
 mod coverage;
 mod docs;
 mod explain;
+mod features;
 mod fix;
 mod progress;
 mod rules;
@@ -51,6 +52,9 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Repair text only (encoding, mojibake, lost characters) and print it.
     Fix(fix::FixArgs),
+    /// The line model's input rows, as JSONL (for the training script).
+    #[command(hide = true)]
+    Features(features::FeaturesArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -69,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Coverage(args) => coverage::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fix(args) => fix::run(args),
+        Command::Features(args) => features::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

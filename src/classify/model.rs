@@ -1,0 +1,484 @@
+//! The line model: learned weights that score each line as article body or
+//! not, from the rows of [`super::context`].
+//!
+//! Two stages of gradient-boosted trees, trained offline by
+//! `scripts/train_lines.py` from annotated pages and kept as data in
+//! `rules/model/lines.json` (embedded in the binary):
+//!
+//! 1. The first stage scores each line from its own row: its measures, the
+//!    rules that matched it, the heuristic span and the lines around it.
+//! 2. The second stage reads the same row plus the first stage's scores of the
+//!    lines around (window means, the score mass before and after, the block
+//!    of likely body lines the line belongs to), so that a line's decision
+//!    follows its neighbours' (stacked sequential learning: the second stage
+//!    is the sequence decoder, learned rather than hand-set).
+//!
+//! A line is body when the second stage's probability reaches the model's
+//! threshold. Inference is plain Rust: each tree is a flat array of nodes.
+
+use serde::Deserialize;
+
+use super::context::{ROW_WIDTH, Row, RowMaker, Stage2};
+use crate::error::{Error, Result};
+
+/// The built-in model, embedded at compile time.
+pub const BUILTIN: &str = include_str!("../../rules/model/lines.json");
+
+/// One tree, as the training script writes it: node `i` sends a row to
+/// `left[i]` when `row[feature[i]] <= threshold[i]`, else to `right[i]`; a
+/// negative child `c` is leaf `!c` (that is, `-c - 1`). `value[i]` is the
+/// mean score of the training rows that reached node `i` (for explanations).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TreeFile {
+    feature: Vec<u16>,
+    threshold: Vec<f32>,
+    left: Vec<i32>,
+    right: Vec<i32>,
+    value: Vec<f32>,
+    leaf: Vec<f32>,
+}
+
+/// A stage as written: the column names it reads and its trees.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StageFile {
+    names: Vec<String>,
+    trees: Vec<TreeFile>,
+}
+
+/// The model file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    format: u32,
+    /// How the model was trained (the command and the data), for people.
+    #[allow(dead_code)]
+    trained: String,
+    stage1: StageFile,
+    stage2: StageFile,
+    threshold: f32,
+}
+
+/// A slot of a flattened tree: an inner node, or a leaf that sends every
+/// row back to itself (threshold +∞, both children itself), so that a walk
+/// of exactly the tree's depth ends on a leaf whatever the path.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    threshold: f32,
+    feature: u16,
+    /// Children, as slots of the same tree.
+    left: u16,
+    right: u16,
+}
+
+/// Where a tree's slots are.
+#[derive(Debug, Clone, Copy)]
+struct Tree {
+    /// Its first slot in [`Ensemble::slots`].
+    start: u32,
+    /// Its inner nodes, slots `0..inner`; the leaves follow.
+    inner: u16,
+    /// The longest path from the root to a leaf.
+    depth: u16,
+}
+
+/// Rows scored together, their walks interleaved so that the processor
+/// overlaps them.
+const LANES: usize = 8;
+
+/// Slots of a tree in memory: room for 32 leaves and 31 inner nodes, a power
+/// of two so that a walk indexes them with a mask instead of a bounds check.
+const TREE_SLOTS: usize = 64;
+
+/// A sum of trees over rows of a fixed width.
+#[derive(Debug)]
+pub(crate) struct Ensemble {
+    slots: Vec<Slot>,
+    /// A leaf's value, or an inner node's mean score over the training rows
+    /// that reached it (for explanations); by slot.
+    values: Vec<f32>,
+    trees: Vec<Tree>,
+    width: usize,
+}
+
+impl Ensemble {
+    fn new(stage: StageFile, names: &[&str], what: &str) -> Result<Self> {
+        let bad = |problem: String| Error::Model {
+            problem: format!("{what}: {problem}"),
+        };
+        if stage.names.len() != names.len() || stage.names.iter().zip(names).any(|(a, b)| a != b) {
+            return Err(bad(format!(
+                "trained on other columns than this build computes ({} named, {} expected); retrain it with scripts/train_lines.py",
+                stage.names.len(),
+                names.len()
+            )));
+        }
+        let mut slots = Vec::new();
+        let mut values = Vec::new();
+        let mut trees = Vec::new();
+        for (k, t) in stage.trees.into_iter().enumerate() {
+            let n = t.feature.len();
+            if t.threshold.len() != n
+                || t.left.len() != n
+                || t.right.len() != n
+                || t.value.len() != n
+            {
+                return Err(bad(format!("tree {k}: arrays of different lengths")));
+            }
+            if t.leaf.len() != n + 1 {
+                return Err(bad(format!(
+                    "tree {k}: {} leaves for {n} nodes",
+                    t.leaf.len()
+                )));
+            }
+            if 2 * n + 1 > TREE_SLOTS {
+                return Err(bad(format!(
+                    "tree {k}: {} leaves, more than the {} this build reads",
+                    n + 1,
+                    TREE_SLOTS / 2
+                )));
+            }
+            // A child is a later node or a leaf (`!leaf`), so every walk ends.
+            let slot = |i: usize, c: i32| -> Option<u16> {
+                if c >= 0 {
+                    (c as usize > i && (c as usize) < n).then_some(c as u16)
+                } else {
+                    ((!c) as usize <= n).then(|| (n + (!c) as usize) as u16)
+                }
+            };
+            let start = slots.len() as u32;
+            for i in 0..n {
+                let (Some(left), Some(right)) = (slot(i, t.left[i]), slot(i, t.right[i])) else {
+                    return Err(bad(format!("tree {k}: a node points outside the tree")));
+                };
+                if usize::from(t.feature[i]) >= names.len() {
+                    return Err(bad(format!(
+                        "tree {k}: a node reads column {}",
+                        t.feature[i]
+                    )));
+                }
+                slots.push(Slot {
+                    threshold: t.threshold[i],
+                    feature: t.feature[i],
+                    left,
+                    right,
+                });
+            }
+            for j in 0..=n {
+                let me = (n + j) as u16;
+                slots.push(Slot {
+                    threshold: f32::INFINITY,
+                    feature: 0,
+                    left: me,
+                    right: me,
+                });
+            }
+            values.extend(&t.value);
+            values.extend(&t.leaf);
+            // Unused slots up to TREE_SLOTS: leaves of value 0 never reached.
+            for j in 2 * n + 1..TREE_SLOTS {
+                slots.push(Slot {
+                    threshold: f32::INFINITY,
+                    feature: 0,
+                    left: j as u16,
+                    right: j as u16,
+                });
+                values.push(0.0);
+            }
+            // Depths: children come after their parents.
+            let mut depth = vec![0u16; 2 * n + 1];
+            for i in 0..n {
+                let s = slots[start as usize + i];
+                depth[usize::from(s.left)] = depth[i] + 1;
+                depth[usize::from(s.right)] = depth[i] + 1;
+            }
+            trees.push(Tree {
+                start,
+                inner: n as u16,
+                depth: depth.into_iter().max().unwrap_or(0),
+            });
+        }
+        Ok(Ensemble {
+            slots,
+            values,
+            trees,
+            width: names.len(),
+        })
+    }
+
+    /// The raw score (log-odds) of `row`.
+    #[cfg(test)]
+    pub(crate) fn score(&self, row: &Row) -> f32 {
+        self.score_lanes(&[*row; LANES])[0]
+    }
+
+    /// The raw scores of [`LANES`] rows, their walks interleaved.
+    pub(crate) fn score_lanes(&self, lane: &[Row; LANES]) -> [f32; LANES] {
+        {
+            let mut sum = [0f32; LANES];
+            for tree in &self.trees {
+                let at = tree.start as usize;
+                // Every tree has TREE_SLOTS slots (the last ones unused), and
+                // rows ROW_WIDTH columns: masks keep the indices in range.
+                let Ok(slots) = <&[Slot; TREE_SLOTS]>::try_from(&self.slots[at..at + TREE_SLOTS])
+                else {
+                    continue;
+                };
+                let mut cur = [0u16; LANES];
+                for _ in 0..tree.depth {
+                    for k in 0..LANES {
+                        let s = slots[usize::from(cur[k]) & (TREE_SLOTS - 1)];
+                        cur[k] = if lane[k][usize::from(s.feature) & (ROW_WIDTH - 1)] <= s.threshold
+                        {
+                            s.left
+                        } else {
+                            s.right
+                        };
+                    }
+                }
+                let values = &self.values[at..];
+                for k in 0..LANES {
+                    sum[k] += values[usize::from(cur[k])];
+                }
+            }
+            sum
+        }
+    }
+
+    /// How much each column moved the score of `row` (the changes of the
+    /// node means along each tree's path, summed per column), largest first.
+    pub(crate) fn contributions(&self, row: &[f32]) -> Vec<(usize, f32)> {
+        let mut by_column = vec![0f32; self.width];
+        for tree in &self.trees {
+            let slots = &self.slots[tree.start as usize..];
+            let values = &self.values[tree.start as usize..];
+            let mut at = 0u16;
+            while at < tree.inner {
+                let s = slots[usize::from(at)];
+                let next = if row[usize::from(s.feature)] <= s.threshold {
+                    s.left
+                } else {
+                    s.right
+                };
+                by_column[usize::from(s.feature)] +=
+                    values[usize::from(next)] - values[usize::from(at)];
+                at = next;
+            }
+        }
+        let mut v: Vec<(usize, f32)> = by_column
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, c)| c != 0.0)
+            .collect();
+        v.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        v
+    }
+}
+
+/// Why the model decided a line: its probability and the columns that
+/// weighed most.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineScore {
+    /// The second stage's probability that the line is body.
+    pub p: f32,
+    /// The three columns that moved the second stage's score most, with how
+    /// much (in log-odds; positive towards body).
+    pub top: Vec<(&'static str, f32)>,
+}
+
+/// The line model: two stages and a threshold.
+#[derive(Debug)]
+pub struct LineModel {
+    pub(crate) stage1: Ensemble,
+    pub(crate) stage2: Ensemble,
+    /// A line is body when its stage-2 probability reaches this.
+    pub(crate) threshold: f32,
+}
+
+impl LineModel {
+    /// The built-in model.
+    pub fn builtin() -> Result<Self> {
+        Self::parse(BUILTIN)
+    }
+
+    /// A model from the text of a model file (`rules/model/lines.json`).
+    pub fn parse(text: &str) -> Result<Self> {
+        let file: ModelFile = serde_json::from_str(text).map_err(|e| Error::Model {
+            problem: e.to_string(),
+        })?;
+        if file.format != 1 {
+            return Err(Error::Model {
+                problem: format!("format {} (this build reads format 1)", file.format),
+            });
+        }
+        Ok(LineModel {
+            stage1: Ensemble::new(file.stage1, &super::context::NAMES, "stage 1")?,
+            stage2: Ensemble::new(file.stage2, &super::context::NAMES2, "stage 2")?,
+            threshold: file.threshold,
+        })
+    }
+}
+
+/// A stage's probabilities of the free rows (0 for the others), the rows
+/// written by `fill` [`LANES`] at a time into one buffer.
+fn score_free(stage: &Ensemble, free: &[bool], fill: impl Fn(usize, &mut Row)) -> Vec<f32> {
+    let mut out = vec![0f32; free.len()];
+    let mut buf = [[0f32; ROW_WIDTH]; LANES];
+    let mut at = [0usize; LANES];
+    let mut k = 0;
+    let flush = |buf: &[Row; LANES], at: &[usize; LANES], k: usize, out: &mut [f32]| {
+        let scores = stage.score_lanes(buf);
+        for j in 0..k {
+            out[at[j]] = sigmoid(scores[j]);
+        }
+    };
+    for (r, _) in free.iter().enumerate().filter(|(_, f)| **f) {
+        fill(r, &mut buf[k]);
+        at[k] = r;
+        k += 1;
+        if k == LANES {
+            flush(&buf, &at, k, &mut out);
+            k = 0;
+        }
+    }
+    if k > 0 {
+        flush(&buf, &at, k, &mut out);
+    }
+    out
+}
+
+/// The logistic function.
+pub(crate) fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The built-in model, parsed once; `None` if it failed to parse, which a
+/// test rules out.
+pub(crate) fn builtin() -> Option<std::sync::Arc<LineModel>> {
+    static MODEL: std::sync::LazyLock<Option<std::sync::Arc<LineModel>>> =
+        std::sync::LazyLock::new(|| LineModel::builtin().ok().map(std::sync::Arc::new));
+    MODEL.clone()
+}
+
+impl LineModel {
+    /// The first stage's probabilities and the second stage's of the rows
+    /// `rows` makes, for the rows that are the model's to decide (`free`).
+    /// A row that is not free is never body: both its probabilities are 0,
+    /// and the trees do not run on it.
+    pub(super) fn probabilities(
+        &self,
+        rows: &RowMaker<'_, '_>,
+        free: &[bool],
+    ) -> (Vec<f32>, Vec<f32>) {
+        let p1 = score_free(&self.stage1, free, |r, row| rows.fill(r, row));
+        let weight = rows.weights();
+        let stage2 = Stage2::new(&p1, &weight);
+        let p2 = score_free(&self.stage2, free, |r, row| {
+            rows.fill(r, row);
+            stage2.fill(r, row);
+        });
+        (p1, p2)
+    }
+
+    /// The probability and the weightiest columns of each free row, for
+    /// `rinse explain` (`None` for rows the model does not decide).
+    pub(super) fn explain(&self, rows: &RowMaker<'_, '_>, free: &[bool]) -> Vec<Option<LineScore>> {
+        let (p1, p2) = self.probabilities(rows, free);
+        let weight = rows.weights();
+        let stage2 = Stage2::new(&p1, &weight);
+        let mut row = [0f32; ROW_WIDTH];
+        (0..rows.len())
+            .map(|r| {
+                free[r].then(|| {
+                    rows.fill(r, &mut row);
+                    stage2.fill(r, &mut row);
+                    LineScore {
+                        p: p2[r],
+                        top: self
+                            .stage2
+                            .contributions(&row)
+                            .into_iter()
+                            .take(3)
+                            .map(|(k, c)| (super::context::NAMES2[k], c))
+                            .collect(),
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// Whether each row's line is article body (see [`LineModel::probabilities`]).
+    pub(super) fn body(&self, rows: &RowMaker<'_, '_>, free: &[bool]) -> Vec<bool> {
+        let (_, p2) = self.probabilities(rows, free);
+        p2.iter().map(|&p| p >= self.threshold).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::context::{NAMES, NAMES2};
+
+    /// A model file whose stages have the given trees (JSON arrays).
+    fn file(trees1: &str, trees2: &str) -> String {
+        format!(
+            r#"{{"format":1,"trained":"test","stage1":{{"names":{},"trees":{trees1}}},"stage2":{{"names":{},"trees":{trees2}}},"threshold":0.5}}"#,
+            serde_json::to_string(&NAMES.to_vec()).unwrap(),
+            serde_json::to_string(&*NAMES2).unwrap(),
+        )
+    }
+
+    #[test]
+    fn trees_send_rows_left_at_or_below_the_threshold() {
+        // Tree: column 2 <= 0.5 ? (column 0 <= 3 ? 1 : 2) : 4; a second tree of one leaf.
+        let tree = r#"{"feature":[2,0],"threshold":[0.5,3.0],"left":[1,-1],"right":[-3,-2],"value":[2.0,1.5],"leaf":[1.0,2.0,4.0]}"#;
+        let leaf = r#"{"feature":[],"threshold":[],"left":[],"right":[],"value":[],"leaf":[0.25]}"#;
+        let m = LineModel::parse(&file(&format!("[{tree},{leaf}]"), "[]")).unwrap();
+        let mut row = [0f32; ROW_WIDTH];
+        assert_eq!(m.stage1.score(&row), 1.25);
+        row[0] = 3.5;
+        assert_eq!(m.stage1.score(&row), 2.25);
+        row[2] = 0.5;
+        assert_eq!(m.stage1.score(&row), 2.25);
+        row[2] = 0.75;
+        assert_eq!(m.stage1.score(&row), 4.25);
+        assert_eq!(m.stage2.score(&[0f32; ROW_WIDTH]), 0.0);
+        // From the root's 2.0: column 2 took it to 4.0.
+        assert_eq!(m.stage1.contributions(&row), vec![(2, 2.0)]);
+        row[2] = 0.0;
+        row[0] = 0.0;
+        // Column 2 took it to 1.5, column 0 to 1.0.
+        assert_eq!(m.stage1.contributions(&row), vec![(0, -0.5), (2, -0.5)]);
+    }
+
+    #[test]
+    fn malformed_model_files_are_refused_with_a_reason() {
+        let cycle = r#"[{"feature":[0,1],"threshold":[0,0],"left":[1,0],"right":[-1,-2],"value":[0,0],"leaf":[0,0,0]}]"#;
+        let outside =
+            r#"[{"feature":[0],"threshold":[0],"left":[5],"right":[-1],"value":[0],"leaf":[0,0]}]"#;
+        let column = r#"[{"feature":[999],"threshold":[0],"left":[-1],"right":[-2],"value":[0],"leaf":[0,0]}]"#;
+        let leaves =
+            r#"[{"feature":[0],"threshold":[0],"left":[-1],"right":[-2],"value":[0],"leaf":[0]}]"#;
+        for trees in [cycle, outside, column, leaves] {
+            let e = LineModel::parse(&file(trees, "[]"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("line model: stage 1: tree 0"), "{e}");
+        }
+        let renamed = file("[]", "[]").replacen("log_weight", "other", 1);
+        let e = LineModel::parse(&renamed).unwrap_err().to_string();
+        assert!(e.contains("retrain"), "{e}");
+        assert!(LineModel::parse("{").is_err());
+        let e = LineModel::parse(&file("[]", "[]").replace("\"format\":1", "\"format\":2"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("format 2"), "{e}");
+    }
+
+    #[test]
+    fn the_builtin_model_fits_this_build() {
+        let m = LineModel::builtin().unwrap();
+        assert!(!m.stage1.trees.is_empty() && !m.stage2.trees.is_empty());
+    }
+}

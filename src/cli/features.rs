@@ -1,0 +1,98 @@
+//! `rinse features` (hidden): the line model's input rows, for the training
+//! script (`train/train_lines.py`). One JSON object per document on stdout:
+//! `{"id", "source", "no": [line numbers], "text": [lines], "free": [whether
+//! the model decides the line], "x": [[row]…]}` (and `p1`, `p2` with
+//! `--line-model`),
+//! after a first object `{"names": [column names]}`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use rayon::prelude::*;
+use rinse::Cleaner;
+use rinse::cleaner::Options;
+
+use super::clean::load_rules;
+use super::docs;
+use super::{EXIT_OK, EXIT_SOME_FAILED};
+
+/// Arguments of `rinse features`.
+#[derive(Debug, Args)]
+pub struct FeaturesArgs {
+    /// Files and folders.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Add the rules in this folder.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Which files to take from folders.
+    #[arg(long, default_value = "*.txt", value_name = "GLOB")]
+    pub glob: String,
+    /// Also give each row's probabilities (`p1`, `p2`) under this line model.
+    #[arg(long, value_name = "FILE")]
+    pub line_model: Option<PathBuf>,
+}
+
+/// Runs `rinse features`.
+pub fn run(args: FeaturesArgs) -> Result<u8> {
+    let mut cleaner = Cleaner::new(load_rules(&args.rules, &[])?, Options::default());
+    if let Some(path) = &args.line_model {
+        cleaner = cleaner.with_line_model(super::clean::load_line_model(path)?);
+    }
+    let (inputs, mut errors) = docs::inputs(&args.paths, &args.glob)?;
+    let limit = cleaner.options().max_doc_bytes;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    serde_json::to_writer(
+        &mut out,
+        &serde_json::json!({ "names": rinse::classify::context::NAMES.as_slice() }),
+    )?;
+    writeln!(out)?;
+    let mut docs = Vec::new();
+    for input in &inputs {
+        docs::for_each_doc(input, "text", limit, &mut errors, &mut |d| {
+            docs.push((input.id.clone(), d))
+        });
+    }
+    let rows: Vec<Result<String, String>> = docs
+        .par_iter()
+        .map(|(id, d)| {
+            let (text, fr) = cleaner
+                .feature_rows_bytes(&d.bytes)
+                .map_err(|e| format!("{}: {e}", d.source))?;
+            let (idx, rows) = (&fr.idx, &fr.rows);
+            let lines = rinse::segment::lines(&text);
+            let probs = args.line_model.as_ref().and(fr.probabilities.as_ref());
+            let mut v = serde_json::json!({
+                "id": id,
+                "source": d.source,
+                "no": idx.iter().map(|&i| lines[i].no).collect::<Vec<_>>(),
+                "text": idx.iter().map(|&i| lines[i].text).collect::<Vec<_>>(),
+                "free": fr.free,
+                "x": rows.iter().map(|r| &r[..rinse::classify::context::COLUMNS]).collect::<Vec<_>>(),
+            });
+            if let Some((p1, p2)) = probs {
+                v["p1"] = serde_json::json!(p1);
+                v["p2"] = serde_json::json!(p2);
+            }
+            Ok(v.to_string())
+        })
+        .collect();
+    for r in rows {
+        match r {
+            Ok(line) => writeln!(out, "{line}")?,
+            Err(e) => errors.push(e),
+        }
+    }
+    out.flush()?;
+    for e in &errors {
+        eprintln!("rinse: {e}");
+    }
+    Ok(if errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_SOME_FAILED
+    })
+}
