@@ -9,19 +9,8 @@ use std::process::{Command, Stdio};
 
 mod common;
 
-use common::{rinse, summary_counts};
+use common::{rinse, summary_counts, tmp, write};
 use serde_json::Value;
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("tempdir")
-}
-
-fn write(path: &Path, bytes: impl AsRef<[u8]>) {
-    if let Some(p) = path.parent() {
-        fs::create_dir_all(p).unwrap();
-    }
-    fs::write(path, bytes).unwrap();
-}
 
 /// A small article: a headline, two prose paragraphs and a promo line.
 fn article(n: usize) -> String {

@@ -165,6 +165,12 @@ pub struct CleanArgs {
 
 /// Loads built-in rules, adds `dirs`, removes `disable`d ids and compiles them.
 pub fn load_rules(dirs: &[PathBuf], disable: &[String]) -> Result<RuleSet> {
+    Ok(RuleSet::compile(rule_list(dirs, disable)?)?)
+}
+
+/// The built-in rules with `dirs`' rules added (a rule with a built-in id
+/// replaces it) and the `disable`d ids removed, in priority order.
+pub fn rule_list(dirs: &[PathBuf], disable: &[String]) -> Result<Vec<rules::Rule>> {
     let mut all = rules::builtin_rules()?;
     for dir in dirs {
         let extra = rules::load_dir(dir)
@@ -181,7 +187,7 @@ pub fn load_rules(dirs: &[PathBuf], disable: &[String]) -> Result<RuleSet> {
             bail!("--disable {id}: no rule has that id (see `rinse rules list`)");
         }
     }
-    Ok(RuleSet::compile(all)?)
+    Ok(all)
 }
 
 /// The first pass of `--repeated-lines`: counts normalised lines per document.
@@ -314,8 +320,36 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
+/// Threads per core that `-j` may ask for: the work is CPU-bound, so threads
+/// beyond the cores add only memory (each holds the document it cleans) and
+/// start-up time; `-j 10000` used to start ten thousand threads.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads to start for `-j asked`: at least 1, at most
+/// [`MAX_THREADS_PER_CORE`] per core (said on stderr unless `quiet`).
+fn thread_count(asked: Option<usize>, quiet: bool) -> Result<Option<usize>> {
+    let Some(n) = asked else {
+        return Ok(None);
+    };
+    if n == 0 {
+        bail!("-j must be at least 1");
+    }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let cap = cores.saturating_mul(MAX_THREADS_PER_CORE);
+    if n > cap {
+        if !quiet {
+            super::say(format_args!(
+                "rinse: -j {n} capped at {cap} ({MAX_THREADS_PER_CORE} threads for each of the {cores} cores); \
+                 more threads add only memory"
+            ));
+        }
+        return Ok(Some(cap));
+    }
+    Ok(Some(n))
+}
+
 /// Runs `rinse clean`.
-pub fn run(args: CleanArgs) -> Result<u8> {
+pub fn run(mut args: CleanArgs) -> Result<u8> {
     let to_stdout = args.output.as_os_str() == "-";
     if args.output_dir.is_some() && !to_stdout {
         bail!("give either -o/--output or --output-dir, not both");
@@ -334,9 +368,7 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         InputFormatArg::Text => InputFormat::Text,
         InputFormatArg::Jsonl => InputFormat::Jsonl,
     };
-    if args.threads == Some(0) {
-        bail!("-j must be at least 1");
-    }
+    args.threads = thread_count(args.threads, args.quiet)?;
     // The rules compile (tens of milliseconds) on a thread of their own while
     // the inputs are listed.
     std::thread::scope(|scope| {
@@ -583,14 +615,14 @@ fn run_with(
     match outcome {
         Ok(()) => {}
         Err(rinse::Error::Interrupted) => {
-            eprintln!(
+            super::say(format_args!(
                 "rinse: interrupted after {} documents; no partial output was left under a final name",
                 stats.documents_in
-            );
+            ));
             return Ok(EXIT_INTERRUPTED);
         }
         Err(e @ rinse::Error::Stopped { .. }) => {
-            eprintln!("rinse: {e}");
+            super::say(format_args!("rinse: {e}"));
             return Ok(EXIT_SOME_FAILED);
         }
         Err(e) => return Err(e.into()),
@@ -603,9 +635,11 @@ fn run_with(
             .with_context(|| format!("writing {}", p.display()))?;
     }
     if !args.quiet {
-        eprintln!("{}", summary(&stats));
+        super::say(format_args!("{}", summary(&stats)));
         if skipped > 0 {
-            eprintln!("rinse: --resume skipped {skipped} inputs whose output already exists");
+            super::say(format_args!(
+                "rinse: --resume skipped {skipped} inputs whose output already exists"
+            ));
         }
     }
     // In record mode a failure is reported in the output itself, in its line's

@@ -80,7 +80,7 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
         }
     }
     for e in &errors {
-        eprintln!("rinse: {e}");
+        super::say(format_args!("rinse: {e}"));
     }
     let ids: BTreeSet<&str> = cleaner
         .classifier()
@@ -89,28 +89,32 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
         .iter()
         .map(|r| r.id.as_str())
         .collect();
-    println!("{:<30} {:>8} {:>10}", "rule", "lines", "documents");
     let mut never = Vec::new();
-    for r in cleaner.classifier().rules().rules() {
-        let (l, d) = counts.get(&r.id).copied().unwrap_or_default();
-        println!("{:<30} {l:>8} {d:>10}", r.id);
-        if l == 0 {
-            never.push(r.id.as_str());
+    super::to_stdout(|out| {
+        writeln!(out, "{:<30} {:>8} {:>10}", "rule", "lines", "documents")?;
+        for r in cleaner.classifier().rules().rules() {
+            let (l, d) = counts.get(&r.id).copied().unwrap_or_default();
+            writeln!(out, "{:<30} {l:>8} {d:>10}", r.id)?;
+            if l == 0 {
+                never.push(r.id.as_str());
+            }
         }
-    }
-    if args.signals {
-        for (id, (l, d)) in counts.iter().filter(|(id, _)| !ids.contains(id.as_str())) {
-            println!("{id:<30} {l:>8} {d:>10}");
+        if args.signals {
+            for (id, (l, d)) in counts.iter().filter(|(id, _)| !ids.contains(id.as_str())) {
+                writeln!(out, "{id:<30} {l:>8} {d:>10}")?;
+            }
         }
-    }
-    println!(
-        "{documents} documents, {} of {} rules fired",
-        ids.len() - never.len(),
-        ids.len()
-    );
-    if !never.is_empty() {
-        println!("never fired: {}", never.join(", "));
-    }
+        writeln!(
+            out,
+            "{documents} documents, {} of {} rules fired",
+            ids.len() - never.len(),
+            ids.len()
+        )?;
+        if !never.is_empty() {
+            writeln!(out, "never fired: {}", never.join(", "))?;
+        }
+        Ok(())
+    })?;
     Ok(
         if args.require_all && !never.is_empty() || !errors.is_empty() {
             EXIT_SOME_FAILED
