@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::classify::Decision;
 use crate::cleaner::Cleaner;
 use crate::error::{Error, Result};
-use crate::read::{self, InputFile, JsonDoc, LineRead, read_line_limited};
+use crate::read::{self, InputFile, JsonDoc, Known, LineRead, read_line_limited};
 use crate::record::Record;
 use crate::write::{ErrorRecord, Format};
 
@@ -130,7 +130,8 @@ pub enum Event<'a> {
 }
 
 enum Job {
-    Text(InputFile),
+    /// A text file (or standard input) and what a `stat` said of it.
+    Text(InputFile, Option<Known>),
     Json {
         source: Arc<str>,
         line_no: usize,
@@ -142,7 +143,7 @@ enum Job {
 impl Job {
     fn size(&self) -> usize {
         match self {
-            Job::Text(_) => 64 << 10,
+            Job::Text(..) => 64 << 10,
             Job::Json { line, .. } => line.len(),
             Job::Failed(..) => 0,
         }
@@ -265,9 +266,17 @@ impl<'a> JobReader<'a> {
             }
             let input = self.inputs.next()?;
             if !input.jsonl {
-                return Some(Job::Text(input.clone()));
+                // One `stat` here, none in the worker that reads the file: the
+                // batch counts the file's bytes.
+                let known = input.path.as_deref().and_then(|p| {
+                    std::fs::metadata(p).ok().map(|m| Known {
+                        len: m.len(),
+                        regular: m.is_file(),
+                    })
+                });
+                return Some(Job::Text(input.clone(), known));
             }
-            match read::open(input) {
+            match read::open_stoppable(input, self.config.interrupt.as_ref()) {
                 Ok(reader) => {
                     self.current = Some(OpenJsonl {
                         reader,
@@ -344,6 +353,10 @@ pub fn run(
         );
         next = written?;
         done = cleaned;
+    }
+    // A signal during the last batch, or a read it stopped: not finished.
+    if interrupted(config) {
+        return Err(Error::Interrupted);
     }
     out.flush().map_err(|e| Error::io(out_name, e))?;
     if let Some((w, name)) = attributes.as_mut() {
@@ -430,6 +443,11 @@ fn write_outcomes(
     events: &mut (dyn FnMut(Event<'_>) + Send),
 ) -> Result<()> {
     let write_err = |e| Error::io(out_name, e);
+    // Interrupted: this batch is not written (reads it holds may have been
+    // cut short), and the run ends.
+    if interrupted(config) {
+        return Err(Error::Interrupted);
+    }
     let mut write_attributes = |line: &[u8]| -> Result<()> {
         if let Some((w, name)) = attributes.as_mut() {
             w.write_all(line).map_err(|e| Error::io(*name, e))?;
@@ -479,14 +497,18 @@ fn write_outcomes(
             }
         }
     }
-    if config
-        .interrupt
-        .as_ref()
-        .is_some_and(|i| i.load(Ordering::Relaxed))
-    {
+    if interrupted(config) {
         return Err(Error::Interrupted);
     }
     Ok(())
+}
+
+/// Whether the run's interrupt flag is set.
+fn interrupted(config: &Config) -> bool {
+    config
+        .interrupt
+        .as_ref()
+        .is_some_and(|i| i.load(Ordering::Relaxed))
 }
 
 /// The reason text of an error, without the path (which the report names already).
@@ -500,7 +522,7 @@ fn error_reason(e: &Error) -> String {
 fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Outcome {
     match job {
         Job::Failed(err, size) => Outcome::Failed(err, size),
-        Job::Text(input) => {
+        Job::Text(input, known) => {
             let source = input.source();
             let fail = |reason: String, size| {
                 Outcome::Failed(
@@ -512,7 +534,9 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Out
                     size,
                 )
             };
-            let bytes = match read::read_text(&input, cleaner.options().max_doc_bytes) {
+            let limit = cleaner.options().max_doc_bytes;
+            let stop = config.interrupt.as_ref();
+            let bytes = match read::read_text_with(&input, limit, known, stop) {
                 Ok(b) => b,
                 Err(e) => return fail(error_reason(&e), 0),
             };

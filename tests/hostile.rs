@@ -5,12 +5,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{rinse, tmp, write};
+use common::{rinse, temp_files, tmp, write};
 
 /// A small article.
 fn article(n: usize) -> String {
@@ -62,6 +62,264 @@ fn wait_within(mut child: std::process::Child, limit: Duration, what: &str) -> O
             panic!("{what} did not finish within {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 1. No output may destroy an input, a device, or another output
+// ---------------------------------------------------------------------------
+
+/// Runs `rinse clean -q ARGS` and returns its output.
+fn clean(args: &[&std::ffi::OsStr]) -> Output {
+    rinse().args(["clean", "-q"]).args(args).output().unwrap()
+}
+
+fn os(s: &(impl AsRef<std::ffi::OsStr> + ?Sized)) -> &std::ffi::OsStr {
+    s.as_ref()
+}
+
+/// Makes a FIFO at `path`.
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(made, "mkfifo {}", path.display());
+}
+
+#[test]
+fn no_output_flag_writes_over_an_input_by_any_name() {
+    let d = tmp();
+    let input = d.path().join("a.txt");
+    write(&input, article(1));
+    fs::create_dir(d.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink(&input, d.path().join("sym.txt")).unwrap();
+    fs::hard_link(&input, d.path().join("hard.txt")).unwrap();
+    let names = [
+        input.clone(),
+        d.path().join("sub/../a.txt"),
+        d.path().join("sym.txt"),
+        d.path().join("hard.txt"),
+    ];
+    let out = d.path().join("out.jsonl");
+    for flag in ["--errors", "--stats"] {
+        for name in &names {
+            let run = clean(&[os(&input), os("-o"), os(&out), os(flag), os(name)]);
+            let err = stderr(&run);
+            assert_eq!(code(&run), 2, "{flag} {}: {err}", name.display());
+            assert!(err.contains("refusing to write over an input"), "{err}");
+            assert_eq!(fs::read_to_string(&input).unwrap(), article(1));
+            assert!(!out.exists(), "nothing is written before the check");
+        }
+    }
+}
+
+#[test]
+fn stdin_and_the_path_list_are_inputs_too() {
+    let d = tmp();
+    let input = d.path().join("a.txt");
+    write(&input, article(1));
+    // `rinse clean - -o a.txt < a.txt`
+    let run = rinse()
+        .args(["clean", "-q", "-", "-o"])
+        .arg(&input)
+        .stdin(fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(code(&run), 2, "{}", stderr(&run));
+    assert!(stderr(&run).contains("standard input"), "{}", stderr(&run));
+    assert_eq!(fs::read_to_string(&input).unwrap(), article(1));
+    // `rinse clean a.txt >> a.txt`: standard output is the input.
+    let appended = fs::OpenOptions::new().append(true).open(&input).unwrap();
+    let run = rinse()
+        .args(["clean", "-q"])
+        .arg(&input)
+        .stdout(appended)
+        .output()
+        .unwrap();
+    assert_eq!(code(&run), 2, "{}", stderr(&run));
+    assert_eq!(fs::read_to_string(&input).unwrap(), article(1));
+    // `--files-from l.txt -o l.txt`
+    let list = d.path().join("l.txt");
+    write(&list, format!("{}\n", input.display()));
+    let run = clean(&[os("--files-from"), os(&list), os("-o"), os(&list)]);
+    assert_eq!(code(&run), 2, "{}", stderr(&run));
+    assert_eq!(
+        fs::read_to_string(&list).unwrap(),
+        format!("{}\n", input.display())
+    );
+    // A rule file read with --rules.
+    let rules = d.path().join("rules");
+    let rule = "[[rule]]\nid = \"x.y\"\ndescription = \"d\"\naction = \"remove\"\n\
+                equals = [\"zz\"]\nexamples = [\"zz\"]\n";
+    write(&rules.join("x.toml"), rule);
+    let run = clean(&[
+        os(&input),
+        os("--rules"),
+        os(&rules),
+        os("--stats"),
+        os(&rules.join("x.toml")),
+    ]);
+    assert_eq!(code(&run), 2, "{}", stderr(&run));
+    assert_eq!(fs::read_to_string(rules.join("x.toml")).unwrap(), rule);
+}
+
+#[test]
+fn attributes_and_output_dirs_never_write_over_an_input() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(&input.join("x.txt"), article(1));
+    write(&input.join("y.txt"), article(2));
+    let run = clean(&[
+        os(&input),
+        os("--output-dir"),
+        os(&d.path().join("out")),
+        os("--attributes-dir"),
+        os(&input),
+    ]);
+    assert_eq!(code(&run), 2, "{}", stderr(&run));
+    assert_eq!(fs::read_to_string(input.join("x.txt")).unwrap(), article(1));
+    assert!(!d.path().join("out").exists());
+}
+
+#[test]
+fn two_outputs_are_never_one_file() {
+    let d = tmp();
+    let input = d.path().join("a.txt");
+    write(&input, article(1));
+    let s = d.path().join("s.jsonl");
+    let other = d.path().join("sub/../s.jsonl");
+    fs::create_dir(d.path().join("sub")).unwrap();
+    for (a, b) in [
+        ("-o", "--errors"),
+        ("-o", "--stats"),
+        ("--errors", "--stats"),
+    ] {
+        for second in [&s, &other] {
+            let run = clean(&[os(&input), os(a), os(&s), os(b), os(second)]);
+            let err = stderr(&run);
+            assert_eq!(code(&run), 2, "{a} {b}: {err}");
+            assert!(err.contains("are one file"), "{err}");
+            assert!(!s.exists());
+        }
+    }
+    // Two inputs mapped to one output under --output-dir.
+    write(&d.path().join("d1/a.txt"), article(1));
+    write(&d.path().join("d2/a.txt"), article(2));
+    let out = d.path().join("out");
+    let run = clean(&[
+        os(&d.path().join("d1/a.txt")),
+        os(&d.path().join("d2/a.txt")),
+        os("--output-dir"),
+        os(&out),
+    ]);
+    let err = stderr(&run);
+    assert_eq!(code(&run), 2, "{err}");
+    assert!(
+        err.contains("d1/a.txt") && err.contains("d2/a.txt") && err.contains("one file"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn special_files_are_written_in_place_never_renamed_over() {
+    let d = tmp();
+    let input = d.path().join("mixed.jsonl");
+    write(&input, jsonl_line(1) + "{\"id\":\"bad\",\"text\":1}\n");
+    // A FIFO as --errors, -o and --stats: each read by a thread here.
+    for flag in ["--errors", "-o", "--stats"] {
+        let fifo = d.path().join(format!("fifo{flag}"));
+        mkfifo(&fifo);
+        let (send, got) = std::sync::mpsc::channel();
+        let reader = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = send.send(fs::read(&reader));
+        });
+        let mut args = vec![os(&input), os(flag), os(&fifo)];
+        let out = d.path().join("o.jsonl");
+        if flag != "-o" {
+            args.extend([os("-o"), os(&out)]);
+        }
+        let run = clean(&args);
+        assert_eq!(code(&run), 1, "{flag}: {}", stderr(&run));
+        let meta = fs::symlink_metadata(&fifo).unwrap();
+        use std::os::unix::fs::FileTypeExt;
+        assert!(meta.file_type().is_fifo(), "{flag}: the FIFO was replaced");
+        let bytes = got
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the FIFO was written")
+            .unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let want = match flag {
+            "--errors" => "not a string",
+            "-o" => "\"id\":\"1\"",
+            _ => "documents_in",
+        };
+        assert!(text.contains(want), "{flag}: {text}");
+    }
+    // /proc/self/fd/1 as the error report: standard output, in place.
+    let out = d.path().join("o.jsonl");
+    let run = clean(&[
+        os(&input),
+        os("-o"),
+        os(&out),
+        os("--errors"),
+        os("/proc/self/fd/1"),
+    ]);
+    assert_eq!(code(&run), 1, "{}", stderr(&run));
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains("not a string"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(temp_files(d.path()).is_empty());
+}
+
+#[test]
+fn output_dir_paths_never_escape_their_folder() {
+    let d = tmp();
+    write(&d.path().join("other/v.txt"), article(1));
+    fs::create_dir(d.path().join("base")).unwrap();
+    let out = d.path().join("out");
+    let run = clean(&[
+        os(&d.path().join("base/../other/v.txt")),
+        os("--base"),
+        os(&d.path().join("base")),
+        os("--output-dir"),
+        os(&out),
+    ]);
+    assert_eq!(code(&run), 0, "{}", stderr(&run));
+    assert!(
+        !d.path().join("other/v.jsonl").exists(),
+        "written outside out/"
+    );
+    let written: Vec<PathBuf> = walkdir::WalkDir::new(d.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".jsonl"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert_eq!(written, [out.join("v.jsonl")]);
+}
+
+#[test]
+fn a_run_never_reads_its_own_outputs() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(&input.join("x.txt"), article(1));
+    let out = input.join("out");
+    for extra in [&[][..], &["--resume"][..], &[][..]] {
+        let run = rinse()
+            .args(["clean", "--glob", "*"])
+            .args(extra)
+            .arg(&input)
+            .arg("--output-dir")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(code(&run), 0, "{extra:?}: {}", stderr(&run));
+        let docs = common::summary_counts(&stderr(&run)).0;
+        let want = if extra.is_empty() { 1 } else { 0 };
+        assert_eq!(docs, want, "{extra:?}: {}", stderr(&run));
+        assert!(!out.join("out").exists(), "its outputs were read as inputs");
     }
 }
 
@@ -201,4 +459,178 @@ fn absurd_thread_counts_are_capped_with_a_message() {
     assert_eq!(code(&out), 0, "{err}");
     assert!(err.contains("-j 100000 capped at"), "{err}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// 4. Signals at any moment
+// ---------------------------------------------------------------------------
+
+fn signal(child: &std::process::Child, sig: &str) {
+    let ok = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{sig}");
+}
+
+/// Waits until `dir` holds a rinse temporary file: the run has installed its
+/// signal handler and opened its output.
+fn wait_for_temp_file(dir: &Path) {
+    let start = Instant::now();
+    while temp_files(dir).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no temporary file"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn sigterm_stops_a_run_blocked_on_stdin_or_reading_dev_zero_at_once() {
+    for input in ["-", "/dev/zero"] {
+        let d = tmp();
+        let out = d.path().join("x.jsonl");
+        let errors = d.path().join("e.jsonl");
+        let mut child = rinse()
+            .args(["clean", "-q", "--input-format", "jsonl", input, "-o"])
+            .arg(&out)
+            .arg("--errors")
+            .arg(&errors)
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Standard input stays open and silent, like `sleep 100 | rinse …`.
+        let stdin = child.stdin.take();
+        wait_for_temp_file(d.path());
+        signal(&child, "TERM");
+        let run = wait_within(child, Duration::from_secs(5), input);
+        drop(stdin);
+        let err = stderr(&run);
+        assert_eq!(code(&run), 130, "{input}: {err}");
+        assert!(err.contains("interrupted after"), "{err}");
+        assert!(!out.exists() && !errors.exists(), "{input}");
+        assert!(temp_files(d.path()).is_empty(), "{input}");
+    }
+}
+
+#[test]
+fn a_second_signal_ends_at_once_and_leaves_no_temporary_file() {
+    let d = tmp();
+    // A document that takes a while to clean, and one after it.
+    let big = d.path().join("in/0.txt");
+    write(&big, article(0).repeat(40_000));
+    write(&d.path().join("in/1.txt"), article(1));
+    let out = d.path().join("out.jsonl");
+    let errors = d.path().join("e.jsonl");
+    let child = rinse()
+        .args(["clean", "-q", "-j", "1"])
+        .arg(d.path().join("in"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--errors")
+        .arg(&errors)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_temp_file(d.path());
+    signal(&child, "INT");
+    signal(&child, "INT");
+    let run = wait_within(child, Duration::from_secs(60), "rinse");
+    assert_eq!(code(&run), 130, "{}", stderr(&run));
+    assert!(!out.exists() && !errors.exists());
+    assert!(
+        temp_files(d.path()).is_empty(),
+        "{:?}",
+        temp_files(d.path())
+    );
+}
+
+#[test]
+fn sigterm_during_the_repeated_lines_pass_exits_130_with_a_message() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(&input.join("a.txt"), article(1));
+    let fifo = input.join("b.txt");
+    mkfifo(&fifo);
+    let out = d.path().join("out.jsonl");
+    // A FIFO named directly is read (a folder walk takes regular files only).
+    let child = rinse()
+        .args(["clean", "-q", "--repeated-lines", "2"])
+        .arg(input.join("a.txt"))
+        .arg(&fifo)
+        .arg("-o")
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Opening the FIFO for writing waits until the first pass opens it.
+    let writer = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    signal(&child, "TERM");
+    let run = wait_within(child, Duration::from_secs(5), "rinse --repeated-lines");
+    drop(writer);
+    let err = stderr(&run);
+    assert_eq!(code(&run), 130, "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(!out.exists());
+    assert!(temp_files(d.path()).is_empty());
+}
+
+#[test]
+fn resume_removes_the_temporary_files_of_a_killed_run() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(&input.join("a.txt"), article(1));
+    // A FIFO without a writer: the run opens its output, then waits on it.
+    let fifo = input.join("b.txt");
+    mkfifo(&fifo);
+    let out = d.path().join("out");
+    let mut child = rinse()
+        .args(["clean", "-q", "-j", "1"])
+        .arg(input.join("a.txt"))
+        .arg(&fifo)
+        .arg("--output-dir")
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while temp_files(&out)
+        .iter()
+        .all(|p| !p.to_string_lossy().contains(".b.jsonl."))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no temporary file"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        temp_files(&out).len(),
+        1,
+        "the killed run left its temporary file"
+    );
+    // A temporary file that a live process holds locked is not stale.
+    let live = out.join(".c.jsonl.AbC123.rinse-tmp");
+    fs::write(&live, "").unwrap();
+    let held = fs::File::open(&live).unwrap();
+    held.lock().unwrap();
+    fs::remove_file(&fifo).unwrap();
+    write(&fifo, article(2));
+    let run = rinse()
+        .args(["clean", "--resume"])
+        .arg(input.join("a.txt"))
+        .arg(&fifo)
+        .arg("--output-dir")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(code(&run), 0, "{}", stderr(&run));
+    assert_eq!(temp_files(&out), [live], "{}", stderr(&run));
+    assert!(out.join("b.jsonl").exists());
+    drop(held);
 }

@@ -47,11 +47,10 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
     // id -> (lines, documents)
     let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut documents = 0u64;
-    for input in &inputs {
-        let mut batch = Vec::new();
-        docs::for_each_doc(input, &args.text_key, limit, &mut errors, &mut |d| {
-            batch.push(d)
-        });
+    // Documents are counted a batch at a time (at most BATCH documents held),
+    // so that a large JSONL file is never held whole.
+    const BATCH: usize = 256;
+    let mut count = |batch: &mut Vec<docs::Doc>, errors: &mut Vec<String>| {
         let per_doc: Vec<Result<BTreeMap<String, u64>, String>> = batch
             .par_iter()
             .map(|d| {
@@ -65,6 +64,7 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
                 Ok(m)
             })
             .collect();
+        batch.clear();
         for r in per_doc {
             match r {
                 Ok(m) => {
@@ -78,7 +78,20 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
                 Err(e) => errors.push(e),
             }
         }
+    };
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut failed = Vec::new();
+    for input in &inputs {
+        docs::for_each_doc(input, &args.text_key, limit, None, &mut errors, &mut |d| {
+            batch.push(d);
+            if batch.len() >= BATCH {
+                count(&mut batch, &mut failed);
+            }
+            true
+        });
     }
+    count(&mut batch, &mut failed);
+    errors.append(&mut failed);
     for e in &errors {
         super::say(format_args!("rinse: {e}"));
     }

@@ -26,23 +26,28 @@ pub fn inputs(paths: &[PathBuf], glob: &str) -> Result<(Vec<InputFile>, Vec<Stri
     ))
 }
 
-/// Calls `each` with every document of `input`; problems go to `errors`.
+/// Calls `each` with every document of `input`, until it returns `false`;
+/// problems go to `errors`. Once `stop` is set, reads give up (a FIFO or
+/// standard input blocked in a read included).
 pub fn for_each_doc(
     input: &InputFile,
     text_key: &str,
     limit: u64,
+    stop: Option<&read::Stop>,
     errors: &mut Vec<String>,
-    each: &mut dyn FnMut(Doc),
+    each: &mut dyn FnMut(Doc) -> bool,
 ) {
     let source = input.source();
     if !input.jsonl {
-        match read::read_text(input, limit) {
-            Ok(bytes) => each(Doc { source, bytes }),
+        match read::read_text_stoppable(input, limit, stop) {
+            Ok(bytes) => {
+                each(Doc { source, bytes });
+            }
             Err(e) => errors.push(format!("{source}: {e}")),
         }
         return;
     }
-    let mut reader = match read::open(input) {
+    let mut reader = match read::open_stoppable(input, stop) {
         Ok(r) => r,
         Err(e) => {
             errors.push(format!("{source}: {e}"));
@@ -76,10 +81,15 @@ pub fn for_each_doc(
                     .ok_or_else(|| format!("no string {text_key:?} field"))
             });
         match text {
-            Ok(t) => each(Doc {
-                source: src,
-                bytes: t.into_bytes(),
-            }),
+            Ok(t) => {
+                let more = each(Doc {
+                    source: src,
+                    bytes: t.into_bytes(),
+                });
+                if !more {
+                    return;
+                }
+            }
             Err(e) => errors.push(format!("{src}: {e}")),
         }
     }

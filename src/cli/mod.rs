@@ -5,6 +5,7 @@ mod coverage;
 mod docs;
 mod explain;
 mod fix;
+mod outputs;
 mod progress;
 mod rules;
 

@@ -2,7 +2,7 @@
 // Not every test binary uses every helper.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
@@ -40,4 +40,14 @@ pub fn write(path: &Path, bytes: impl AsRef<[u8]>) {
         std::fs::create_dir_all(p).unwrap();
     }
     std::fs::write(path, bytes).unwrap();
+}
+
+/// The rinse temporary files (`*.rinse-tmp`) under `dir`.
+pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".rinse-tmp"))
+        .map(|e| e.path().to_path_buf())
+        .collect()
 }
