@@ -218,7 +218,8 @@ pub fn find_inputs_skipping(
     Ok((files, errors))
 }
 
-fn is_compressed_name(p: &Path) -> bool {
+/// Whether `p` ends in `.gz` or `.zst` (any case).
+pub(crate) fn is_compressed_name(p: &Path) -> bool {
     p.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("zst"))
 }

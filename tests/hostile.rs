@@ -634,3 +634,31 @@ fn resume_removes_the_temporary_files_of_a_killed_run() {
     assert!(out.join("b.jsonl").exists());
     drop(held);
 }
+
+// ---------------------------------------------------------------------------
+// 2. Memory is bounded by bytes (peak RSS: tests/memory.rs)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_document_of_many_short_lines_is_reported_with_its_line_count() {
+    // 101 lines at 64 bytes a line are over a 6,400-byte limit, though the
+    // document is 101 bytes; 99 lines are within it.
+    let d = tmp();
+    let many = d.path().join("many.txt");
+    write(&many, "\n".repeat(100));
+    let few = d.path().join("few.txt");
+    write(&few, "\n".repeat(98));
+    let run = rinse()
+        .args(["clean", "--max-doc-bytes", "6400"])
+        .arg(&many)
+        .arg(&few)
+        .output()
+        .unwrap();
+    let err = stderr(&run);
+    assert_eq!(code(&run), 1, "{err}");
+    assert!(
+        err.contains("many.txt: document has 101 lines, over the limit of 6400 bytes"),
+        "{err}"
+    );
+    assert_eq!(common::summary_counts(&err), (2, 1, 1));
+}

@@ -115,7 +115,9 @@ pub struct CleanArgs {
     #[arg(long)]
     pub no_guess: bool,
 
-    /// Refuse documents larger than this many bytes (they go to the error report).
+    /// Refuse documents larger than this many bytes (they go to the error
+    /// report); a line counts as at least 64 bytes, so that a document of
+    /// millions of short lines is refused too (their lines take the memory).
     #[arg(long, default_value_t = DEFAULT_MAX_DOC_BYTES, value_name = "BYTES")]
     pub max_doc_bytes: u64,
 
