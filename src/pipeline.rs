@@ -274,7 +274,11 @@ impl<'a> JobReader<'a> {
                 let n = *line_no;
                 let at = || format!("{source}:{n}");
                 let mut line = Vec::new();
-                match read_line_limited(reader.as_mut(), &mut line, self.limit) {
+                let got = read_line_limited(reader.as_mut(), &mut line, self.limit);
+                if n == 1 {
+                    read::strip_bom(&mut line);
+                }
+                match got {
                     Ok(LineRead::Eof) => {
                         self.current = None;
                         continue;
@@ -702,16 +706,13 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Out
                 Ok(d) => d,
                 Err(reason) => return fail(String::new(), reason),
             };
-            let id = doc.get_str(&config.id_key).unwrap_or_else(|| {
-                doc.get(&config.id_key)
-                    .map(|v| v.get().to_string())
-                    .unwrap_or_else(|| src.clone())
-            });
-            let Some(raw) = doc.get(&config.text_key) else {
-                return fail(id, format!("no {:?} field", config.text_key));
-            };
-            let Ok(body) = serde_json::from_str::<String>(raw.get()) else {
-                return fail(id, format!("field {:?} is not a string", config.text_key));
+            // Always a string: a number or object as its JSON text, none
+            // or null as the line's place.
+            let id = doc.get_text(&config.id_key).unwrap_or_else(|| src.clone());
+            let body = match doc.get_string(&config.text_key) {
+                None => return fail(id, format!("no {:?} field", config.text_key)),
+                Some(Err(why)) => return fail(id, format!("field {:?} {why}", config.text_key)),
+                Some(Ok(body)) => body,
             };
             let (rec, attributes) = match cleaner.try_clean_text_detailed(&body) {
                 Ok((mut rec, decisions)) => {

@@ -805,6 +805,72 @@ impl<'a> JsonDoc<'a> {
         self.get(key)
             .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
     }
+
+    /// The value of `key` as a string, if present: `Err` says what is wrong
+    /// with it (`is not a string`, or a string holding a lone surrogate
+    /// escape such as `\ud800`, which is no character).
+    pub fn get_string(&self, key: &str) -> Option<std::result::Result<String, String>> {
+        let raw = self.get(key)?.get();
+        Some(serde_json::from_str::<String>(raw).map_err(|_| {
+            if raw.starts_with('"') {
+                // The line parsed, so its escapes are well formed: what
+                // fails is a surrogate escape without its other half.
+                let at = lone_surrogate(raw).unwrap_or("\\uD800-\\uDFFF");
+                format!(
+                    "holds a lone surrogate escape ({at} without its pair), which is no character"
+                )
+            } else {
+                "is not a string".to_string()
+            }
+        }))
+    }
+
+    /// The value of `key` as text, for an id: a string's value; a number,
+    /// `true`/`false`, an object or an array as its JSON text as written
+    /// (`5` → `"5"`). `None` when it is absent or `null`, or a string that
+    /// is not valid text.
+    pub fn get_text(&self, key: &str) -> Option<String> {
+        let raw = self.get(key)?.get();
+        match raw.as_bytes().first() {
+            Some(b'"') => serde_json::from_str::<String>(raw).ok(),
+            _ if raw == "null" => None,
+            _ => Some(raw.to_string()),
+        }
+    }
+}
+
+/// The first `\uXXXX` escape of the JSON string `raw` that is a surrogate
+/// (`\ud800` to `\udfff`) not in a high-low pair.
+fn lone_surrogate(raw: &str) -> Option<&str> {
+    let b = raw.as_bytes();
+    let unit = |i: usize| -> Option<u16> {
+        (b.get(i..i + 2) == Some(b"\\u"))
+            .then(|| raw.get(i + 2..i + 6))
+            .flatten()
+            .and_then(|h| u16::from_str_radix(h, 16).ok())
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+            Some(0xD800..=0xDFFF) => return raw.get(i..i + 6),
+            // Any other escape: skip the backslash and what it escapes.
+            _ => i += 2,
+        }
+    }
+    None
+}
+
+/// Takes a UTF-8 byte order mark off the start of `line` (the first line of
+/// a JSONL file written by a tool that marks its UTF-8).
+pub fn strip_bom(line: &mut Vec<u8>) {
+    if line.starts_with(b"\xef\xbb\xbf") {
+        line.drain(..3);
+    }
 }
 
 #[cfg(test)]

@@ -151,6 +151,12 @@ fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) 
         key(out, k);
         if k == text_key {
             json::push_str(out, &rec.text);
+        } else if (k == "id" || k == "source") && !v.get().starts_with('"') {
+            // The input's own id and source win, as strings (every record
+            // key keeps one type): a number or object as its JSON text,
+            // null as the line's place.
+            let text = doc.get_text(k);
+            json::push_str(out, text.as_deref().unwrap_or(&rec.source));
         } else {
             out.extend_from_slice(v.get().as_bytes());
         }

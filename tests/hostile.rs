@@ -662,3 +662,189 @@ fn a_document_of_many_short_lines_is_reported_with_its_line_count() {
     );
     assert_eq!(common::summary_counts(&err), (2, 1, 1));
 }
+
+// ---------------------------------------------------------------------------
+// 5. Smaller promises
+// ---------------------------------------------------------------------------
+
+/// The records of a JSONL output.
+fn records(out: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn a_jsonl_file_starting_with_a_bom_keeps_its_first_document() {
+    let d = tmp();
+    let f = d.path().join("bom.jsonl");
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend_from_slice((jsonl_line(1) + &jsonl_line(2)).as_bytes());
+    write(&f, bytes);
+    let run = rinse().args(["clean", "-q"]).arg(&f).output().unwrap();
+    assert_eq!(code(&run), 0, "{}", stderr(&run));
+    let ids: Vec<String> = records(&run.stdout)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["1", "2"]);
+}
+
+#[test]
+fn ids_and_sources_are_always_strings() {
+    let d = tmp();
+    let f = d.path().join("ids.jsonl");
+    let text = serde_json::to_string(&article(1)).unwrap();
+    let lines = [
+        format!("{{\"id\":5,\"text\":{text}}}"),
+        format!("{{\"id\":null,\"text\":{text}}}"),
+        format!("{{\"id\":{{\"a\": 1}},\"source\":7,\"text\":{text}}}"),
+        format!("{{\"id\":true,\"source\":null,\"text\":{text}}}"),
+        format!("{{\"text\":{text},\"id\":\"kept\"}}"),
+    ];
+    write(&f, lines.join("\n") + "\n");
+    let run = rinse().args(["clean", "-q"]).arg(&f).output().unwrap();
+    assert_eq!(code(&run), 0, "{}", stderr(&run));
+    let recs = records(&run.stdout);
+    let got: Vec<(&str, &str)> = recs
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["source"].as_str().unwrap()))
+        .collect();
+    let src = |n: usize| format!("{}:{n}", f.display());
+    assert_eq!(
+        got,
+        [
+            ("5", src(1).as_str()),
+            (src(2).as_str(), src(2).as_str()),
+            ("{\"a\": 1}", "7"),
+            ("true", src(4).as_str()),
+            ("kept", src(5).as_str()),
+        ]
+    );
+    // With another id key, the record's own id is its value as a string.
+    write(
+        &d.path().join("n.jsonl"),
+        format!("{{\"n\":42,\"text\":{text}}}\n"),
+    );
+    let run = rinse()
+        .args(["clean", "-q", "--id-key", "n"])
+        .arg(d.path().join("n.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(records(&run.stdout)[0]["id"], "42");
+}
+
+#[test]
+fn a_lone_surrogate_is_reported_as_what_it_is() {
+    let d = tmp();
+    let f = d.path().join("s.jsonl");
+    write(
+        &f,
+        "{\"id\":\"a\",\"text\":\"fine \\ud83d\\ude00 then \\udc00 here\"}\n{\"id\":\"b\",\"text\":7}\n",
+    );
+    let run = rinse().args(["clean", "-q"]).arg(&f).output().unwrap();
+    let err = stderr(&run);
+    assert_eq!(code(&run), 1, "{err}");
+    assert!(
+        err.contains("s.jsonl:1: field \"text\" holds a lone surrogate escape (\\udc00"),
+        "{err}"
+    );
+    assert!(
+        err.contains("s.jsonl:2: field \"text\" is not a string"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_interrupted_run_says_how_many_documents_it_did() {
+    // 1,100 files, then a FIFO that nobody writes: the first batch (1,024
+    // documents) is written while the run waits on the FIFO.
+    let d = tmp();
+    let input = d.path().join("in");
+    for i in 0..1100 {
+        write(&input.join(format!("{i:04}.txt")), article(i).repeat(6));
+    }
+    let fifo = input.join("9999.fifo");
+    mkfifo(&fifo);
+    let out = d.path().join("out.jsonl");
+    let child = rinse()
+        .args(["clean", "-q", "-j", "2"])
+        .arg(&input)
+        .arg(&fifo)
+        .arg("-o")
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The run opens the FIFO with the second batch, and the first batch's
+    // records reach its temporary file (past its 1 MiB buffer).
+    let writer = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    let start = Instant::now();
+    while !temp_files(d.path())
+        .iter()
+        .any(|p| fs::metadata(p).is_ok_and(|m| m.len() >= 1 << 20))
+    {
+        assert!(start.elapsed() < Duration::from_secs(60), "nothing written");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    signal(&child, "TERM");
+    let run = wait_within(child, Duration::from_secs(10), "rinse");
+    drop(writer);
+    let err = stderr(&run);
+    assert_eq!(code(&run), 130, "{err}");
+    assert!(err.contains("interrupted after 1024 documents"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn rules_list_shows_files_and_rules_test_adds_dir_to_the_built_in_rules() {
+    let d = tmp();
+    let dir = d.path().join("mine");
+    write(
+        &dir.join("mine.toml"),
+        "[[rule]]\nid = \"mine.zz\"\ndescription = \"d\"\naction = \"remove\"\n\
+         equals = [\"zz subscribe\"]\nexamples = [\"zz subscribe\"]\n\n\
+         [[rule]]\nid = \"promo.follow-channel\"\ndescription = \"mine\"\naction = \"remove\"\n\
+         equals = [\"follow me\"]\nexamples = [\"follow me\"]\n",
+    );
+    let list = rinse()
+        .args(["rules", "list", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    let line = |id: &str| {
+        list.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} not listed"))
+            .to_string()
+    };
+    assert!(line("share.bar").contains("<builtin>/share.toml"), "{list}");
+    assert!(line("mine.zz").contains("mine.toml"), "{list}");
+    assert!(line("promo.follow-channel").contains("mine.toml"), "{list}");
+    let builtin = rinse().args(["rules", "test"]).output().unwrap();
+    let builtin = String::from_utf8(builtin.stdout).unwrap();
+    let n = |report: &str| -> usize {
+        let last = report
+            .lines()
+            .rev()
+            .find(|l| l.contains(" rules, "))
+            .unwrap();
+        last.split(' ').next().unwrap().parse().unwrap()
+    };
+    let test = rinse().args(["rules", "test"]).arg(&dir).output().unwrap();
+    assert_eq!(code(&test), 0);
+    let test = String::from_utf8(test.stdout).unwrap();
+    // Built-in plus the folder's: one new rule, one that replaces its own.
+    assert_eq!(n(&test), n(&builtin) + 1, "{test}");
+    assert!(test.contains("share.bar"), "{test}");
+    let follow = test
+        .lines()
+        .find(|l| l.contains("promo.follow-channel"))
+        .unwrap();
+    assert!(
+        follow.contains("validated 1/1") && follow.contains("mine.toml"),
+        "{follow}"
+    );
+}

@@ -60,7 +60,11 @@ pub fn for_each_doc(
         line.clear();
         // The same bounded reader as `rinse clean`: a line over the limit is
         // skipped without being held in memory.
-        match read::read_line_limited(reader.as_mut(), &mut line, limit) {
+        let got = read::read_line_limited(reader.as_mut(), &mut line, limit);
+        if n == 1 {
+            read::strip_bom(&mut line);
+        }
+        match got {
             Ok(LineRead::Eof) => return,
             Ok(LineRead::TooLong(_)) => continue,
             Ok(LineRead::Line) => {}
@@ -75,10 +79,10 @@ pub fn for_each_doc(
         let text = std::str::from_utf8(&line)
             .map_err(|e| e.to_string())
             .and_then(JsonDoc::parse)
-            .and_then(|d| {
-                d.get(text_key)
-                    .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
-                    .ok_or_else(|| format!("no string {text_key:?} field"))
+            .and_then(|d| match d.get_string(text_key) {
+                None => Err(format!("no {text_key:?} field")),
+                Some(Err(why)) => Err(format!("field {text_key:?} {why}")),
+                Some(Ok(t)) => Ok(t),
             });
         match text {
             Ok(t) => {

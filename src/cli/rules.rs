@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use rinse::rules::{self, Rule};
 
-use super::clean::load_rules;
+use super::clean::{load_rules, rule_list};
 use super::{EXIT_OK, EXIT_SOME_FAILED, to_stdout};
 
 /// Arguments of `rinse rules`.
@@ -28,7 +28,9 @@ enum RulesCommand {
     /// missing / noisy per rule. Exit status 1 on any miss, any noisy
     /// counterexample, a rule without examples, or an unknown --only id.
     Test {
-        /// Test only the rules of this folder (default: the built-in rules).
+        /// Also test the rules of this folder, added to the built-in rules as
+        /// `rinse clean --rules DIR` adds them (a rule with a built-in id
+        /// replaces it). Without DIR: the built-in rules.
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
         /// Test only this rule id (repeatable); an unknown id is an error.
@@ -47,7 +49,7 @@ pub fn run(args: RulesArgs) -> Result<u8> {
                 for r in set.rules() {
                     writeln!(
                         out,
-                        "{:<28} {:<15} {:<18} {}",
+                        "{:<28} {:<15} {:<18} {:<24} {}",
                         r.id,
                         format!("{:?}", r.action).to_lowercase(),
                         if r.languages.is_empty() {
@@ -55,6 +57,7 @@ pub fn run(args: RulesArgs) -> Result<u8> {
                         } else {
                             r.languages.join(",")
                         },
+                        r.file,
                         r.description
                     )?;
                 }
@@ -63,10 +66,7 @@ pub fn run(args: RulesArgs) -> Result<u8> {
             Ok(EXIT_OK)
         }
         RulesCommand::Test { dir, only } => {
-            let all: Vec<Rule> = match &dir {
-                Some(d) => rules::load_dir(d)?,
-                None => rules::builtin_rules()?,
-            };
+            let all: Vec<Rule> = rule_list(dir.as_slice(), &[])?;
             for id in &only {
                 if !all.iter().any(|r| &r.id == id) {
                     bail!("--only {id}: no rule has that id");
@@ -92,12 +92,13 @@ pub fn run(args: RulesArgs) -> Result<u8> {
                     let status = if t.passed() { "ok  " } else { "FAIL" };
                     writeln!(
                         out,
-                        "{status} {:<28} validated {}/{}, counterexamples quiet {}/{}",
+                        "{status} {:<28} validated {}/{}, counterexamples quiet {}/{}  {}",
                         t.id,
                         t.validated,
                         r.examples.len(),
                         t.quiet,
                         r.counterexamples.len(),
+                        t.file,
                     )?;
                     if r.examples.is_empty() {
                         writeln!(out, "     no examples: every rule needs at least one")?;
