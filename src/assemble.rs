@@ -102,6 +102,13 @@ fn split_inline_related(line: &str) -> Option<(&str, &str)> {
 /// `encoding`) from lines and their decisions.
 pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
     let mut rec = Record::default();
+    // Sized at once: on a page of many removed lines, a list grown by
+    // doubling holds up to twice the entries.
+    let removed = decisions
+        .iter()
+        .filter(|d| matches!(d.class, Class::Boilerplate | Class::Trailer))
+        .count();
+    rec.removed.reserve_exact(removed);
     let mut paragraphs: Vec<&str> = Vec::new();
     let mut section = String::new();
     for (line, d) in lines.iter().zip(decisions) {

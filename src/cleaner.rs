@@ -15,12 +15,21 @@ use crate::segment;
 /// Default for [`Options::max_doc_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_DOC_BYTES: u64 = 64 << 20;
 
+/// What a line counts for against [`Options::max_doc_bytes`], however short:
+/// cleaning holds some tens of bytes per line (its place, measures, decision
+/// and, when removed, its audit entry), so a document of millions of empty
+/// or one-letter lines takes far more memory than its bytes. Counted so, a
+/// document within the limit takes at most a few times the limit.
+pub const LINE_BYTES: u64 = 64;
+
 /// Options of a [`Cleaner`].
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Options of the repair stage.
     pub repair: RepairOptions,
-    /// Documents larger than this are refused with [`Error::TooLarge`].
+    /// Documents larger than this are refused with [`Error::TooLarge`], and
+    /// documents of more than this many bytes' worth of lines at
+    /// [`LINE_BYTES`] a line with [`Error::TooManyLines`].
     pub max_doc_bytes: u64,
 }
 
@@ -100,7 +109,7 @@ impl Cleaner {
     /// and `rinse coverage`: the repaired text (split it with
     /// [`segment::lines`]) and one decision per line.
     pub fn explain_bytes(&self, bytes: &[u8]) -> Result<Explanation> {
-        self.check_size(bytes.len())?;
+        self.check_size(bytes)?;
         let decoded = decode::decode(bytes, None)?;
         Ok(self.explain_text(&decoded.text))
     }
@@ -130,7 +139,7 @@ impl Cleaner {
 
     /// The repaired text of `bytes`, as the classifier sees it (for the corpus pass).
     pub fn repaired_text(&self, bytes: &[u8]) -> Result<String> {
-        self.check_size(bytes.len())?;
+        self.check_size(bytes)?;
         let decoded = decode::decode(bytes, None)?;
         Ok(repair::repair(&decoded.text, &self.options.repair).text)
     }
@@ -168,7 +177,7 @@ impl Cleaner {
         bytes: &'a [u8],
         tld_hint: Option<&str>,
     ) -> Result<(Record, Vec<Decision>, Cow<'a, str>)> {
-        self.check_size(bytes.len())?;
+        self.check_size(bytes)?;
         let decoded = decode::decode_borrowed(bytes, tld_hint)?;
         let (mut record, decisions) = self.clean_decoded_lines(&decoded.text);
         if !decoded.fixes.is_empty() {
@@ -190,25 +199,33 @@ impl Cleaner {
 
     /// Cleans text, refusing it when over the size limit.
     pub fn try_clean_text(&self, text: &str) -> Result<Record> {
-        self.check_size(text.len())?;
+        self.check_size(text.as_bytes())?;
         Ok(self.clean_text(text))
     }
 
     /// [`Cleaner::try_clean_text`], also returning each line's decision.
     pub fn try_clean_text_detailed(&self, text: &str) -> Result<(Record, Vec<Decision>)> {
-        self.check_size(text.len())?;
+        self.check_size(text.as_bytes())?;
         let (mut rec, decisions) = self.clean_decoded_lines(text);
         rec.encoding = "UTF-8".to_string();
         Ok((rec, decisions))
     }
 
-    fn check_size(&self, len: usize) -> Result<()> {
-        let size = len as u64;
-        if size > self.options.max_doc_bytes {
-            return Err(Error::TooLarge {
-                size,
-                limit: self.options.max_doc_bytes,
-            });
+    /// Refuses a document over the size limit, in bytes or in lines at
+    /// [`LINE_BYTES`] a line (newlines counted sixteen or more bytes at a time).
+    fn check_size(&self, bytes: &[u8]) -> Result<()> {
+        let size = bytes.len() as u64;
+        let limit = self.options.max_doc_bytes;
+        if size > limit {
+            return Err(Error::TooLarge { size, limit });
+        }
+        // A document has at most one line more than its bytes: only one of
+        // lines shorter than LINE_BYTES on average can be over in lines.
+        if (size + 1).saturating_mul(LINE_BYTES) > limit {
+            let lines = memchr::memchr_iter(b'\n', bytes).count() as u64 + 1;
+            if lines.saturating_mul(LINE_BYTES) > limit {
+                return Err(Error::TooManyLines { lines, limit });
+            }
         }
         Ok(())
     }

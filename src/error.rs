@@ -31,6 +31,19 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
+    /// The document has more lines than the size limit allows, a line
+    /// counting as [`crate::cleaner::LINE_BYTES`] bytes however short: its
+    /// lines, not its bytes, would take the memory.
+    #[error(
+        "document has {lines} lines, over the limit of {limit} bytes at {} bytes a line (--max-doc-bytes)",
+        crate::cleaner::LINE_BYTES
+    )]
+    TooManyLines {
+        /// The document's lines.
+        lines: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// A JSONL line is not a JSON object, or lacks the text field.
     #[error("{0}")]
     Json(String),

@@ -1,14 +1,22 @@
 //! The driver: runs documents through the [`Cleaner`] in parallel, in input order.
 //!
-//! Jobs are read in batches (bounded by document count and bytes, so memory
-//! stays bounded whatever the corpus size), cleaned and serialised in parallel
-//! with rayon, then written in input order. The output is byte-identical for any
-//! number of threads.
+//! Jobs are read in batches, cleaned and serialised in parallel with rayon,
+//! then written in input order. The output is byte-identical for any number of
+//! threads.
+//!
+//! Memory is bounded by bytes, whatever the corpus looks like: a batch holds
+//! at most [`Config::batch_docs`] documents and about [`Config::batch_bytes`]
+//! of input, each counted at its real size (a text file by its `stat`, a
+//! JSONL document by its line), and at least one document per thread; its
+//! cleaned records stop growing at [`Config::batch_out_bytes`]: past it, the
+//! workers leave the rest of the batch for the next round (documents of
+//! short lines, each removed with its audit entry, write many times their
+//! size). What one document takes is bounded by [`crate::cleaner`]'s limit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -17,7 +25,7 @@ use serde::Serialize;
 use crate::classify::Decision;
 use crate::cleaner::Cleaner;
 use crate::error::{Error, Result};
-use crate::read::{self, InputFile, JsonDoc, LineRead, read_line_limited};
+use crate::read::{self, InputFile, JsonDoc, Known, LineRead, read_line_limited};
 use crate::record::Record;
 use crate::write::{ErrorRecord, Format};
 
@@ -46,8 +54,13 @@ pub struct Config {
     pub id_key: String,
     /// Documents per parallel batch.
     pub batch_docs: usize,
-    /// Bytes per parallel batch (a batch ends when either bound is reached).
+    /// Input bytes per parallel batch (a batch ends when either bound is
+    /// reached, and holds at least one document per thread).
     pub batch_bytes: usize,
+    /// Bytes of cleaned records a batch holds at most, besides the documents
+    /// its workers are cleaning when the bound is reached: the rest of the
+    /// batch waits for the next round.
+    pub batch_out_bytes: usize,
     /// What to do with a document that fails.
     pub on_error: OnError,
     /// Also produce a dolma attribute line per document ([`crate::write::attributes_line`]).
@@ -64,7 +77,8 @@ impl Default for Config {
             text_key: "text".into(),
             id_key: "id".into(),
             batch_docs: 1024,
-            batch_bytes: 16 << 20,
+            batch_bytes: 8 << 20,
+            batch_out_bytes: 8 << 20,
             on_error: OnError::Skip,
             attributes: false,
             interrupt: None,
@@ -130,7 +144,10 @@ pub enum Event<'a> {
 }
 
 enum Job {
-    Text(InputFile),
+    /// A text file (or standard input) and what a `stat` said of it.
+    Text(InputFile, Option<Known>),
+    /// A document cleaned in an earlier round that waits for those before it.
+    Done(Outcome),
     Json {
         source: Arc<str>,
         line_no: usize,
@@ -139,14 +156,42 @@ enum Job {
     Failed(ErrorRecord, u64),
 }
 
+/// How much larger than its file a compressed text document is counted
+/// (bounded by the document limit): text compresses about 3 to 10 times.
+const COMPRESSED_RATIO: u64 = 10;
+
 impl Job {
-    fn size(&self) -> usize {
-        match self {
-            Job::Text(_) => 64 << 10,
-            Job::Json { line, .. } => line.len(),
-            Job::Failed(..) => 0,
-        }
+    /// The input bytes the document takes once read. A text file counts its
+    /// size (a compressed one [`COMPRESSED_RATIO`] times it); standard input,
+    /// a FIFO or a device, whose size is not known, counts as large as a
+    /// document may be.
+    fn size(&self, limit: u64) -> usize {
+        let bytes = match self {
+            Job::Text(input, known) => match known {
+                Some(k) if k.regular => {
+                    let compressed = input.path.as_deref().is_some_and(read::is_compressed_name);
+                    if compressed {
+                        k.len.saturating_mul(COMPRESSED_RATIO).min(limit)
+                    } else {
+                        k.len
+                    }
+                }
+                // Gone since it was listed: its read will fail.
+                None if input.path.is_some() => 0,
+                _ => limit,
+            },
+            Job::Json { line, .. } => line.len() as u64,
+            Job::Done(_) | Job::Failed(..) => 0,
+        };
+        usize::try_from(bytes).unwrap_or(usize::MAX)
     }
+}
+
+/// What a worker made of a job in a round: an outcome, or the job left for
+/// the next round (the batch's records reached [`Config::batch_out_bytes`]).
+enum Step {
+    Done(Outcome),
+    Later(Job),
 }
 
 enum Outcome {
@@ -157,6 +202,18 @@ enum Outcome {
         attributes: Vec<u8>,
     },
     Failed(ErrorRecord, u64),
+}
+
+impl Outcome {
+    /// The bytes of output it holds.
+    fn held(&self) -> usize {
+        match self {
+            Outcome::Written {
+                out, attributes, ..
+            } => out.len() + attributes.len(),
+            Outcome::Failed(..) => 0,
+        }
+    }
 }
 
 /// A JSONL file being read: its reader, source name, input and last line number.
@@ -186,20 +243,22 @@ impl<'a> JobReader<'a> {
         }
     }
 
-    /// The next batch, bounded by document count and bytes; `None` at the end.
-    fn next_batch(&mut self) -> Option<Vec<Job>> {
-        let mut batch = Vec::new();
-        let mut bytes = 0usize;
-        while batch.len() < self.config.batch_docs && bytes < self.config.batch_bytes {
+    /// Reads jobs onto the end of `queue` until it holds a batch: `min_docs`
+    /// documents and [`Config::batch_bytes`], or [`Config::batch_docs`]
+    /// documents, or the end of the inputs.
+    fn fill(&mut self, queue: &mut VecDeque<Job>, min_docs: usize) {
+        let mut bytes: usize = queue.iter().map(|j| j.size(self.limit)).sum();
+        while queue.len() < self.config.batch_docs
+            && (bytes < self.config.batch_bytes || queue.len() < min_docs)
+        {
             match self.next_job() {
                 Some(job) => {
-                    bytes += job.size();
-                    batch.push(job);
+                    bytes = bytes.saturating_add(job.size(self.limit));
+                    queue.push_back(job);
                 }
                 None => break,
             }
         }
-        (!batch.is_empty()).then_some(batch)
     }
 
     fn next_job(&mut self) -> Option<Job> {
@@ -215,7 +274,11 @@ impl<'a> JobReader<'a> {
                 let n = *line_no;
                 let at = || format!("{source}:{n}");
                 let mut line = Vec::new();
-                match read_line_limited(reader.as_mut(), &mut line, self.limit) {
+                let got = read_line_limited(reader.as_mut(), &mut line, self.limit);
+                if n == 1 {
+                    read::strip_bom(&mut line);
+                }
+                match got {
                     Ok(LineRead::Eof) => {
                         self.current = None;
                         continue;
@@ -265,9 +328,17 @@ impl<'a> JobReader<'a> {
             }
             let input = self.inputs.next()?;
             if !input.jsonl {
-                return Some(Job::Text(input.clone()));
+                // One `stat` here, none in the worker that reads the file: the
+                // batch counts the file's bytes.
+                let known = input.path.as_deref().and_then(|p| {
+                    std::fs::metadata(p).ok().map(|m| Known {
+                        len: m.len(),
+                        regular: m.is_file(),
+                    })
+                });
+                return Some(Job::Text(input.clone(), known));
             }
-            match read::open(input) {
+            match read::open_stoppable(input, self.config.interrupt.as_ref()) {
                 Ok(reader) => {
                     self.current = Some(OpenJsonl {
                         reader,
@@ -310,24 +381,67 @@ pub fn run(
     out.write_all(&header).map_err(|e| Error::io(out_name, e))?;
     stats.bytes_out += header.len() as u64;
 
-    let mut reader = JobReader::new(inputs, config, cleaner.options().max_doc_bytes);
+    let limit = cleaner.options().max_doc_bytes;
+    let mut reader = JobReader::new(inputs, config, limit);
     let shared = Shared::default();
-    let clean_batch = |batch: Vec<Job>| -> Vec<Outcome> {
+    // At least one document per thread in a batch, so that a batch of large
+    // files still keeps every thread busy.
+    let min_docs = rayon::current_num_threads();
+    let clean_batch = |batch: Vec<Job>| -> (Vec<Outcome>, Vec<Job>) {
+        // Records already made (waiting from the round before) count first.
+        let held = batch
+            .iter()
+            .map(|j| match j {
+                Job::Done(o) => o.held(),
+                _ => 0,
+            })
+            .sum();
+        let budget = AtomicUsize::new(held);
         // Small pieces: rayon's adaptive split hands each thread a few long
         // runs of documents, and a thread that finishes early finds nothing
         // left to steal; short runs keep both busy to the end of the batch.
-        batch
+        let steps: Vec<Step> = batch
             .into_par_iter()
+            .enumerate()
             .with_max_len(4)
-            .map(|job| process(job, cleaner, config, &shared))
-            .collect()
+            .map(|(i, job)| match job {
+                Job::Done(o) => Step::Done(o),
+                // The first document always goes, so that every round
+                // moves on.
+                job if i > 0 && budget.load(Ordering::Relaxed) >= config.batch_out_bytes => {
+                    Step::Later(job)
+                }
+                job => {
+                    let o = process(job, cleaner, config, &shared);
+                    budget.fetch_add(o.held(), Ordering::Relaxed);
+                    Step::Done(o)
+                }
+            })
+            .collect();
+        // The records up to the first document left for later are written;
+        // the rest waits, in order.
+        let mut outcomes = Vec::with_capacity(steps.len());
+        let mut later = Vec::new();
+        for step in steps {
+            match step {
+                Step::Done(o) if later.is_empty() => outcomes.push(o),
+                Step::Done(o) => later.push(Job::Done(o)),
+                Step::Later(job) => later.push(job),
+            }
+        }
+        (outcomes, later)
     };
-    let mut next = reader.next_batch();
+    // Jobs read and not yet in a batch (or left for later), in input order.
+    let mut queue: VecDeque<Job> = VecDeque::new();
+    reader.fill(&mut queue, min_docs);
     let mut done: Option<Vec<Outcome>> = None;
-    while next.is_some() || done.is_some() {
-        let batch = next.take();
-        let (written, cleaned) = rayon::join(
-            || -> Result<Option<Vec<Job>>> {
+    loop {
+        let batch = take_batch(&mut queue, config, limit, min_docs);
+        if batch.is_empty() && done.is_none() {
+            break;
+        }
+        let (written, (cleaned, later)) = rayon::join(
+            || -> Result<()> {
                 if let Some(outcomes) = done.take() {
                     write_outcomes(
                         outcomes,
@@ -338,12 +452,20 @@ pub fn run(
                         events,
                     )?;
                 }
-                Ok(reader.next_batch())
+                reader.fill(&mut queue, min_docs);
+                Ok(())
             },
-            || batch.map(clean_batch),
+            || clean_batch(batch),
         );
-        next = written?;
-        done = cleaned;
+        written?;
+        for job in later.into_iter().rev() {
+            queue.push_front(job);
+        }
+        done = (!cleaned.is_empty()).then_some(cleaned);
+    }
+    // A signal during the last batch, or a read it stopped: not finished.
+    if interrupted(config) {
+        return Err(Error::Interrupted);
     }
     out.flush().map_err(|e| Error::io(out_name, e))?;
     if let Some((w, name)) = attributes.as_mut() {
@@ -354,6 +476,22 @@ pub fn run(
         stats.fixes_by_rule = fixes;
     }
     Ok(stats)
+}
+
+/// Takes the next batch off the front of `queue`: up to
+/// [`Config::batch_docs`] documents, and [`Config::batch_bytes`] of input
+/// once it holds `min_docs`.
+fn take_batch(queue: &mut VecDeque<Job>, config: &Config, limit: u64, min_docs: usize) -> Vec<Job> {
+    let mut bytes = 0usize;
+    let mut n = 0;
+    for job in queue.iter() {
+        if n >= config.batch_docs || (bytes >= config.batch_bytes && n >= min_docs) {
+            break;
+        }
+        bytes = bytes.saturating_add(job.size(limit));
+        n += 1;
+    }
+    queue.drain(..n).collect()
 }
 
 /// What the workers and the writer share so that each thread frees what it
@@ -430,6 +568,11 @@ fn write_outcomes(
     events: &mut (dyn FnMut(Event<'_>) + Send),
 ) -> Result<()> {
     let write_err = |e| Error::io(out_name, e);
+    // Interrupted: this batch is not written (reads it holds may have been
+    // cut short), and the run ends.
+    if interrupted(config) {
+        return Err(Error::Interrupted);
+    }
     let mut write_attributes = |line: &[u8]| -> Result<()> {
         if let Some((w, name)) = attributes.as_mut() {
             w.write_all(line).map_err(|e| Error::io(*name, e))?;
@@ -479,14 +622,18 @@ fn write_outcomes(
             }
         }
     }
-    if config
-        .interrupt
-        .as_ref()
-        .is_some_and(|i| i.load(Ordering::Relaxed))
-    {
+    if interrupted(config) {
         return Err(Error::Interrupted);
     }
     Ok(())
+}
+
+/// Whether the run's interrupt flag is set.
+fn interrupted(config: &Config) -> bool {
+    config
+        .interrupt
+        .as_ref()
+        .is_some_and(|i| i.load(Ordering::Relaxed))
 }
 
 /// The reason text of an error, without the path (which the report names already).
@@ -499,8 +646,9 @@ fn error_reason(e: &Error) -> String {
 
 fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Outcome {
     match job {
+        Job::Done(o) => o,
         Job::Failed(err, size) => Outcome::Failed(err, size),
-        Job::Text(input) => {
+        Job::Text(input, known) => {
             let source = input.source();
             let fail = |reason: String, size| {
                 Outcome::Failed(
@@ -512,20 +660,27 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Out
                     size,
                 )
             };
-            let bytes = match read::read_text(&input, cleaner.options().max_doc_bytes) {
+            let limit = cleaner.options().max_doc_bytes;
+            let stop = config.interrupt.as_ref();
+            let bytes = match read::read_text_with(&input, limit, known, stop) {
                 Ok(b) => b,
                 Err(e) => return fail(error_reason(&e), 0),
             };
             let size = bytes.len() as u64;
-            match cleaner.clean_bytes_borrowed(&bytes, None) {
+            let (rec, attributes) = match cleaner.clean_bytes_borrowed(&bytes, None) {
                 Ok((mut rec, decisions, text)) => {
                     rec.id = input.id.clone();
                     rec.source = source.clone();
-                    finish(rec, None, (&text, &decisions), size, (config, shared))
-                        .unwrap_or_else(|e| fail(error_reason(&e), size))
+                    let attributes = attribute_line(config, &rec.id, &text, &decisions);
+                    (rec, attributes)
                 }
-                Err(e) => fail(error_reason(&e), size),
-            }
+                Err(e) => return fail(error_reason(&e), size),
+            };
+            // The input and the line decisions go before the record is
+            // serialised: only the record and its output are held then.
+            drop(bytes);
+            finish(rec, None, attributes, size, (config, shared))
+                .unwrap_or_else(|e| fail(error_reason(&e), size))
         }
         Job::Json {
             source,
@@ -551,27 +706,27 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Out
                 Ok(d) => d,
                 Err(reason) => return fail(String::new(), reason),
             };
-            let id = doc.get_str(&config.id_key).unwrap_or_else(|| {
-                doc.get(&config.id_key)
-                    .map(|v| v.get().to_string())
-                    .unwrap_or_else(|| src.clone())
-            });
-            let Some(raw) = doc.get(&config.text_key) else {
-                return fail(id, format!("no {:?} field", config.text_key));
+            // Always a string: a number or object as its JSON text, none
+            // or null as the line's place.
+            let id = doc.get_text(&config.id_key).unwrap_or_else(|| src.clone());
+            let body = match doc.get_string(&config.text_key) {
+                None => return fail(id, format!("no {:?} field", config.text_key)),
+                Some(Err(why)) => return fail(id, format!("field {:?} {why}", config.text_key)),
+                Some(Ok(body)) => body,
             };
-            let Ok(body) = serde_json::from_str::<String>(raw.get()) else {
-                return fail(id, format!("field {:?} is not a string", config.text_key));
-            };
-            match cleaner.try_clean_text_detailed(&body) {
+            let (rec, attributes) = match cleaner.try_clean_text_detailed(&body) {
                 Ok((mut rec, decisions)) => {
                     rec.id = id.clone();
                     rec.source = src.clone();
-                    let input = Some((&doc, config.text_key.as_str()));
-                    finish(rec, input, (&body, &decisions), size, (config, shared))
-                        .unwrap_or_else(|e| fail(id, error_reason(&e)))
+                    let attributes = attribute_line(config, &rec.id, &body, &decisions);
+                    (rec, attributes)
                 }
-                Err(e) => fail(id, error_reason(&e)),
-            }
+                Err(e) => return fail(id, error_reason(&e)),
+            };
+            drop(body);
+            let input = Some((&doc, config.text_key.as_str()));
+            finish(rec, input, attributes, size, (config, shared))
+                .unwrap_or_else(|e| fail(id, error_reason(&e)))
         }
     }
 }
@@ -590,12 +745,22 @@ fn error_record(err: &ErrorRecord, config: &Config) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Serialises a cleaned document. `(text, decisions)` are the input text and
-/// its line decisions, for the attribute line.
+/// The dolma attribute line of a cleaned document, when asked for: `text` is
+/// its input text and `decisions` its line decisions.
+fn attribute_line(config: &Config, id: &str, text: &str, decisions: &[Decision]) -> Vec<u8> {
+    let mut line = Vec::new();
+    if config.attributes {
+        crate::write::attributes_line(id, text, decisions, &mut line);
+    }
+    line
+}
+
+/// Serialises a cleaned document, with its attribute line (empty when not
+/// asked for).
 fn finish(
     rec: Record,
     input: Option<(&JsonDoc, &str)>,
-    (text, decisions): (&str, &[Decision]),
+    attributes: Vec<u8>,
     bytes_in: u64,
     (config, shared): (&Config, &Shared),
 ) -> Result<Outcome> {
@@ -603,10 +768,6 @@ fn finish(
     let mut out = shared.buffer();
     let error = (config.on_error == OnError::Record).then_some("");
     config.format.serialize(&rec, input, error, &mut out)?;
-    let mut attributes = Vec::new();
-    if config.attributes {
-        crate::write::attributes_line(&rec.id, text, decisions, &mut attributes);
-    }
     shared.count(rec);
     Ok(Outcome::Written {
         bytes_in,
@@ -637,6 +798,113 @@ mod tests {
         let spare = shared.buffers.lock().unwrap();
         assert!(spare.1 <= SPARE_BYTES);
         assert_eq!(spare.1, spare.0.iter().map(Vec::capacity).sum::<usize>());
+    }
+
+    /// Runs the pipeline over `inputs` with `config`; the output and stats.
+    fn run_all(inputs: &[InputFile], config: &Config) -> (Vec<u8>, Stats) {
+        let cleaner = Cleaner::builtin().unwrap();
+        let mut out = Vec::new();
+        let stats = run(
+            inputs,
+            &cleaner,
+            config,
+            &mut out,
+            Path::new("<test>"),
+            None,
+            &mut |_| {},
+        )
+        .unwrap();
+        (out, stats)
+    }
+
+    #[test]
+    fn batches_cut_short_by_the_output_bound_write_the_same_records_in_order() {
+        let d = tempfile::tempdir().unwrap();
+        let mut lines = String::new();
+        for i in 0..120 {
+            // Records of very different sizes: many removed lines, or few.
+            let text = if i % 3 == 0 {
+                "Share this\n".repeat(1 + i * 7)
+            } else {
+                format!(
+                    "Title {i}\n\nThe council approved budget number {i} on Tuesday, after a long debate.\n"
+                )
+            };
+            lines += &serde_json::json!({"id": i.to_string(), "text": text}).to_string();
+            lines.push('\n');
+            if i == 50 {
+                lines += "{broken\n";
+            }
+        }
+        let jsonl = d.path().join("in.jsonl");
+        std::fs::write(&jsonl, lines).unwrap();
+        let mut inputs = vec![InputFile {
+            path: Some(jsonl),
+            id: "in.jsonl".into(),
+            jsonl: true,
+        }];
+        for i in 0..30 {
+            let p = d.path().join(format!("{i}.txt"));
+            std::fs::write(
+                &p,
+                "Other page\n\nA sentence of body text here.\n".repeat(i + 1),
+            )
+            .unwrap();
+            inputs.push(InputFile {
+                path: Some(p),
+                id: format!("{i}.txt"),
+                jsonl: false,
+            });
+        }
+        let whole = run_all(&inputs, &Config::default());
+        // Every round stops after its first record, and batches are small.
+        let tight = Config {
+            batch_docs: 7,
+            batch_bytes: 500,
+            batch_out_bytes: 1,
+            ..Config::default()
+        };
+        let cut = run_all(&inputs, &tight);
+        assert_eq!(
+            String::from_utf8_lossy(&cut.0),
+            String::from_utf8_lossy(&whole.0)
+        );
+        assert_eq!(cut.1, whole.1);
+        assert_eq!(whole.1.documents_in, 151);
+    }
+
+    #[test]
+    fn a_batch_takes_files_by_their_bytes_and_one_per_thread_at_least() {
+        let config = Config {
+            batch_bytes: 1000,
+            ..Config::default()
+        };
+        let text = |len: u64| {
+            Job::Text(
+                InputFile {
+                    path: Some("x.txt".into()),
+                    id: "x.txt".into(),
+                    jsonl: false,
+                },
+                Some(Known { len, regular: true }),
+            )
+        };
+        let mut queue: VecDeque<Job> = (0..10).map(|_| text(400)).collect();
+        // 400 bytes each: three make a batch.
+        assert_eq!(take_batch(&mut queue, &config, 1 << 20, 1).len(), 3);
+        // Large files: one per thread.
+        let mut queue: VecDeque<Job> = (0..10).map(|_| text(1 << 20)).collect();
+        assert_eq!(take_batch(&mut queue, &config, 1 << 20, 4).len(), 4);
+        // Standard input counts as large as a document may be.
+        let stdin = Job::Text(
+            InputFile {
+                path: None,
+                id: "-".into(),
+                jsonl: false,
+            },
+            None,
+        );
+        assert_eq!(stdin.size(5000), 5000);
     }
 
     #[test]

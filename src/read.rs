@@ -8,7 +8,10 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use globset::{Glob, GlobMatcher};
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -85,6 +88,22 @@ pub fn find_inputs(
     format: InputFormat,
     base: Option<&Path>,
 ) -> Result<(Vec<InputFile>, Vec<FindError>)> {
+    find_inputs_skipping(paths, glob, format, base, &[])
+}
+
+/// [`find_inputs`], with folders not walked into: the folders of `skip` (the
+/// run's own output folders, so that a run never reads its outputs) and
+/// rinse's temporary files ([`crate::write::is_temporary_name`]). A path
+/// named directly is always taken.
+pub fn find_inputs_skipping(
+    paths: &[PathBuf],
+    glob: &str,
+    format: InputFormat,
+    base: Option<&Path>,
+    skip: &[PathBuf],
+) -> Result<(Vec<InputFile>, Vec<FindError>)> {
+    // Only folders that exist can hold inputs.
+    let skip: Vec<FileId> = skip.iter().filter_map(|p| FileId::of(p)).collect();
     let matcher: GlobMatcher = Glob::new(glob)
         .map_err(|e| Error::Json(format!("bad --glob {glob:?}: {e}")))?
         .compile_matcher();
@@ -130,8 +149,8 @@ pub fn find_inputs(
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| path.display().to_string());
             let id = base
-                .and_then(|b| path.strip_prefix(b).ok())
-                .map(slash_path)
+                .and_then(|b| relative_below(path, b))
+                .map(|rel| slash_path(&rel))
                 .unwrap_or_else(|| name.clone());
             files.push(InputFile {
                 path: Some(path.clone()),
@@ -144,7 +163,18 @@ pub fn find_inputs(
         // names do, compared as bytes, without finding each name again.
         let walker = walkdir::WalkDir::new(path)
             .follow_links(true)
-            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()));
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
+            .into_iter()
+            .filter_entry(|e| {
+                if e.file_type().is_dir() {
+                    // One `stat` per folder, and only when there is one to skip.
+                    e.depth() == 0
+                        || skip.is_empty()
+                        || FileId::of(e.path()).is_none_or(|id| !skip.contains(&id))
+                } else {
+                    !crate::write::is_temporary_name(e.file_name())
+                }
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
@@ -188,7 +218,8 @@ pub fn find_inputs(
     Ok((files, errors))
 }
 
-fn is_compressed_name(p: &Path) -> bool {
+/// Whether `p` ends in `.gz` or `.zst` (any case).
+pub(crate) fn is_compressed_name(p: &Path) -> bool {
     p.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("zst"))
 }
@@ -229,6 +260,74 @@ fn slash_path(rel: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// `path` relative to `base` when it lies below it, both read lexically
+/// (`.` dropped, `..` taking off the name before it): `base/../other/v.txt`
+/// is not below `base`. The result has only plain names, so that an output
+/// path built from it stays inside its folder.
+fn relative_below(path: &Path, base: &Path) -> Option<PathBuf> {
+    let path = lexical(path);
+    let rel = path.strip_prefix(lexical(base)).ok()?;
+    let plain = rel.components().all(|c| matches!(c, Component::Normal(_)));
+    (plain && !rel.as_os_str().is_empty()).then(|| rel.to_path_buf())
+}
+
+/// `p` with `.` dropped and each `..` taking off the name before it (a
+/// leading `..` of a relative path stays).
+fn lexical(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                // `/..` is `/`.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A file's identity: its device and inode (through links), so that two
+/// paths to one file, hard links included, compare equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    /// The identity of the file at `path` (links followed); `None` when it
+    /// cannot be looked at.
+    pub fn of(path: &Path) -> Option<FileId> {
+        std::fs::metadata(path)
+            .ok()
+            .and_then(|m| FileId::from_metadata(&m))
+    }
+
+    /// The identity of the file `meta` describes (`None` where the platform
+    /// has no inode numbers).
+    pub fn from_metadata(meta: &std::fs::Metadata) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileId {
+                dev: meta.dev(),
+                ino: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
 }
 
 /// Reads a list of paths, one per line (blank lines ignored), from `reader`.
@@ -300,16 +399,205 @@ pub fn decompress<'a, R: BufRead + Send + 'a>(
 
 /// Opens `input` for reading (stdin when it has no path), decompressing by magic bytes.
 pub fn open(input: &InputFile) -> Result<Box<dyn BufRead + Send>> {
+    open_stoppable(input, None)
+}
+
+/// A flag that, once set (by a signal handler), makes the reads of
+/// [`open_stoppable`] give up with an error that [`is_stop`] knows.
+pub type Stop = Arc<AtomicBool>;
+
+/// The error of a read given up because its [`Stop`] flag was set.
+#[derive(Debug)]
+struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// Whether `e` is the error of a read given up because its [`Stop`] flag was set.
+pub fn is_stop(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<Stopped>())
+}
+
+/// [`open`], with reads that give up once `stop` is set. A regular file
+/// checks the flag before each read; standard input that is not a regular
+/// file, a FIFO or a device is read by a thread of its own (which also opens
+/// it: opening a FIFO waits for a writer) while the reader waits on it,
+/// looking at the flag every 50 ms, so that a signal stops a run blocked on a
+/// pipe at once. Without `stop`, the same as [`open`].
+pub fn open_stoppable(input: &InputFile, stop: Option<&Stop>) -> Result<Box<dyn BufRead + Send>> {
     const BUF: usize = 1 << 20;
-    match &input.path {
-        Some(p) => {
-            let f = File::open(p).map_err(|e| Error::io(p, e))?;
-            decompress(BufReader::with_capacity(BUF, f)).map_err(|e| Error::io(p, e))
+    let name = input.path.as_deref().unwrap_or(Path::new("-"));
+    let err = |e| Error::io(name, e);
+    let raw: Box<dyn Read + Send> = match (&input.path, stop) {
+        (Some(p), None) => Box::new(File::open(p).map_err(err)?),
+        (None, None) => Box::new(io::stdin()),
+        (Some(p), Some(stop)) => {
+            if std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+                Box::new(Checked {
+                    inner: File::open(p).map_err(err)?,
+                    stop: stop.clone(),
+                })
+            } else {
+                let owned = p.clone();
+                Box::new(Fed::spawn(move || File::open(owned), stop.clone()).map_err(err)?)
+            }
         }
-        None => {
-            decompress(BufReader::with_capacity(BUF, io::stdin())).map_err(|e| Error::io("-", e))
+        (None, Some(stop)) => {
+            if stdin_is_regular() {
+                Box::new(Checked {
+                    inner: io::stdin(),
+                    stop: stop.clone(),
+                })
+            } else {
+                Box::new(Fed::spawn(|| Ok(io::stdin()), stop.clone()).map_err(err)?)
+            }
+        }
+    };
+    decompress(BufReader::with_capacity(BUF, raw)).map_err(err)
+}
+
+/// Whether standard input is a regular file (`< file`), whose reads never block.
+fn stdin_is_regular() -> bool {
+    stdin_metadata().is_some_and(|m| m.is_file())
+}
+
+/// The metadata of the file open as standard input, where the platform says.
+pub fn stdin_metadata() -> Option<std::fs::Metadata> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+        File::from(fd).metadata().ok()
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// Reads `inner`, giving up once `stop` is set (checked before every read).
+struct Checked<R> {
+    inner: R,
+    stop: Stop,
+}
+
+impl<R: Read> Read for Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(io::Error::other(Stopped));
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// Reads what a thread of its own reads from a source that may block for
+/// ever (a pipe, a terminal, a FIFO without a writer), waiting for it with an
+/// eye on the stop flag. At most [`Fed::QUEUE`] chunks wait between them.
+/// When the reader gives up, the thread ends with its next read (or with the
+/// process).
+struct Fed {
+    chunks: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    pos: usize,
+    stop: Stop,
+    done: bool,
+}
+
+impl Fed {
+    const CHUNK: usize = 256 << 10;
+    const QUEUE: usize = 4;
+    const POLL: Duration = Duration::from_millis(50);
+
+    /// Starts a thread that opens the source with `open` and reads it.
+    fn spawn<R: Read + 'static>(
+        open: impl FnOnce() -> io::Result<R> + Send + 'static,
+        stop: Stop,
+    ) -> io::Result<Fed> {
+        let (send, chunks) = std::sync::mpsc::sync_channel(Self::QUEUE);
+        std::thread::Builder::new()
+            .name("rinse-read".into())
+            .spawn(move || {
+                let mut source = match open() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ = send.send(Err(e));
+                        return;
+                    }
+                };
+                loop {
+                    let mut buf = vec![0; Self::CHUNK];
+                    let sent = match source.read(&mut buf) {
+                        Ok(n) => {
+                            buf.truncate(n);
+                            send.send(Ok(buf)).is_ok() && n > 0
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => true,
+                        Err(e) => {
+                            let _ = send.send(Err(e));
+                            false
+                        }
+                    };
+                    if !sent {
+                        return;
+                    }
+                }
+            })?;
+        Ok(Fed {
+            chunks,
+            chunk: Vec::new(),
+            pos: 0,
+            stop,
+            done: false,
+        })
+    }
+}
+
+impl Read for Fed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::sync::mpsc::RecvTimeoutError;
+        loop {
+            if self.pos < self.chunk.len() {
+                let n = buf.len().min(self.chunk.len() - self.pos);
+                buf[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            if self.stop.load(Ordering::Relaxed) {
+                return Err(io::Error::other(Stopped));
+            }
+            match self.chunks.recv_timeout(Self::POLL) {
+                // An empty chunk is the end of the source.
+                Ok(Ok(c)) if c.is_empty() => self.done = true,
+                Ok(Ok(c)) => {
+                    self.chunk = c;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => self.done = true,
+            }
         }
     }
+}
+
+/// What one `stat` says of a text input before it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Known {
+    /// The file's size in bytes.
+    pub len: u64,
+    /// Whether it is a regular file (not a FIFO or a device).
+    pub regular: bool,
 }
 
 /// Reads a whole text document, refusing one larger than `limit` bytes
@@ -319,19 +607,55 @@ pub fn open(input: &InputFile) -> Result<Box<dyn BufRead + Send>> {
 /// intermediate buffer); a compressed one, known by its magic bytes, through
 /// its decoder.
 pub fn read_text(input: &InputFile, limit: u64) -> Result<Vec<u8>> {
+    read_text_with(input, limit, None, None)
+}
+
+/// [`read_text`], with reads of standard input, FIFOs and devices that give
+/// up once `stop` is set ([`open_stoppable`]); one `stat` more for a file.
+pub fn read_text_stoppable(input: &InputFile, limit: u64, stop: Option<&Stop>) -> Result<Vec<u8>> {
+    let known = input.path.as_deref().and_then(|p| {
+        std::fs::metadata(p).ok().map(|m| Known {
+            len: m.len(),
+            regular: m.is_file(),
+        })
+    });
+    read_text_with(input, limit, known, stop)
+}
+
+/// [`read_text`], with what a `stat` said of the file already (no `fstat`
+/// then), and reads of standard input, FIFOs and devices that give up once
+/// `stop` is set ([`open_stoppable`]).
+pub(crate) fn read_text_with(
+    input: &InputFile,
+    limit: u64,
+    known: Option<Known>,
+    stop: Option<&Stop>,
+) -> Result<Vec<u8>> {
     let Some(p) = input.path.as_deref() else {
-        return read_limited(open(input)?, Path::new("-"), limit);
+        return read_limited(open_stoppable(input, stop)?, Path::new("-"), limit);
     };
+    if known.is_some_and(|k| !k.regular) && stop.is_some() {
+        return read_limited(open_stoppable(input, stop)?, p, limit);
+    }
     let mut f = File::open(p).map_err(|e| Error::io(p, e))?;
-    let meta = f.metadata().map_err(|e| Error::io(p, e))?;
-    if meta.is_file() && meta.len() > limit && !is_compressed_name(p) {
+    let known = match known {
+        Some(k) => k,
+        None => {
+            let meta = f.metadata().map_err(|e| Error::io(p, e))?;
+            Known {
+                len: meta.len(),
+                regular: meta.is_file(),
+            }
+        }
+    };
+    if known.regular && known.len > limit && !is_compressed_name(p) {
         return Err(Error::TooLarge {
-            size: meta.len(),
+            size: known.len,
             limit,
         });
     }
-    let size_hint = if meta.is_file() {
-        meta.len().min(limit) as usize + 1
+    let size_hint = if known.regular {
+        known.len.min(limit) as usize + 1
     } else {
         0
     };
@@ -481,6 +805,72 @@ impl<'a> JsonDoc<'a> {
         self.get(key)
             .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
     }
+
+    /// The value of `key` as a string, if present: `Err` says what is wrong
+    /// with it (`is not a string`, or a string holding a lone surrogate
+    /// escape such as `\ud800`, which is no character).
+    pub fn get_string(&self, key: &str) -> Option<std::result::Result<String, String>> {
+        let raw = self.get(key)?.get();
+        Some(serde_json::from_str::<String>(raw).map_err(|_| {
+            if raw.starts_with('"') {
+                // The line parsed, so its escapes are well formed: what
+                // fails is a surrogate escape without its other half.
+                let at = lone_surrogate(raw).unwrap_or("\\uD800-\\uDFFF");
+                format!(
+                    "holds a lone surrogate escape ({at} without its pair), which is no character"
+                )
+            } else {
+                "is not a string".to_string()
+            }
+        }))
+    }
+
+    /// The value of `key` as text, for an id: a string's value; a number,
+    /// `true`/`false`, an object or an array as its JSON text as written
+    /// (`5` → `"5"`). `None` when it is absent or `null`, or a string that
+    /// is not valid text.
+    pub fn get_text(&self, key: &str) -> Option<String> {
+        let raw = self.get(key)?.get();
+        match raw.as_bytes().first() {
+            Some(b'"') => serde_json::from_str::<String>(raw).ok(),
+            _ if raw == "null" => None,
+            _ => Some(raw.to_string()),
+        }
+    }
+}
+
+/// The first `\uXXXX` escape of the JSON string `raw` that is a surrogate
+/// (`\ud800` to `\udfff`) not in a high-low pair.
+fn lone_surrogate(raw: &str) -> Option<&str> {
+    let b = raw.as_bytes();
+    let unit = |i: usize| -> Option<u16> {
+        (b.get(i..i + 2) == Some(b"\\u"))
+            .then(|| raw.get(i + 2..i + 6))
+            .flatten()
+            .and_then(|h| u16::from_str_radix(h, 16).ok())
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+            Some(0xD800..=0xDFFF) => return raw.get(i..i + 6),
+            // Any other escape: skip the backslash and what it escapes.
+            _ => i += 2,
+        }
+    }
+    None
+}
+
+/// Takes a UTF-8 byte order mark off the start of `line` (the first line of
+/// a JSONL file written by a tool that marks its UTF-8).
+pub fn strip_bom(line: &mut Vec<u8>) {
+    if line.starts_with(b"\xef\xbb\xbf") {
+        line.drain(..3);
+    }
 }
 
 #[cfg(test)]
@@ -567,6 +957,78 @@ mod read_text_tests {
 #[cfg(test)]
 mod walk_tests {
     use super::*;
+
+    #[test]
+    fn base_is_applied_lexically_and_never_gives_a_climbing_id() {
+        for (path, base, want) in [
+            ("base/a/x.txt", "base", Some("a/x.txt")),
+            ("./base/x.txt", "base/", Some("x.txt")),
+            ("base/../other/v.txt", "base", None),
+            ("base/sub/../x.txt", "base", Some("x.txt")),
+            ("../c/x.txt", "../c", Some("x.txt")),
+            ("../../x.txt", "..", None),
+            ("base", "base", None),
+            ("/abs/base/x.txt", "/abs/base", Some("x.txt")),
+        ] {
+            let got = relative_below(Path::new(path), Path::new(base));
+            assert_eq!(got.as_deref(), want.map(Path::new), "{path} under {base}");
+        }
+    }
+
+    #[test]
+    fn walks_skip_the_folders_asked_and_temporary_files() {
+        let d = tempfile::tempdir().unwrap();
+        for f in ["a.txt", "out/b.txt", ".a.txt.Ab3x9Z.rinse-tmp", "sub/c.txt"] {
+            let p = d.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let (found, errors) = find_inputs_skipping(
+            &[d.path().to_path_buf()],
+            "*",
+            InputFormat::Text,
+            None,
+            &[d.path().join("out"), d.path().join("missing")],
+        )
+        .unwrap();
+        assert!(errors.is_empty());
+        let ids: Vec<&str> = found.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["a.txt", "sub/c.txt"]);
+    }
+
+    #[test]
+    fn a_stopped_read_gives_up_on_a_blocked_source_and_a_file() {
+        let stop: Stop = Arc::new(AtomicBool::new(false));
+        // A source that never answers, as a silent pipe does.
+        let (_keep, never) = std::sync::mpsc::channel::<()>();
+        struct Silent(std::sync::mpsc::Receiver<()>);
+        impl Read for Silent {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                let _ = self.0.recv();
+                Ok(0)
+            }
+        }
+        let mut fed = Fed::spawn(move || Ok(Silent(never)), stop.clone()).unwrap();
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            flag.store(true, Ordering::SeqCst);
+        });
+        let err = fed.read(&mut [0; 16]).unwrap_err();
+        assert!(is_stop(&err), "{err}");
+        // What a fed source gives comes through whole before its end.
+        let go: Stop = Arc::new(AtomicBool::new(false));
+        let mut fed = Fed::spawn(|| Ok(&b"line one\nline two\n"[..]), go.clone()).unwrap();
+        let mut all = String::new();
+        fed.read_to_string(&mut all).unwrap();
+        assert_eq!(all, "line one\nline two\n");
+        // A file checks the flag before each read.
+        let mut checked = Checked {
+            inner: &b"abc"[..],
+            stop: stop.clone(),
+        };
+        assert!(is_stop(&checked.read(&mut [0; 4]).unwrap_err()));
+    }
 
     #[test]
     fn walked_paths_are_cut_from_their_root_as_by_components() {

@@ -1243,9 +1243,16 @@ impl RuleSet {
     /// [`RuleSet::first_match_index_counted`] on a trimmed, non-empty line;
     /// `alnum` is the count of words holding a letter or digit, when known.
     fn first_match_trimmed(&self, line: &str, words: usize, alnum: Option<usize>) -> Option<usize> {
-        let need = self.fast.anchored[0]
-            .as_ref()
-            .map_or(0, |a| a.dfa.pattern_len());
+        // Room for the patterns of either automaton: the one for long lines
+        // can exist when the one for all lines could not be built (too large).
+        let need = self
+            .fast
+            .anchored
+            .iter()
+            .flatten()
+            .map(|a| a.dfa.pattern_len())
+            .max()
+            .unwrap_or(0);
         SCRATCH.with(|cell| {
             let mut fresh;
             let mut borrowed;

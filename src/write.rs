@@ -4,7 +4,9 @@
 //! so the writer only copies finished bytes, in input order. An output file is
 //! written under a temporary name in its folder and renamed when complete
 //! ([`AtomicFile`]), so an interrupted run never leaves a half file under the
-//! final name.
+//! final name. A path that is not a regular file (a FIFO, a device,
+//! `/dev/stdout`, `/proc/self/fd/N`) is written in place, never renamed over
+//! ([`Destination`]).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -149,6 +151,12 @@ fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) 
         key(out, k);
         if k == text_key {
             json::push_str(out, &rec.text);
+        } else if (k == "id" || k == "source") && !v.get().starts_with('"') {
+            // The input's own id and source win, as strings (every record
+            // key keeps one type): a number or object as its JSON text,
+            // null as the line's place.
+            let text = doc.get_text(k);
+            json::push_str(out, text.as_deref().unwrap_or(&rec.source));
         } else {
             out.extend_from_slice(v.get().as_bytes());
         }
@@ -223,6 +231,13 @@ pub struct ErrorRecord {
 
 /// A file written under a temporary name and renamed over `path` on [`AtomicFile::commit`].
 /// Dropped without commit, the temporary file is removed.
+///
+/// The temporary file is named `.NAME.XXXXXX.rinse-tmp` (six random letters
+/// or digits) and locked (`flock`) while it is written: a temporary file of
+/// that name that no process holds locked is left over from a killed run
+/// ([`remove_stale_temporary_files`]). Every temporary file of the process is
+/// listed until it is committed or dropped, so that a signal handler about to
+/// exit can remove them ([`remove_temporary_files`]).
 ///
 /// The file is synced to disk before the rename, so that a finished output
 /// survives a crash of the machine. So that the sync at the end does not wait
@@ -300,7 +315,10 @@ impl AtomicFile {
             .unwrap_or_default();
         let prefix = format!(".{name}.");
         let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".rinse-tmp");
+        builder
+            .prefix(&prefix)
+            .rand_bytes(TEMP_RANDOM_CHARS)
+            .suffix(TEMP_SUFFIX);
         // A temporary file is private (0600); the finished output is an ordinary file.
         #[cfg(unix)]
         {
@@ -308,6 +326,10 @@ impl AtomicFile {
             builder.permissions(std::fs::Permissions::from_mode(0o644));
         }
         let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
+        // The lock marks the file as written by a live process; a file
+        // system without locks only loses the clean-up of stale files.
+        let _ = tmp.as_file().try_lock();
+        live_temporary_files(|live| live.push(tmp.path().to_path_buf()));
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp: Some(BufWriter::with_capacity(1 << 20, tmp)),
@@ -350,16 +372,103 @@ impl AtomicFile {
         let Some(w) = self.tmp.take() else {
             return Ok(());
         };
-        let tmp = w
-            .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
-        if let Some(s) = self.syncer.take() {
-            s.finish().map_err(|e| Error::io(&path, e))?;
-        }
-        tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-        Ok(())
+        let tmp_path = w.get_ref().path().to_path_buf();
+        let done = (|| {
+            let tmp = w
+                .into_inner()
+                .map_err(|e| Error::io(&path, e.into_error()))?;
+            if let Some(s) = self.syncer.take() {
+                s.finish().map_err(|e| Error::io(&path, e))?;
+            }
+            tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+            tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+            Ok(())
+        })();
+        forget_temporary_file(&tmp_path);
+        done
     }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed: the temporary file goes (tempfile removes it).
+        if let Some(w) = self.tmp.take() {
+            let path = w.get_ref().path().to_path_buf();
+            drop(w);
+            forget_temporary_file(&path);
+        }
+    }
+}
+
+/// The suffix of rinse's temporary files.
+pub const TEMP_SUFFIX: &str = ".rinse-tmp";
+/// The random characters between a temporary file's prefix and suffix.
+const TEMP_RANDOM_CHARS: usize = 6;
+
+/// Calls `f` with the temporary files of this process not yet committed or
+/// removed.
+fn live_temporary_files<T>(f: impl FnOnce(&mut Vec<PathBuf>) -> T) -> T {
+    static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let mut live = LIVE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    f(&mut live)
+}
+
+fn forget_temporary_file(path: &Path) {
+    live_temporary_files(|live| {
+        if let Some(i) = live.iter().rposition(|p| p == path) {
+            live.swap_remove(i);
+        }
+    });
+}
+
+/// Removes the temporary files of every [`AtomicFile`] of this process that
+/// is neither committed nor dropped yet, for a signal handler that is about
+/// to end the process (which runs no destructor). A file being renamed at
+/// that moment is either complete under its final name or gone.
+pub fn remove_temporary_files() {
+    live_temporary_files(|live| {
+        for p in live.drain(..) {
+            let _ = std::fs::remove_file(p);
+        }
+    });
+}
+
+/// Whether `name` is the name of a temporary file of rinse's
+/// (`.NAME.XXXXXX.rinse-tmp`).
+pub fn is_temporary_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    let Some(rest) = name.strip_suffix(TEMP_SUFFIX.as_bytes()) else {
+        return false;
+    };
+    let n = rest.len();
+    n > TEMP_RANDOM_CHARS + 2
+        && rest[0] == b'.'
+        && rest[n - TEMP_RANDOM_CHARS - 1] == b'.'
+        && rest[n - TEMP_RANDOM_CHARS..]
+            .iter()
+            .all(u8::is_ascii_alphanumeric)
+}
+
+/// Removes, under `dir` (recursively), the temporary files that a killed run
+/// of rinse left: files named as rinse names them ([`is_temporary_name`])
+/// that no process holds locked. A file that a live run is writing is
+/// locked, and stays. Returns how many were removed.
+pub fn remove_stale_temporary_files(dir: &Path) -> usize {
+    let mut removed = 0;
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if !entry.file_type().is_file() || !is_temporary_name(entry.file_name()) {
+            continue;
+        }
+        let Ok(f) = File::open(entry.path()) else {
+            continue;
+        };
+        if f.try_lock().is_ok() && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 impl Write for AtomicFile {
@@ -401,16 +510,130 @@ impl Compression {
     }
 }
 
-enum Sink {
-    Stdout(BufWriter<io::Stdout>),
-    Device(BufWriter<File>),
-    Plain(AtomicFile),
-    Gzip(flate2::write::GzEncoder<AtomicFile>),
-    Zstd(zstd::stream::write::Encoder<'static, AtomicFile>),
+/// Where a file's bytes go: a new file written under a temporary name and
+/// renamed when complete ([`AtomicFile`]); or, for a path that must not be
+/// renamed over ([`written_in_place`]: a FIFO, a device, `/dev/stdout`,
+/// `/proc/self/fd/N`), the file itself.
+#[derive(Debug)]
+pub struct Destination {
+    kind: DestinationKind,
+    path: PathBuf,
 }
 
-/// Where records go: standard output, or a file written atomically and
-/// compressed according to its extension (`.gz`, `.zst`).
+#[derive(Debug)]
+enum DestinationKind {
+    Atomic(AtomicFile),
+    InPlace(BufWriter<File>),
+}
+
+impl Destination {
+    /// Opens `path` for writing: in place when [`written_in_place`] says so
+    /// (appending when it is a regular file reached through `/proc`, as
+    /// `/dev/stdout` redirected to a file is), else under a temporary name.
+    pub fn create(path: &Path) -> Result<Self> {
+        let kind = if written_in_place(path) {
+            let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .append(regular)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            DestinationKind::InPlace(BufWriter::with_capacity(1 << 20, f))
+        } else {
+            DestinationKind::Atomic(AtomicFile::create(path)?)
+        };
+        Ok(Destination {
+            kind,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The path given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file is written in place rather than renamed when complete.
+    pub fn in_place(&self) -> bool {
+        matches!(self.kind, DestinationKind::InPlace(_))
+    }
+
+    /// Flushes, and renames the file to its final name unless written in place.
+    pub fn commit(self) -> Result<()> {
+        match self.kind {
+            DestinationKind::Atomic(f) => f.commit(),
+            DestinationKind::InPlace(mut w) => w.flush().map_err(|e| Error::io(&self.path, e)),
+        }
+    }
+}
+
+impl Write for Destination {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.kind {
+            DestinationKind::Atomic(w) => w.write(buf),
+            DestinationKind::InPlace(w) => w.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.kind {
+            DestinationKind::Atomic(w) => w.write_all(buf),
+            DestinationKind::InPlace(w) => w.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.kind {
+            DestinationKind::Atomic(w) => w.flush(),
+            DestinationKind::InPlace(w) => w.flush(),
+        }
+    }
+}
+
+/// Whether an output at `path` is written in place instead of under a
+/// temporary name renamed over it: when the path exists and is not a regular
+/// file (a FIFO, a character or block device, a socket), or when it reaches
+/// its file through `/proc` (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`),
+/// where a rename would replace the link, not write to the file open behind
+/// it. Renaming over `/dev/null` would replace the system's `/dev/null`.
+pub fn written_in_place(path: &Path) -> bool {
+    // One `lstat` for an ordinary output: a new path or a regular file.
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.file_type().is_symlink() {
+        return !meta.is_file();
+    }
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return true;
+    }
+    // A link to a regular file: followed one step at a time, any step in
+    // /proc means in place (the entries of /proc/PID/fd are links).
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if dir.canonicalize().is_ok_and(|d| d.starts_with("/proc")) {
+            return true;
+        }
+        match std::fs::read_link(&p) {
+            Ok(target) => p = dir.join(target),
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+enum Sink {
+    Stdout(BufWriter<io::Stdout>),
+    Plain(Destination),
+    Gzip(flate2::write::GzEncoder<Destination>),
+    Zstd(zstd::stream::write::Encoder<'static, Destination>),
+}
+
+/// Where records go: standard output, or a file ([`Destination`]: written
+/// atomically, or in place when it is a FIFO or device) compressed according
+/// to its extension (`.gz`, `.zst`).
 pub struct Output {
     sink: Sink,
     name: PathBuf,
@@ -431,21 +654,10 @@ impl Output {
         }
     }
 
-    /// A file at `path`, written under a temporary name until [`Output::finish`].
-    /// A path that exists and is not a regular file (`/dev/stdout`, a FIFO) is
-    /// written directly.
+    /// A file at `path`, written under a temporary name until [`Output::finish`];
+    /// a path [`written_in_place`] (`/dev/stdout`, a FIFO) is written directly.
     pub fn create(path: &Path) -> Result<Self> {
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| Error::io(path, e))?;
-            return Ok(Output {
-                sink: Sink::Device(BufWriter::with_capacity(1 << 20, f)),
-                name: path.to_path_buf(),
-            });
-        }
-        let file = AtomicFile::create(path)?;
+        let file = Destination::create(path)?;
         let sink = match Compression::from_path(path) {
             Compression::None => Sink::Plain(file),
             Compression::Gzip => Sink::Gzip(flate2::write::GzEncoder::new(
@@ -473,7 +685,6 @@ impl Output {
         let err = |e| Error::io(&name, e);
         match self.sink {
             Sink::Stdout(mut w) => w.flush().map_err(err),
-            Sink::Device(mut w) => w.flush().map_err(err),
             Sink::Plain(f) => f.commit(),
             Sink::Gzip(g) => g.finish().map_err(err)?.commit(),
             Sink::Zstd(z) => z.finish().map_err(err)?.commit(),
@@ -485,7 +696,6 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.sink {
             Sink::Stdout(w) => w.write(buf),
-            Sink::Device(w) => w.write(buf),
             Sink::Plain(w) => w.write(buf),
             Sink::Gzip(w) => w.write(buf),
             Sink::Zstd(w) => w.write(buf),
@@ -494,7 +704,6 @@ impl Write for Output {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.sink {
             Sink::Stdout(w) => w.write_all(buf),
-            Sink::Device(w) => w.write_all(buf),
             Sink::Plain(w) => w.write_all(buf),
             Sink::Gzip(w) => w.write_all(buf),
             Sink::Zstd(w) => w.write_all(buf),
@@ -503,7 +712,6 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.sink {
             Sink::Stdout(w) => w.flush(),
-            Sink::Device(w) => w.flush(),
             Sink::Plain(w) => w.flush(),
             Sink::Gzip(w) => w.flush(),
             Sink::Zstd(w) => w.flush(),
@@ -511,20 +719,24 @@ impl Write for Output {
     }
 }
 
-/// Opens `path` for writing (a plain file, not atomic), for reports.
-pub fn create_plain(path: &Path) -> Result<BufWriter<File>> {
-    File::create(path)
-        .map(BufWriter::new)
-        .map_err(|e| Error::io(path, e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::record::{Fix, Related, Removed};
 
+    /// Held by the tests that make temporary files: one of them removes
+    /// every temporary file of the process.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn serial() -> std::sync::MutexGuard<'static, ()> {
+        SERIAL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     #[test]
     fn background_syncs_leave_the_committed_file_whole() {
+        let _serial = serial();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.jsonl");
         let mut f = AtomicFile::create(&path).unwrap();
@@ -542,6 +754,77 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), want);
         // Only the final file is left: no temporary beside it.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temporary_names_are_known_and_listed_until_committed() {
+        let _serial = serial();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        let f = AtomicFile::create(&path).unwrap();
+        let tmp = f.tmp.as_ref().unwrap().get_ref().path().to_path_buf();
+        assert!(
+            is_temporary_name(tmp.file_name().unwrap()),
+            "{}",
+            tmp.display()
+        );
+        assert!(live_temporary_files(|l| l.contains(&tmp)));
+        // Locked while written: not stale.
+        assert_eq!(remove_stale_temporary_files(dir.path()), 0);
+        assert!(tmp.exists());
+        f.commit().unwrap();
+        assert!(!live_temporary_files(|l| l.contains(&tmp)));
+        for (name, want) in [
+            (".out.jsonl.Ab3x9Z.rinse-tmp", true),
+            (".a.b.c.000000.rinse-tmp", true),
+            ("out.jsonl.Ab3x9Z.rinse-tmp", false),
+            (".out.jsonl.Ab3x9.rinse-tmp", false),
+            (".out.jsonl.Ab3x9!.rinse-tmp", false),
+            (".Ab3x9Z.rinse-tmp", false),
+            ("notes.txt", false),
+        ] {
+            assert_eq!(
+                is_temporary_name(std::ffi::OsStr::new(name)),
+                want,
+                "{name}"
+            );
+        }
+        // Not locked by anyone: stale, removed.
+        let stale = dir.path().join(".x.jsonl.Zz9Zz9.rinse-tmp");
+        std::fs::write(&stale, "half").unwrap();
+        assert_eq!(remove_stale_temporary_files(dir.path()), 1);
+        assert!(!stale.exists() && path.exists());
+    }
+
+    #[test]
+    fn remove_temporary_files_takes_every_uncommitted_one() {
+        let _serial = serial();
+        let dir = tempfile::tempdir().unwrap();
+        let f = AtomicFile::create(&dir.path().join("a.jsonl")).unwrap();
+        let tmp = f.tmp.as_ref().unwrap().get_ref().path().to_path_buf();
+        assert!(tmp.exists());
+        remove_temporary_files();
+        assert!(!tmp.exists());
+        drop(f);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_and_proc_links_are_written_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.jsonl");
+        assert!(!written_in_place(&plain), "a new file");
+        std::fs::write(&plain, "").unwrap();
+        assert!(!written_in_place(&plain), "a regular file");
+        let link = dir.path().join("link.jsonl");
+        std::os::unix::fs::symlink(&plain, &link).unwrap();
+        assert!(!written_in_place(&link), "a link to a regular file");
+        assert!(written_in_place(Path::new("/dev/null")));
+        // A regular file open as a descriptor, reached through /proc.
+        let f = File::open(&plain).unwrap();
+        use std::os::fd::AsRawFd;
+        let fd = format!("/proc/self/fd/{}", f.as_raw_fd());
+        assert!(written_in_place(Path::new(&fd)), "{fd}");
     }
 
     #[test]

@@ -4,24 +4,13 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 mod common;
 
-use common::{rinse, summary_counts};
+use common::{rinse, summary_counts, temp_files, tmp, write};
 use serde_json::Value;
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("tempdir")
-}
-
-fn write(path: &Path, bytes: impl AsRef<[u8]>) {
-    if let Some(p) = path.parent() {
-        fs::create_dir_all(p).unwrap();
-    }
-    fs::write(path, bytes).unwrap();
-}
 
 /// A small article: a headline, two prose paragraphs and a promo line.
 fn article(n: usize) -> String {
@@ -55,15 +44,6 @@ fn run(cmd: &mut Command) -> (i32, Vec<u8>, String) {
         out.stdout,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn leftover_temp_files(dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".rinse-tmp"))
-        .map(|e| e.path().to_path_buf())
-        .collect()
 }
 
 #[test]
@@ -481,7 +461,7 @@ fn on_error_fail_stops_and_leaves_no_output_file() {
         "{err}"
     );
     assert!(!out.exists());
-    assert!(leftover_temp_files(d.path()).is_empty());
+    assert!(temp_files(d.path()).is_empty());
 }
 
 #[test]
@@ -525,7 +505,7 @@ fn output_file_appears_only_when_complete() {
         .arg(&out));
     assert_eq!(code, 0, "{err}");
     assert_eq!(records(&fs::read(&out).unwrap()).len(), 1);
-    assert!(leftover_temp_files(d.path()).is_empty());
+    assert!(temp_files(d.path()).is_empty());
     // A missing output folder is an output error: exit 2, nothing written.
     let bad = d.path().join("no/such/dir/out.jsonl");
     let (code, _, err) = run(rinse()
@@ -723,7 +703,7 @@ fn sigint_leaves_no_output_under_the_final_name() {
     // rinse installs its signal handler before it creates the temporary
     // output file; once that file exists, rinse is blocked reading stdin.
     let start = std::time::Instant::now();
-    while leftover_temp_files(d.path()).is_empty() {
+    while temp_files(d.path()).is_empty() {
         assert!(
             start.elapsed().as_secs() < 60,
             "rinse never started writing"
@@ -738,8 +718,10 @@ fn sigint_leaves_no_output_under_the_final_name() {
             .unwrap()
             .success()
     );
-    drop(stdin);
+    // Standard input stays open: the signal alone stops the run (closing it
+    // here raced with the signal, and could end the run complete, exit 0).
     let status = child.wait_with_output().unwrap();
+    drop(stdin);
     assert_eq!(
         status.status.code(),
         Some(130),
@@ -747,10 +729,7 @@ fn sigint_leaves_no_output_under_the_final_name() {
         String::from_utf8_lossy(&status.stderr)
     );
     assert!(!out.exists(), "no partial output under the final name");
-    assert!(
-        leftover_temp_files(d.path()).is_empty(),
-        "temporary file removed"
-    );
+    assert!(temp_files(d.path()).is_empty(), "temporary file removed");
 }
 
 #[test]

@@ -150,6 +150,54 @@ fn article() -> impl Strategy<Value = String> {
         })
 }
 
+/// Headlines in other languages and scripts than the prose below them.
+const FOREIGN_HEADLINES: &[&str] = &[
+    "Stadtrat: Haushalt nach langer Debatte beschlossen",
+    "Le budget adopté. Les écoles et les routes financées dès l'an prochain",
+    "¿Aprobará el ayuntamiento el presupuesto? El debate sigue abierto tras semanas de discusión entre los grupos",
+    "Bürgermeister Müller (SPD) verteidigt den Haushalt – Opposition kündigt Widerstand an",
+    "Orçamento aprovado pela câmara municipal depois de um longo debate",
+    "Il consiglio comunale approva il bilancio dopo un lungo dibattito.",
+    "Le conseil municipal adopte le budget après un long débat",
+    "Stadtrat beschließt den Haushalt nach langer Debatte",
+    "El ayuntamiento aprueba el presupuesto tras un largo debate",
+    "Городской совет утвердил бюджет после долгих дебатов",
+    "Το δημοτικό συμβούλιο ενέκρινε τον προϋπολογισμό",
+    "市议会在长时间辩论后通过预算",
+    "시의회가 긴 토론 끝에 예산안을 승인했다",
+    "مجلس المدينة يقر الميزانية بعد نقاش طويل",
+];
+
+/// An article page as [`article`] makes it, perturbed as scraped pages are:
+/// its headline in another language or script than its prose (some with a
+/// colon, a full stop or a question), and one of its first four lines lost
+/// (a navigation line, the headline, or the blank line under it).
+fn perturbed_article() -> impl Strategy<Value = String> {
+    (
+        article(),
+        (0..FOREIGN_HEADLINES.len()).prop_map(Some),
+        (0usize..4).prop_map(Some),
+    )
+        .prop_map(|(doc, foreign, lost)| {
+            let mut lines: Vec<&str> = doc.split('\n').collect();
+            if let Some(k) = foreign {
+                // The headline is the first line followed by a blank one.
+                if let Some(h) = (0..lines.len().saturating_sub(1))
+                    .find(|&i| !lines[i].is_empty() && lines[i + 1].is_empty())
+                {
+                    lines[h] = FOREIGN_HEADLINES[k];
+                }
+            }
+            if let Some(i) = lost
+                && i + 1 < lines.len()
+            {
+                // The second line of the page, or one near it.
+                lines.remove(i + 1);
+            }
+            lines.join("\n")
+        })
+}
+
 fn roundtrip_jsonl(rec: &Record) {
     let mut out = Vec::new();
     Format::Jsonl.serialize(rec, None, None, &mut out).unwrap();
@@ -234,5 +282,19 @@ proptest! {
             let got = doc.get_str(k);
             prop_assert_eq!(got.as_deref(), v.as_str());
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The pages of issue 14: a foreign-language headline and a lost line.
+    #[test]
+    fn cleaning_the_clean_text_of_a_perturbed_article_again_keeps_it(doc in perturbed_article()) {
+        let rec = CLEANER.clean_text(&doc);
+        let again = CLEANER.clean_text(&rec.text);
+        prop_assert_eq!(again.fixes.len(), 0, "repair converged: {:?}", again.fixes);
+        prop_assert_eq!(&again.text, &rec.text, "title again: {:?}", again.title);
+        prop_assert!(again.removed.is_empty(), "{:?}", again.removed);
     }
 }

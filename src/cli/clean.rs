@@ -12,8 +12,9 @@ use rinse::cleaner::{DEFAULT_MAX_DOC_BYTES, Options};
 use rinse::pipeline::{self, Config, Event, OnError, Stats};
 use rinse::read::{self, InputFormat};
 use rinse::rules::{self, RuleSet};
-use rinse::write::{self, AtomicFile, ErrorRecord, Format, Output};
+use rinse::write::{self, Destination, ErrorRecord, Format, Output};
 
+use super::outputs;
 use super::progress::Progress;
 use super::{EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED};
 
@@ -114,7 +115,9 @@ pub struct CleanArgs {
     #[arg(long)]
     pub no_guess: bool,
 
-    /// Refuse documents larger than this many bytes (they go to the error report).
+    /// Refuse documents larger than this many bytes (they go to the error
+    /// report); a line counts as at least 64 bytes, so that a document of
+    /// millions of short lines is refused too (their lines take the memory).
     #[arg(long, default_value_t = DEFAULT_MAX_DOC_BYTES, value_name = "BYTES")]
     pub max_doc_bytes: u64,
 
@@ -185,6 +188,12 @@ pub fn load_line_model(
 
 /// Loads built-in rules, adds `dirs`, removes `disable`d ids and compiles them.
 pub fn load_rules(dirs: &[PathBuf], disable: &[String]) -> Result<RuleSet> {
+    Ok(RuleSet::compile(rule_list(dirs, disable)?)?)
+}
+
+/// The built-in rules with `dirs`' rules added (a rule with a built-in id
+/// replaces it) and the `disable`d ids removed, in priority order.
+pub fn rule_list(dirs: &[PathBuf], disable: &[String]) -> Result<Vec<rules::Rule>> {
     let mut all = rules::builtin_rules()?;
     for dir in dirs {
         let extra = rules::load_dir(dir)
@@ -201,16 +210,18 @@ pub fn load_rules(dirs: &[PathBuf], disable: &[String]) -> Result<RuleSet> {
             bail!("--disable {id}: no rule has that id (see `rinse rules list`)");
         }
     }
-    Ok(RuleSet::compile(all)?)
+    Ok(all)
 }
 
 /// The first pass of `--repeated-lines`: counts normalised lines per document.
+/// `None` when `stop` was set (a signal) before it finished.
 fn count_lines(
     inputs: &[read::InputFile],
     cleaner: &Cleaner,
     text_key: &str,
     min_docs: u32,
-) -> rinse::corpus::RepeatedLines {
+    stop: &read::Stop,
+) -> Option<rinse::corpus::RepeatedLines> {
     use rayon::prelude::*;
     const BATCH: usize = 256;
     let mut counter = rinse::corpus::LineCounter::new();
@@ -225,18 +236,35 @@ fn count_lines(
             let mut errors = Vec::new();
             let mut batch = Vec::with_capacity(BATCH);
             for input in inputs {
-                super::docs::for_each_doc(input, text_key, limit, &mut errors, &mut |d| {
-                    batch.push(d);
-                    if batch.len() >= BATCH {
-                        let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-                    }
-                });
+                super::docs::for_each_doc(
+                    input,
+                    text_key,
+                    limit,
+                    Some(stop),
+                    &mut errors,
+                    &mut |d| {
+                        batch.push(d);
+                        if batch.len() >= BATCH {
+                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                            // The counting side has stopped: stop reading too.
+                            return send.send(full).is_ok() && !stop.load(Ordering::Relaxed);
+                        }
+                        !stop.load(Ordering::Relaxed)
+                    },
+                );
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
             }
             if !batch.is_empty() {
                 let _ = send.send(batch);
             }
         });
         for batch in batches {
+            if stop.load(Ordering::Relaxed) {
+                // Dropping the receiver ends the reading thread.
+                return;
+            }
             let hashes: Vec<Vec<u64>> = batch
                 .into_par_iter()
                 .filter_map(|d| cleaner.repaired_text(&d.bytes).ok())
@@ -248,35 +276,7 @@ fn count_lines(
         }
     });
     // Failures are reported by the second pass, which reads the same documents.
-    counter.finish(min_docs)
-}
-
-/// Whether `input` and `output` name the same existing file. `output` is looked
-/// at first: it usually does not exist yet, and then nothing more is asked.
-fn same_file(input: &Path, output: &Path) -> bool {
-    match std::fs::metadata(output) {
-        Ok(out) => same_as(input, output, &out),
-        Err(_) => false,
-    }
-}
-
-/// Whether `input` is the existing file `output`, whose metadata is `out`: the
-/// same device and inode (one `stat`, where resolving both paths would take one
-/// per path component).
-#[cfg(unix)]
-fn same_as(input: &Path, _output: &Path, out: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(input).is_ok_and(|m| m.dev() == out.dev() && m.ino() == out.ino())
-}
-
-/// Whether `input` is the existing file `output`: no inode to compare here, so
-/// both paths are resolved.
-#[cfg(not(unix))]
-fn same_as(input: &Path, output: &Path, _out: &std::fs::Metadata) -> bool {
-    match (input.canonicalize(), output.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
+    (!stop.load(Ordering::Relaxed)).then(|| counter.finish(min_docs))
 }
 
 /// One output file and the inputs that go into it.
@@ -319,23 +319,67 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     Ok((i, n))
 }
 
-/// Sets a flag on SIGINT/SIGTERM so that the run stops between batches and
-/// leaves no partial output under a final name.
+/// Installs the SIGINT/SIGTERM handler, the first thing a run does: the
+/// first signal sets the flag, on which the run stops (reads of standard
+/// input and FIFOs included, within a tenth of a second) and leaves no
+/// partial output under a final name; a second one removes the temporary
+/// files at once and ends the process.
 fn interrupt_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let f = flag.clone();
     // Failing to install the handler (already installed) only loses graceful stop.
     let _ = ctrlc::set_handler(move || {
         if f.swap(true, Ordering::SeqCst) {
-            // A second signal: give up at once.
+            // A second signal: give up at once, without a temporary file.
+            write::remove_temporary_files();
             std::process::exit(EXIT_INTERRUPTED as i32);
         }
     });
     flag
 }
 
+/// Says that the run was interrupted after `documents` documents, and gives
+/// the exit status for it.
+fn interrupted(documents: u64) -> u8 {
+    super::say(format_args!(
+        "rinse: interrupted after {documents} documents; no partial output was left under a final name"
+    ));
+    EXIT_INTERRUPTED
+}
+
+/// Threads per core that `-j` may ask for: the work is CPU-bound, so threads
+/// beyond the cores add only memory (each holds the document it cleans) and
+/// start-up time; `-j 10000` used to start ten thousand threads.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads to start for `-j asked`: at least 1, at most
+/// [`MAX_THREADS_PER_CORE`] per core (said on stderr unless `quiet`).
+fn thread_count(asked: Option<usize>, quiet: bool) -> Result<Option<usize>> {
+    let Some(n) = asked else {
+        return Ok(None);
+    };
+    if n == 0 {
+        bail!("-j must be at least 1");
+    }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let cap = cores.saturating_mul(MAX_THREADS_PER_CORE);
+    if n > cap {
+        if !quiet {
+            super::say(format_args!(
+                "rinse: -j {n} capped at {cap} ({MAX_THREADS_PER_CORE} threads for each of the {cores} cores); \
+                 more threads add only memory"
+            ));
+        }
+        return Ok(Some(cap));
+    }
+    Ok(Some(n))
+}
+
 /// Runs `rinse clean`.
-pub fn run(args: CleanArgs) -> Result<u8> {
+pub fn run(mut args: CleanArgs) -> Result<u8> {
+    // Before anything else: from here on a signal stops the run with status
+    // 130 and a message, whatever it is doing.
+    let interrupt = interrupt_flag();
     let to_stdout = args.output.as_os_str() == "-";
     if args.output_dir.is_some() && !to_stdout {
         bail!("give either -o/--output or --output-dir, not both");
@@ -354,32 +398,44 @@ pub fn run(args: CleanArgs) -> Result<u8> {
         InputFormatArg::Text => InputFormat::Text,
         InputFormatArg::Jsonl => InputFormat::Jsonl,
     };
-    if args.threads == Some(0) {
-        bail!("-j must be at least 1");
-    }
+    args.threads = thread_count(args.threads, args.quiet)?;
     // The rules compile (tens of milliseconds) on a thread of their own while
     // the inputs are listed.
     std::thread::scope(|scope| {
         let rules = scope.spawn(|| load_rules(&args.rules, &args.disable));
-        let inputs = list_inputs(&args, input_format);
+        let inputs = list_inputs(&args, input_format, &interrupt);
         let rules = rules
             .join()
             .map_err(|_| anyhow::anyhow!("compiling the rules failed"))??;
-        run_with(&args, format, to_stdout, rules, inputs?)
+        if interrupt.load(Ordering::SeqCst) {
+            return Ok(interrupted(0));
+        }
+        run_with(&args, format, to_stdout, rules, inputs?, interrupt)
     })
 }
 
-/// The inputs `args` name (paths, `--files-from`), with the errors met listing them.
+/// The inputs `args` name (paths, `--files-from`), with the errors met
+/// listing them. Folders are not walked into the run's own output folders.
 fn list_inputs(
     args: &CleanArgs,
     input_format: InputFormat,
+    stop: &read::Stop,
 ) -> Result<(Vec<read::InputFile>, Vec<read::FindError>)> {
     let mut paths = args.paths.clone();
     if let Some(list) = &args.files_from {
         let listed = if list.as_os_str() == "-" {
-            read::read_path_list(std::io::stdin().lock())
+            let stdin = read::InputFile {
+                path: None,
+                id: "-".into(),
+                jsonl: false,
+            };
+            read::open_stoppable(&stdin, Some(stop))
+                .map_err(anyhow::Error::from)
+                .and_then(|r| Ok(read::read_path_list(r)?))
         } else {
-            std::fs::File::open(list).and_then(|f| read::read_path_list(std::io::BufReader::new(f)))
+            std::fs::File::open(list)
+                .and_then(|f| read::read_path_list(std::io::BufReader::new(f)))
+                .map_err(anyhow::Error::from)
         }
         .with_context(|| format!("reading --files-from {}", list.display()))?;
         if list.as_os_str() == "-" && paths.iter().any(|p| p.as_os_str() == "-") {
@@ -387,12 +443,143 @@ fn list_inputs(
         }
         paths.extend(listed);
     }
+    let skip: Vec<PathBuf> = args
+        .output_dir
+        .iter()
+        .chain(&args.attributes_dir)
+        .cloned()
+        .collect();
     // With --files-from, an empty list is an empty run, not a request to read stdin.
     Ok(if paths.is_empty() && args.files_from.is_some() {
         (Vec::new(), Vec::new())
     } else {
-        read::find_inputs(&paths, &args.glob, input_format, args.base.as_deref())?
+        read::find_inputs_skipping(
+            &paths,
+            &args.glob,
+            input_format,
+            args.base.as_deref(),
+            &skip,
+        )?
     })
+}
+
+/// The jobs of a run (one per input with --output-dir, else one), with
+/// every output checked against every input and every other output before
+/// anything is written; with --resume, the inputs whose output exists are
+/// left out, and their number returned.
+fn plan_jobs(
+    args: &CleanArgs,
+    format: Format,
+    to_stdout: bool,
+    inputs: Vec<read::InputFile>,
+) -> Result<(Vec<Job>, u64)> {
+    // Output keys: the three flags, then two per job (output, attributes).
+    const OUTPUT: usize = 0;
+    const ERRORS: usize = 1;
+    const STATS: usize = 2;
+    let job_key = |k: usize, attributes: bool| 3 + 2 * k + usize::from(attributes);
+    let mut plan = outputs::Plan::default();
+    let mut jobs: Vec<Job> = Vec::new();
+    // Inputs --resume leaves out: not read, but not to be written over.
+    let mut skipped: Vec<PathBuf> = Vec::new();
+    let stdin_read = inputs.iter().any(|i| i.path.is_none())
+        || args
+            .files_from
+            .as_ref()
+            .is_some_and(|l| l.as_os_str() == "-");
+    if let Some(dir) = &args.output_dir {
+        for input in inputs {
+            let Some(path) = input.path.as_deref() else {
+                bail!("--output-dir needs input files: standard input has no name to mirror");
+            };
+            let rel = read::output_name(&input.id, format == Format::Csv);
+            outputs::inside(&rel, dir, &path.display().to_string())?;
+            let out = dir.join(&rel);
+            if args.resume && out.exists() {
+                skipped.extend(input.path);
+                continue;
+            }
+            plan.output(job_key(jobs.len(), false), &out);
+            let attributes = match &args.attributes_dir {
+                Some(a) => {
+                    let rel = PathBuf::from(&input.id);
+                    outputs::inside(&rel, a, &path.display().to_string())?;
+                    let p = a.join(rel);
+                    plan.output(job_key(jobs.len(), true), &p);
+                    Some(p)
+                }
+                None => None,
+            };
+            jobs.push(Job {
+                inputs: vec![input],
+                output: Some(out),
+                attributes,
+            });
+        }
+    } else {
+        if to_stdout {
+            plan.stdout(OUTPUT);
+        } else {
+            plan.output(OUTPUT, &args.output);
+        }
+        jobs.push(Job {
+            inputs,
+            output: (!to_stdout).then(|| args.output.clone()),
+            attributes: None,
+        });
+    }
+    if let Some(p) = &args.errors {
+        plan.output(ERRORS, p);
+    }
+    if let Some(p) = &args.stats {
+        plan.output(STATS, p);
+    }
+    let describe = |key: usize| match key {
+        OUTPUT if to_stdout => "standard output".to_string(),
+        OUTPUT => format!("-o {}", args.output.display()),
+        ERRORS => format!(
+            "--errors {}",
+            args.errors.as_deref().unwrap_or(Path::new("")).display()
+        ),
+        STATS => format!(
+            "--stats {}",
+            args.stats.as_deref().unwrap_or(Path::new("")).display()
+        ),
+        k => {
+            let job = &jobs[(k - 3) / 2];
+            let input = job.inputs[0].source();
+            match (k % 2 == 0, &job.attributes, &job.output) {
+                (true, Some(a), _) => format!("the attributes of {input} ({})", a.display()),
+                (_, _, Some(o)) => format!("the output of {input} ({})", o.display()),
+                _ => input,
+            }
+        }
+    };
+    // The files read: every input, standard input's file, the list of
+    // --files-from and the rule files.
+    let rule_files: Vec<PathBuf> = args
+        .rules
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    let listed = jobs
+        .iter()
+        .flat_map(|j| &j.inputs)
+        .filter_map(|i| i.path.as_deref())
+        .chain(skipped.iter().map(PathBuf::as_path))
+        .map(|p| ("the input", p));
+    let stdin = (stdin_read && cfg!(unix)).then_some((outputs::STDIN, Path::new("/dev/stdin")));
+    let list = args
+        .files_from
+        .as_deref()
+        .filter(|l| l.as_os_str() != "-")
+        .map(|l| ("--files-from", l));
+    let rules = rule_files.iter().map(|p| ("the rule file", p.as_path()));
+    let read = listed.chain(stdin).chain(list).chain(rules);
+    plan.check(describe, read)?;
+    Ok((jobs, skipped.len() as u64))
 }
 
 /// [`run`] once the rules are compiled and the inputs listed.
@@ -402,6 +589,7 @@ fn run_with(
     to_stdout: bool,
     rules: RuleSet,
     (mut inputs, find_errors): (Vec<read::InputFile>, Vec<read::FindError>),
+    interrupt: Arc<AtomicBool>,
 ) -> Result<u8> {
     let mut options = Options {
         max_doc_bytes: args.max_doc_bytes,
@@ -422,56 +610,25 @@ fn run_with(
     if let Some((i, n)) = args.shard {
         inputs = read::shard(inputs, i, n);
     }
-    // The output usually does not exist yet: then no input can be it.
-    let out_meta = (!to_stdout)
-        .then(|| std::fs::metadata(&args.output).ok())
-        .flatten();
-    if let Some(out) = &out_meta
-        && let Some(clash) = inputs
-            .iter()
-            .filter_map(|i| i.path.as_deref())
-            .find(|p| same_as(p, &args.output, out))
-    {
-        bail!(
-            "refusing to write over an input: {} is also read as {}",
-            args.output.display(),
-            clash.display()
-        );
-    }
     let all_inputs = if args.repeated_lines.is_some() {
         inputs.clone()
     } else {
         Vec::new()
     };
-    // In --output-dir mode, each input gets its own output file.
-    let mut jobs: Vec<Job> = Vec::new();
-    let mut skipped = 0u64;
-    if let Some(dir) = &args.output_dir {
-        for input in inputs {
-            if input.path.is_none() {
-                bail!("--output-dir needs input files: standard input has no name to mirror");
-            }
-            let out = dir.join(read::output_name(&input.id, format == Format::Csv));
-            if input.path.as_deref().is_some_and(|p| same_file(p, &out)) {
-                bail!("refusing to write over an input: {}", out.display());
-            }
-            if args.resume && out.exists() {
-                skipped += 1;
-                continue;
-            }
-            let attributes = args.attributes_dir.as_ref().map(|a| a.join(&input.id));
-            jobs.push(Job {
-                inputs: vec![input],
-                output: Some(out),
-                attributes,
-            });
+    let (jobs, skipped) = plan_jobs(args, format, to_stdout, inputs)?;
+    if args.resume {
+        // A killed run leaves its temporary files (no process holds them).
+        let stale: usize = args
+            .output_dir
+            .iter()
+            .chain(&args.attributes_dir)
+            .map(|d| write::remove_stale_temporary_files(d))
+            .sum();
+        if stale > 0 && !args.quiet {
+            super::say(format_args!(
+                "rinse: --resume removed {stale} temporary files left by an interrupted run"
+            ));
         }
-    } else {
-        jobs.push(Job {
-            inputs,
-            output: (!to_stdout).then(|| args.output.clone()),
-            attributes: None,
-        });
     }
     // The bar's total: one `stat` per input, only when a bar is drawn.
     let total_bytes: u64 = if Progress::shown(args.quiet) {
@@ -496,12 +653,15 @@ fn run_with(
         }
         // Counted over every input, also those --resume skips, so that a
         // resumed run decides as an uninterrupted one would.
-        let repeated = count_lines(&all_inputs, &cleaner, &args.text_key, n);
+        let Some(repeated) = count_lines(&all_inputs, &cleaner, &args.text_key, n, &interrupt)
+        else {
+            return Ok(interrupted(0));
+        };
         cleaner = cleaner.with_repeated_lines(std::sync::Arc::new(repeated));
     }
 
     let mut error_file = match &args.errors {
-        Some(p) => Some(AtomicFile::create(p)?),
+        Some(p) => Some(Destination::create(p)?),
         None => None,
     };
     let mut error_write: Option<anyhow::Error> = None;
@@ -532,7 +692,6 @@ fn run_with(
         );
     }
 
-    let interrupt = interrupt_flag();
     let config = Config {
         format,
         text_key: args.text_key.clone(),
@@ -546,12 +705,18 @@ fn run_with(
         attributes: args.attributes_dir.is_some(),
         ..Config::default()
     };
+    // Documents done (written or failed), for the message of an interrupted run.
+    let mut documents = 0u64;
     let mut on_event = |ev: Event<'_>| match ev {
-        Event::Progress { bytes } => progress.document(bytes),
+        Event::Progress { bytes } => {
+            documents += 1;
+            progress.document(bytes);
+        }
         Event::Failed(err) => report(err, &progress),
     };
     let mut stats = Stats::default();
     let mut outcome: rinse::Result<()> = Ok(());
+    let stopped = || interrupt.load(Ordering::SeqCst);
     for job in &jobs {
         let mut out = match &job.output {
             None => Output::stdout(),
@@ -579,6 +744,11 @@ fn run_with(
             &mut on_event,
         );
         match result {
+            // A signal after the last batch: the output is not committed.
+            Ok(_) if stopped() => {
+                outcome = Err(rinse::Error::Interrupted);
+                break;
+            }
             Ok(s) => {
                 stats.add(&s);
                 // The output file last: its existence marks the input done (--resume).
@@ -600,35 +770,39 @@ fn run_with(
     if let Some(e) = error_write {
         return Err(e);
     }
-    if let Some(f) = error_file {
-        f.commit()?;
-    }
+    // The error report is committed with the output, or when the run stopped
+    // at a failed document (it says which); an interrupted or failed run
+    // leaves it as it leaves the output: not under its final name.
     match outcome {
+        Ok(()) if stopped() => return Ok(interrupted(documents)),
         Ok(()) => {}
-        Err(rinse::Error::Interrupted) => {
-            eprintln!(
-                "rinse: interrupted after {} documents; no partial output was left under a final name",
-                stats.documents_in
-            );
-            return Ok(EXIT_INTERRUPTED);
-        }
+        Err(rinse::Error::Interrupted) => return Ok(interrupted(documents)),
         Err(e @ rinse::Error::Stopped { .. }) => {
-            eprintln!("rinse: {e}");
+            if let Some(f) = error_file {
+                f.commit()?;
+            }
+            super::say(format_args!("rinse: {e}"));
             return Ok(EXIT_SOME_FAILED);
         }
         Err(e) => return Err(e.into()),
     }
+    if let Some(f) = error_file {
+        f.commit()?;
+    }
     if let Some(p) = &args.stats {
-        let mut f = write::create_plain(p)?;
-        serde_json::to_writer_pretty(&mut f, &stats)?;
-        f.write_all(b"\n")?;
-        f.flush()
+        let mut f = Destination::create(p)?;
+        serde_json::to_writer_pretty(&mut f, &stats)
+            .map_err(std::io::Error::from)
+            .and_then(|()| f.write_all(b"\n"))
             .with_context(|| format!("writing {}", p.display()))?;
+        f.commit()?;
     }
     if !args.quiet {
-        eprintln!("{}", summary(&stats));
+        super::say(format_args!("{}", summary(&stats)));
         if skipped > 0 {
-            eprintln!("rinse: --resume skipped {skipped} inputs whose output already exists");
+            super::say(format_args!(
+                "rinse: --resume skipped {skipped} inputs whose output already exists"
+            ));
         }
     }
     // In record mode a failure is reported in the output itself, in its line's

@@ -47,11 +47,10 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
     // id -> (lines, documents)
     let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut documents = 0u64;
-    for input in &inputs {
-        let mut batch = Vec::new();
-        docs::for_each_doc(input, &args.text_key, limit, &mut errors, &mut |d| {
-            batch.push(d)
-        });
+    // Documents are counted a batch at a time (at most BATCH documents held),
+    // so that a large JSONL file is never held whole.
+    const BATCH: usize = 256;
+    let mut count = |batch: &mut Vec<docs::Doc>, errors: &mut Vec<String>| {
         let per_doc: Vec<Result<BTreeMap<String, u64>, String>> = batch
             .par_iter()
             .map(|d| {
@@ -65,6 +64,7 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
                 Ok(m)
             })
             .collect();
+        batch.clear();
         for r in per_doc {
             match r {
                 Ok(m) => {
@@ -78,9 +78,22 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
                 Err(e) => errors.push(e),
             }
         }
+    };
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut failed = Vec::new();
+    for input in &inputs {
+        docs::for_each_doc(input, &args.text_key, limit, None, &mut errors, &mut |d| {
+            batch.push(d);
+            if batch.len() >= BATCH {
+                count(&mut batch, &mut failed);
+            }
+            true
+        });
     }
+    count(&mut batch, &mut failed);
+    errors.append(&mut failed);
     for e in &errors {
-        eprintln!("rinse: {e}");
+        super::say(format_args!("rinse: {e}"));
     }
     let ids: BTreeSet<&str> = cleaner
         .classifier()
@@ -89,28 +102,32 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
         .iter()
         .map(|r| r.id.as_str())
         .collect();
-    println!("{:<30} {:>8} {:>10}", "rule", "lines", "documents");
     let mut never = Vec::new();
-    for r in cleaner.classifier().rules().rules() {
-        let (l, d) = counts.get(&r.id).copied().unwrap_or_default();
-        println!("{:<30} {l:>8} {d:>10}", r.id);
-        if l == 0 {
-            never.push(r.id.as_str());
+    super::to_stdout(|out| {
+        writeln!(out, "{:<30} {:>8} {:>10}", "rule", "lines", "documents")?;
+        for r in cleaner.classifier().rules().rules() {
+            let (l, d) = counts.get(&r.id).copied().unwrap_or_default();
+            writeln!(out, "{:<30} {l:>8} {d:>10}", r.id)?;
+            if l == 0 {
+                never.push(r.id.as_str());
+            }
         }
-    }
-    if args.signals {
-        for (id, (l, d)) in counts.iter().filter(|(id, _)| !ids.contains(id.as_str())) {
-            println!("{id:<30} {l:>8} {d:>10}");
+        if args.signals {
+            for (id, (l, d)) in counts.iter().filter(|(id, _)| !ids.contains(id.as_str())) {
+                writeln!(out, "{id:<30} {l:>8} {d:>10}")?;
+            }
         }
-    }
-    println!(
-        "{documents} documents, {} of {} rules fired",
-        ids.len() - never.len(),
-        ids.len()
-    );
-    if !never.is_empty() {
-        println!("never fired: {}", never.join(", "));
-    }
+        writeln!(
+            out,
+            "{documents} documents, {} of {} rules fired",
+            ids.len() - never.len(),
+            ids.len()
+        )?;
+        if !never.is_empty() {
+            writeln!(out, "never fired: {}", never.join(", "))?;
+        }
+        Ok(())
+    })?;
     Ok(
         if args.require_all && !never.is_empty() || !errors.is_empty() {
             EXIT_SOME_FAILED

@@ -26,23 +26,28 @@ pub fn inputs(paths: &[PathBuf], glob: &str) -> Result<(Vec<InputFile>, Vec<Stri
     ))
 }
 
-/// Calls `each` with every document of `input`; problems go to `errors`.
+/// Calls `each` with every document of `input`, until it returns `false`;
+/// problems go to `errors`. Once `stop` is set, reads give up (a FIFO or
+/// standard input blocked in a read included).
 pub fn for_each_doc(
     input: &InputFile,
     text_key: &str,
     limit: u64,
+    stop: Option<&read::Stop>,
     errors: &mut Vec<String>,
-    each: &mut dyn FnMut(Doc),
+    each: &mut dyn FnMut(Doc) -> bool,
 ) {
     let source = input.source();
     if !input.jsonl {
-        match read::read_text(input, limit) {
-            Ok(bytes) => each(Doc { source, bytes }),
+        match read::read_text_stoppable(input, limit, stop) {
+            Ok(bytes) => {
+                each(Doc { source, bytes });
+            }
             Err(e) => errors.push(format!("{source}: {e}")),
         }
         return;
     }
-    let mut reader = match read::open(input) {
+    let mut reader = match read::open_stoppable(input, stop) {
         Ok(r) => r,
         Err(e) => {
             errors.push(format!("{source}: {e}"));
@@ -55,7 +60,11 @@ pub fn for_each_doc(
         line.clear();
         // The same bounded reader as `rinse clean`: a line over the limit is
         // skipped without being held in memory.
-        match read::read_line_limited(reader.as_mut(), &mut line, limit) {
+        let got = read::read_line_limited(reader.as_mut(), &mut line, limit);
+        if n == 1 {
+            read::strip_bom(&mut line);
+        }
+        match got {
             Ok(LineRead::Eof) => return,
             Ok(LineRead::TooLong(_)) => continue,
             Ok(LineRead::Line) => {}
@@ -70,16 +79,21 @@ pub fn for_each_doc(
         let text = std::str::from_utf8(&line)
             .map_err(|e| e.to_string())
             .and_then(JsonDoc::parse)
-            .and_then(|d| {
-                d.get(text_key)
-                    .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
-                    .ok_or_else(|| format!("no string {text_key:?} field"))
+            .and_then(|d| match d.get_string(text_key) {
+                None => Err(format!("no {text_key:?} field")),
+                Some(Err(why)) => Err(format!("field {text_key:?} {why}")),
+                Some(Ok(t)) => Ok(t),
             });
         match text {
-            Ok(t) => each(Doc {
-                source: src,
-                bytes: t.into_bytes(),
-            }),
+            Ok(t) => {
+                let more = each(Doc {
+                    source: src,
+                    bytes: t.into_bytes(),
+                });
+                if !more {
+                    return;
+                }
+            }
             Err(e) => errors.push(format!("{src}: {e}")),
         }
     }

@@ -1,7 +1,7 @@
 //! `rinse explain FILE`: every line with its class and the rule or signal that
 //! decided it, coloured in a terminal and plain when piped.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -54,42 +54,42 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
         "never" => false,
         _ => std::io::stdout().is_terminal(),
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for ((line, d), score) in segment::lines(&e.text)
-        .iter()
-        .zip(&e.decisions)
-        .zip(&e.scores)
-    {
-        if d.class == Class::Blank {
-            writeln!(out, "{:>5}", line.no)?;
-            continue;
-        }
-        let (on, off) = if colour_on {
-            (colour(d.class), "\x1b[0m")
-        } else {
-            ("", "")
-        };
-        writeln!(
-            out,
-            "{on}{:>5} {:<14} {:<28} {}{off}",
-            line.no,
-            d.class.name(),
-            d.reason,
-            line.text
-        )?;
-        if let Some(s) = score {
-            let top: Vec<String> = s.top.iter().map(|(n, c)| format!("{n} {c:+.2}")).collect();
+    super::to_stdout(|out| {
+        for ((line, d), score) in segment::lines(&e.text)
+            .iter()
+            .zip(&e.decisions)
+            .zip(&e.scores)
+        {
+            if d.class == Class::Blank {
+                writeln!(out, "{:>5}", line.no)?;
+                continue;
+            }
+            let (on, off) = if colour_on {
+                (colour(d.class), "\x1b[0m")
+            } else {
+                ("", "")
+            };
             writeln!(
                 out,
-                "{on}{:>5} {:<14} p={:.2}  {}{off}",
-                "",
-                "",
-                s.p,
-                top.join(", ")
+                "{on}{:>5} {:<14} {:<28} {}{off}",
+                line.no,
+                d.class.name(),
+                d.reason,
+                line.text
             )?;
+            if let Some(s) = score {
+                let top: Vec<String> = s.top.iter().map(|(n, c)| format!("{n} {c:+.2}")).collect();
+                writeln!(
+                    out,
+                    "{on}{:>5} {:<14} p={:.2}  {}{off}",
+                    "",
+                    "",
+                    s.p,
+                    top.join(", ")
+                )?;
+            }
         }
-    }
-    out.flush()?;
+        Ok(())
+    })?;
     Ok(EXIT_OK)
 }

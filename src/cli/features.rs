@@ -5,7 +5,6 @@
 //! `--line-model`),
 //! after a first object `{"names": [column names]}`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -43,17 +42,11 @@ pub fn run(args: FeaturesArgs) -> Result<u8> {
     }
     let (inputs, mut errors) = docs::inputs(&args.paths, &args.glob)?;
     let limit = cleaner.options().max_doc_bytes;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    serde_json::to_writer(
-        &mut out,
-        &serde_json::json!({ "names": rinse::classify::context::NAMES.as_slice() }),
-    )?;
-    writeln!(out)?;
     let mut docs = Vec::new();
     for input in &inputs {
-        docs::for_each_doc(input, "text", limit, &mut errors, &mut |d| {
-            docs.push((input.id.clone(), d))
+        docs::for_each_doc(input, "text", limit, None, &mut errors, &mut |d| {
+            docs.push((input.id.clone(), d));
+            true
         });
     }
     let rows: Vec<Result<String, String>> = docs
@@ -80,15 +73,19 @@ pub fn run(args: FeaturesArgs) -> Result<u8> {
             Ok(v.to_string())
         })
         .collect();
-    for r in rows {
-        match r {
-            Ok(line) => writeln!(out, "{line}")?,
-            Err(e) => errors.push(e),
+    super::to_stdout(|out| {
+        let names = serde_json::json!({ "names": rinse::classify::context::NAMES.as_slice() });
+        writeln!(out, "{names}")?;
+        for r in rows {
+            match r {
+                Ok(line) => writeln!(out, "{line}")?,
+                Err(e) => errors.push(e),
+            }
         }
-    }
-    out.flush()?;
+        Ok(())
+    })?;
     for e in &errors {
-        eprintln!("rinse: {e}");
+        super::say(format_args!("rinse: {e}"));
     }
     Ok(if errors.is_empty() {
         EXIT_OK

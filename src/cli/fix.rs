@@ -70,16 +70,19 @@ pub fn run(args: FixArgs) -> Result<u8> {
     };
     let decoded = decode::decode(&bytes, args.tld.as_deref()).with_context(|| name.clone())?;
     let repaired = repair::repair(&decoded.text, &opts);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    out.write_all(repaired.text.as_bytes())?;
-    out.flush()?;
+    super::to_stdout(|out| out.write_all(repaired.text.as_bytes()))?;
     if args.explain {
         let mut err = std::io::BufWriter::new(std::io::stderr().lock());
-        for fix in decoded.fixes.iter().chain(&repaired.fixes) {
-            serde_json::to_writer(&mut err, fix)?;
-            err.write_all(b"\n")?;
-        }
-        err.flush()?;
+        decoded
+            .fixes
+            .iter()
+            .chain(&repaired.fixes)
+            .try_for_each(|fix| {
+                serde_json::to_writer(&mut err, fix)?;
+                err.write_all(b"\n")
+            })
+            .and_then(|()| err.flush())
+            .context("writing the repairs on standard error")?;
     }
     Ok(EXIT_OK)
 }

@@ -6,11 +6,14 @@ mod docs;
 mod explain;
 mod features;
 mod fix;
+mod outputs;
 mod progress;
 mod rules;
 
+use std::io::Write;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 /// Exit code: every document cleaned.
@@ -63,8 +66,15 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_FATAL } else { EXIT_OK };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // Help and version go to stdout: a full disk there is an error,
+            // a closed pipe (`rinse --help | head`) is not.
+            return match e.print() {
+                Err(io) if !e.use_stderr() && io.kind() != std::io::ErrorKind::BrokenPipe => {
+                    say(format_args!("rinse: error: writing standard output: {io}"));
+                    ExitCode::from(EXIT_FATAL)
+                }
+                _ => ExitCode::from(code),
+            };
         }
     };
     let result = match cli.command {
@@ -81,10 +91,29 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::from(EXIT_OK);
             }
-            eprintln!("rinse: error: {e:#}");
+            say(format_args!("rinse: error: {e:#}"));
             ExitCode::from(EXIT_FATAL)
         }
     }
+}
+
+/// Writes one line on standard error. A closed or full standard error is
+/// ignored: a message must never stop a run, whose outcome the output files
+/// and the exit status carry.
+pub fn say(line: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(line);
+    let _ = err.write_all(b"\n");
+}
+
+/// Runs `write` on standard output, buffered, and flushes it. A write error
+/// comes back naming standard output (exit status 2); a closed pipe (`rinse …
+/// | head`) ends the command quietly ([`main`] sees to it).
+pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .context("writing standard output")
 }
 
 /// True when the error chain ends in a broken pipe (`rinse … | head`).

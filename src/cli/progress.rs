@@ -57,7 +57,7 @@ impl Progress {
     /// Prints a line above the bar (or plainly when hidden).
     pub fn println(&self, line: &str) {
         if self.bar.is_hidden() {
-            eprintln!("{line}");
+            super::say(format_args!("{line}"));
         } else {
             self.bar.println(line);
         }

@@ -6,8 +6,8 @@ use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use rinse::rules::{self, Rule};
 
-use super::clean::load_rules;
-use super::{EXIT_OK, EXIT_SOME_FAILED};
+use super::clean::{load_rules, rule_list};
+use super::{EXIT_OK, EXIT_SOME_FAILED, to_stdout};
 
 /// Arguments of `rinse rules`.
 #[derive(Debug, Args)]
@@ -28,7 +28,9 @@ enum RulesCommand {
     /// missing / noisy per rule. Exit status 1 on any miss, any noisy
     /// counterexample, a rule without examples, or an unknown --only id.
     Test {
-        /// Test only the rules of this folder (default: the built-in rules).
+        /// Also test the rules of this folder, added to the built-in rules as
+        /// `rinse clean --rules DIR` adds them (a rule with a built-in id
+        /// replaces it). Without DIR: the built-in rules.
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
         /// Test only this rule id (repeatable); an unknown id is an error.
@@ -43,26 +45,28 @@ pub fn run(args: RulesArgs) -> Result<u8> {
         RulesCommand::List { rules } => {
             // Compile, so that a bad rule is reported before listing.
             let set = load_rules(&rules, &[])?;
-            for r in set.rules() {
-                println!(
-                    "{:<28} {:<15} {:<18} {}",
-                    r.id,
-                    format!("{:?}", r.action).to_lowercase(),
-                    if r.languages.is_empty() {
-                        "any".to_string()
-                    } else {
-                        r.languages.join(",")
-                    },
-                    r.description
-                );
-            }
+            to_stdout(|out| {
+                for r in set.rules() {
+                    writeln!(
+                        out,
+                        "{:<28} {:<15} {:<18} {:<24} {}",
+                        r.id,
+                        format!("{:?}", r.action).to_lowercase(),
+                        if r.languages.is_empty() {
+                            "any".to_string()
+                        } else {
+                            r.languages.join(",")
+                        },
+                        r.file,
+                        r.description
+                    )?;
+                }
+                Ok(())
+            })?;
             Ok(EXIT_OK)
         }
         RulesCommand::Test { dir, only } => {
-            let all: Vec<Rule> = match &dir {
-                Some(d) => rules::load_dir(d)?,
-                None => rules::builtin_rules()?,
-            };
+            let all: Vec<Rule> = rule_list(dir.as_slice(), &[])?;
             for id in &only {
                 if !all.iter().any(|r| &r.id == id) {
                     bail!("--only {id}: no rule has that id");
@@ -70,47 +74,53 @@ pub fn run(args: RulesArgs) -> Result<u8> {
             }
             // The whole set must compile (duplicate ids, bad regexes).
             rules::RuleSet::compile(all.clone())?;
-            let mut failed = 0usize;
-            let mut cases = 0usize;
-            for r in all
+            let chosen: Vec<&Rule> = all
                 .iter()
                 .filter(|r| only.is_empty() || only.contains(&r.id))
-            {
-                let t = rules::test_rule(r)?;
-                cases += t.validated + t.missing.len() + t.noisy.len() + t.quiet;
-                let status = if t.passed() { "ok  " } else { "FAIL" };
-                println!(
-                    "{status} {:<28} validated {}/{}, counterexamples quiet {}/{}",
-                    t.id,
-                    t.validated,
-                    r.examples.len(),
-                    t.quiet,
-                    r.counterexamples.len()
-                );
-                if r.examples.is_empty() {
-                    println!("     no examples: every rule needs at least one");
+                .collect();
+            let tests = chosen
+                .iter()
+                .map(|r| rules::test_rule(r))
+                .collect::<rinse::Result<Vec<_>>>()?;
+            let cases: usize = tests
+                .iter()
+                .map(|t| t.validated + t.missing.len() + t.noisy.len() + t.quiet)
+                .sum();
+            let failed = tests.iter().filter(|t| !t.passed()).count();
+            to_stdout(|out| {
+                for (r, t) in chosen.iter().zip(&tests) {
+                    let status = if t.passed() { "ok  " } else { "FAIL" };
+                    writeln!(
+                        out,
+                        "{status} {:<28} validated {}/{}, counterexamples quiet {}/{}  {}",
+                        t.id,
+                        t.validated,
+                        r.examples.len(),
+                        t.quiet,
+                        r.counterexamples.len(),
+                        t.file,
+                    )?;
+                    if r.examples.is_empty() {
+                        writeln!(out, "     no examples: every rule needs at least one")?;
+                    }
+                    for m in &t.missing {
+                        writeln!(out, "     missing: {m:?}")?;
+                    }
+                    for n in &t.noisy {
+                        writeln!(out, "     noisy:   {n:?}")?;
+                    }
                 }
-                for m in &t.missing {
-                    println!("     missing: {m:?}");
+                writeln!(
+                    out,
+                    "{} rules, {cases} cases, {failed} failed",
+                    chosen.len()
+                )?;
+                if cases == 0 {
+                    writeln!(out, "no case ran")?;
                 }
-                for n in &t.noisy {
-                    println!("     noisy:   {n:?}");
-                }
-                if !t.passed() {
-                    failed += 1;
-                }
-            }
-            println!(
-                "{} rules, {cases} cases, {failed} failed",
-                all.iter()
-                    .filter(|r| only.is_empty() || only.contains(&r.id))
-                    .count()
-            );
-            if cases == 0 {
-                println!("no case ran");
-                return Ok(EXIT_SOME_FAILED);
-            }
-            Ok(if failed > 0 {
+                Ok(())
+            })?;
+            Ok(if failed > 0 || cases == 0 {
                 EXIT_SOME_FAILED
             } else {
                 EXIT_OK

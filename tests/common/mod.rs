@@ -1,5 +1,8 @@
 //! Helpers shared by the tests that run the real binary.
+// Not every test binary uses every helper.
+#![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
@@ -24,4 +27,27 @@ pub fn summary_counts(stderr: &str) -> (u64, u64, u64) {
         .map(|s| s.parse().unwrap())
         .collect();
     (nums[0], nums[1], nums[2])
+}
+
+/// A temporary folder, removed when dropped.
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+/// Writes `bytes` at `path`, creating its folders.
+pub fn write(path: &Path, bytes: impl AsRef<[u8]>) {
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p).unwrap();
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// The rinse temporary files (`*.rinse-tmp`) under `dir`.
+pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".rinse-tmp"))
+        .map(|e| e.path().to_path_buf())
+        .collect()
 }
