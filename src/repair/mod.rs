@@ -318,10 +318,15 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
         // One scan finds the line's end and what it needs.
         let (found, end) = scan_line(text, start, amp);
         let raw = &text[start..end];
-        let line = if trim {
+        let line = if !trim {
+            raw
+        } else if found.untouched() {
             crate::text::trim_end(raw)
         } else {
-            raw
+            // Only ASCII whitespace goes before the rules: a trailing no-break
+            // space or NEL can be the last byte of mojibake (`cittÃ` and U+00A0
+            // is `città`); the rest goes with the trim after them.
+            raw.trim_end_matches(|c: char| c.is_ascii_whitespace())
         };
         if found.untouched() {
             // The common case: nothing to do but the trim, which cannot add work.
@@ -354,8 +359,8 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
     }
 }
 
-/// Repairs line `line_no` (trimmed when `trim`), of which [`scan`] `found`
-/// something; the result wants the trim again.
+/// Repairs line `line_no` (its trailing ASCII whitespace trimmed when `trim`),
+/// of which [`scan`] `found` something; the result wants the trim again.
 fn repair_slow<'a>(
     line: &'a str,
     found: Scan,

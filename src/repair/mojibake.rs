@@ -28,6 +28,12 @@ fn east_slavic(c: char) -> bool {
     "ёЁіІїЇєЄўЎґҐ".contains(c)
 }
 
+/// Lowercase letters of Serbian and Macedonian in the continuation-byte range
+/// of windows-1251: after a capital they are a word (`Ој`, `Његош`).
+fn south_slavic(c: char) -> bool {
+    "јљњђћџѓќѕ".contains(c)
+}
+
 fn is_cyrillic(c: char) -> bool {
     ('\u{400}'..='\u{4FF}').contains(&c)
 }
@@ -131,8 +137,19 @@ fn bad_at(chars: &[char], i: usize, p: usize) -> Option<usize> {
     }
     let cont = conts[0];
     match lead {
+        // `Â` and a capital is a word in capitals (`ÂŞIK`): no UTF-8 sequence
+        // of a page decodes from it to a letter but `ª`.
+        'Â' if cont.is_uppercase() => return None,
         'Â' | 'Ã' => return (!matches!(cont, '…' | '’')).then_some(len),
         'Р' | 'С' => return (!plausible_cont(lead, cont)).then_some(len),
+        // Among Cyrillic letters only: `Ој` is a word, `SchlГјssel` is not.
+        _ if is_cyrillic(lead)
+            && south_slavic(cont)
+            && prev.is_none_or(|p| !p.is_alphabetic() || is_cyrillic(p))
+            && next.is_none_or(|n| !n.is_alphabetic() || is_cyrillic(n)) =>
+        {
+            return None;
+        }
         '√' | 'ƒ' | '∆' | '≈' => {
             return prev.is_some_and(char::is_alphabetic).then_some(len);
         }
@@ -510,6 +527,235 @@ fn fix_inline(chars: &[char]) -> Option<String> {
     Some(out)
 }
 
+/// The writing system of a letter, as far as telling a decoded word that mixes
+/// two of them goes: CJK ideographs, kana and Hangul count as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+    Armenian,
+    Hebrew,
+    Arabic,
+    Syriac,
+    Cjk,
+    /// Any other block, by its code point divided by 128.
+    Other(u32),
+}
+
+fn script(c: char) -> Script {
+    let x = c as u32;
+    match x {
+        0..=0x2AF | 0x1E00..=0x1EFF | 0xFB00..=0xFB06 => Script::Latin,
+        0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
+        0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
+        0x530..=0x58F => Script::Armenian,
+        0x590..=0x5FF | 0xFB1D..=0xFB4F => Script::Hebrew,
+        0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            Script::Arabic
+        }
+        0x700..=0x74F => Script::Syriac,
+        0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF => {
+            Script::Cjk
+        }
+        _ => Script::Other(x >> 7),
+    }
+}
+
+/// Whether letters of `sc` stand next to letters of another script only in
+/// mojibake: right-to-left scripts, Armenian, the Cyrillic letters beyond
+/// Russian's and other languages' common ones (from U+0460), and other blocks.
+/// Greek (`IL2Rγ`) and common Cyrillic letters do mix with Latin in real text.
+fn exotic(c: char, sc: Script) -> bool {
+    match sc {
+        Script::Latin | Script::Greek | Script::Cjk => false,
+        Script::Cyrillic => c as u32 >= 0x460,
+        _ => true,
+    }
+}
+
+/// The number of runs of letters in `s` that mix an [`exotic`] script with
+/// another (`ڞasný`, `Dܪܪ`, `ӿskileg`). Real words hardly ever do; UTF-8 read
+/// through a code page never decodes into one, but decoding real letters that
+/// only look like mojibake (`Úž`, `ÜŞ`, `Óæ`) does.
+fn mixed_words(s: &str) -> usize {
+    let mut count = 0;
+    // The run's first script, and whether it mixes an exotic one with another.
+    let mut first: Option<Script> = None;
+    let (mut has_exotic, mut mixes) = (false, false);
+    for c in s.chars().chain(std::iter::once(' ')) {
+        // Modifier letters (`ˆ`, U+02B0–U+036F) go with any script.
+        if ('\u{2B0}'..='\u{36F}').contains(&c) {
+            continue;
+        }
+        if !c.is_alphabetic() {
+            count += usize::from(mixes && has_exotic);
+            first = None;
+            has_exotic = false;
+            mixes = false;
+            continue;
+        }
+        let sc = script(c);
+        has_exotic |= exotic(c, sc);
+        mixes |= *first.get_or_insert(sc) != sc;
+    }
+    count
+}
+
+/// Letters whose case is out of place in their word: an uppercase letter that
+/// is not ASCII after a lowercase one, or between an uppercase one and a
+/// lowercase one (`rÊunion`, `LÜsung`, `ÊtÊ`). Title case and capitals are fine.
+fn odd_case(s: &str) -> usize {
+    let chars: Vec<char> = s.chars().collect();
+    (1..chars.len())
+        .filter(|&i| {
+            let c = chars[i];
+            if c.is_ascii() || !c.is_uppercase() {
+                return false;
+            }
+            let prev = chars[i - 1];
+            let next = chars.get(i + 1).copied();
+            prev.is_lowercase() || (prev.is_uppercase() && next.is_some_and(char::is_lowercase))
+        })
+        .count()
+}
+
+/// Whether the repair of `old` into `new` gives plausible text: no more words
+/// that mix scripts than before.
+fn plausible(old: &str, new: &str) -> bool {
+    mixed_words(new) <= mixed_words(old)
+}
+
+/// What the whole-line repair found.
+enum Choice {
+    /// No page decodes the line into plausible text.
+    None,
+    /// The repaired line: every page that decodes it agrees, or one result is
+    /// clearly better than the others.
+    One(String),
+    /// Pages decode the line into different texts and none is clearly better.
+    Undecided,
+}
+
+/// The lowercase letters outside ASCII of the languages written in Latin
+/// script that mojibake is mostly made of, one alphabet each.
+const ALPHABETS: &[&str] = &[
+    "àâæçéèêëîïôœùûüÿ",                                                    // French
+    "äöüß",                                                                // German
+    "áéíóúñü",                                                             // Spanish
+    "áâãàçéêíóôõú",                                                        // Portuguese
+    "àèéìíîòóùú",                                                          // Italian
+    "àçèéíïòóúü",                                                          // Catalan
+    "éëïöüèáóúíêç",                                                        // Dutch
+    "åäöéü",                                                               // Swedish, Finnish
+    "æøåéó",                                                               // Danish, Norwegian
+    "áðéíóúýþæö",                                                          // Icelandic
+    "ąćęłńóśźż",                                                           // Polish
+    "áčďéěíňóřšťúůýž",                                                     // Czech
+    "áäčďéíĺľňóôŕšťúýž",                                                   // Slovak
+    "áéíóöőúüű",                                                           // Hungarian
+    "ăâîșțşţ",                                                             // Romanian
+    "çğıöşüâî",                                                            // Turkish
+    "ąčęėįšųūž",                                                           // Lithuanian
+    "āčēģīķļņšūž",                                                         // Latvian
+    "čćđšž", // Croatian, Serbian, Slovenian, Bosnian
+    "àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ", // Vietnamese
+];
+
+/// Punctuation outside ASCII that real text puts inside or against words.
+fn word_punct(c: char) -> bool {
+    matches!(
+        c,
+        '’' | '‘'
+            | '“'
+            | '”'
+            | '«'
+            | '»'
+            | '–'
+            | '—'
+            | '…'
+            | '·'
+            | '•'
+            | '„'
+            | '‚'
+            | '‹'
+            | '›'
+    )
+}
+
+/// How unlike real text `s` is, for choosing between the pages that decode a
+/// line: words that mix scripts (counted twice), letters in an odd case
+/// ([`odd_case`]), Latin letters outside the alphabet of the language that
+/// fits them best (`ŷ`, or `á` among Swedish letters), and symbols or combining
+/// marks stuck to a letter (`vr÷tili`, U+0334 before `pent`).
+fn weirdness(s: &str) -> usize {
+    let mut letters: Vec<char> = Vec::new();
+    let mut stuck = 0;
+    let mut prev = ' ';
+    for c in s.chars() {
+        if !c.is_ascii() && c.is_alphabetic() && script(c) == Script::Latin {
+            letters.extend(c.to_lowercase());
+        }
+        let symbol =
+            |x: char| !x.is_ascii() && !x.is_alphanumeric() && !x.is_whitespace() && !word_punct(x);
+        if (symbol(c) && prev.is_alphabetic()) || (symbol(prev) && c.is_alphabetic()) {
+            stuck += 1;
+        }
+        prev = c;
+    }
+    let outside = if letters.is_empty() {
+        0
+    } else {
+        ALPHABETS
+            .iter()
+            .map(|a| letters.iter().filter(|&&c| !a.contains(c)).count())
+            .min()
+            .unwrap_or(0)
+    };
+    2 * mixed_words(s) + odd_case(s) + outside + stuck
+}
+
+/// The whole line through every page ([`through_page`]); of the plausible
+/// results that differ, the least weird ([`weirdness`]) when it is the only
+/// one, then the one with most known words when it is the only one.
+fn whole_line(line: &str) -> Choice {
+    let mut found: Vec<String> = Vec::new();
+    for p in 0..PAGES.len() {
+        if let Some(fixed) = through_page(line, p)
+            && fixed != line
+            && !found.contains(&fixed)
+            && plausible(line, &fixed)
+        {
+            found.push(fixed);
+        }
+    }
+    match found.len() {
+        0 => Choice::None,
+        1 => Choice::One(found.pop().unwrap_or_default()),
+        _ => {
+            let score = |s: &String| (weirdness(s), std::cmp::Reverse(known_words(s)));
+            let best = found.iter().map(score).min();
+            let mut best_ones = found.iter().filter(|s| Some(score(s)) == best);
+            match (best_ones.next(), best_ones.next()) {
+                (Some(one), None) => Choice::One(one.clone()),
+                _ => Choice::Undecided,
+            }
+        }
+    }
+}
+
+/// The number of words of `s` (lowercased, punctuation trimmed) in the word
+/// lists shipped with the crate.
+fn known_words(s: &str) -> usize {
+    s.split(char::is_whitespace)
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_ascii() && super::words::is_known(w))
+        .count()
+}
+
 /// One step of mojibake repair on a line: the new line and the rule that made it.
 pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, &'static str)> {
     if line.is_ascii() || !may_be_bad(line) {
@@ -520,17 +766,18 @@ pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, 
         return None;
     }
     if !disabled("repair.mojibake") {
-        for p in 0..PAGES.len() {
-            if let Some(fixed) = through_page(line, p)
-                && fixed != line
-            {
-                return Some((fixed, "repair.mojibake"));
-            }
+        match whole_line(line) {
+            Choice::One(fixed) => return Some((fixed, "repair.mojibake")),
+            // Pages that disagree and nothing to choose between them: the
+            // line is left as it is.
+            Choice::Undecided => return None,
+            Choice::None => {}
         }
     }
     if !disabled("repair.mojibake-inline")
         && let Some(fixed) = fix_inline(&chars)
         && fixed != line
+        && plausible(line, &fixed)
     {
         return Some((fixed, "repair.mojibake-inline"));
     }
@@ -653,6 +900,43 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn real_letters_that_look_like_mojibake_are_not_decoded() {
+        // Decoding them would put an Arabic, Syriac or rare Cyrillic letter
+        // inside a Latin word.
+        for s in [
+            "Úžasný deň.",
+            "Úľava pre rodiny",
+            "STOCKS: DÜŞÜŞ",
+            "Óæskileg",
+            "Ој",
+        ] {
+            assert_eq!(fix_step(s, &|_| false), None, "{s}");
+        }
+        assert_eq!(mixed_words("ڞasný deň"), 1);
+        // Greek in a Latin word, Cyrillic with a Latin typo, scripts across
+        // punctuation: real text.
+        for s in ["IL2RγcKO", "Cрпски", "سعيد.Que", "Ãˆ"] {
+            assert_eq!(mixed_words(s), 0, "{s}");
+        }
+    }
+
+    #[test]
+    fn pages_that_disagree_give_the_least_weird_text_or_nothing() {
+        let step = |s: &str| fix_step(s, &|_| false).map(|(f, _)| f);
+        // windows-1250 gives `vrátili`, ISO-8859-2 `vr÷tili`.
+        assert_eq!(
+            step("Deti sa vrĂˇtili do ĹˇkĂ´l").as_deref(),
+            Some("Deti sa vrátili do škôl")
+        );
+        // windows-1250 gives `Kßrbis`, ISO-8859-2 `Kürbis`: no way to tell…
+        assert_eq!(step("KĂźrbis"), None);
+        // …but for a word in the crate's lists.
+        assert_eq!(step("SchlĂźssel").as_deref(), Some("Schlüssel"));
+        assert!(weirdness("Les rÊunion") > weirdness("Les réunion"));
+        assert!(weirdness("Barnen átervände ŷ") > weirdness("Barnen återvände"));
     }
 
     #[test]

@@ -41,6 +41,11 @@ pub fn is_accented_word(word: &str) -> bool {
     accented().contains(word)
 }
 
+/// Whether lowercase `word` is in one of the lists (accented or English).
+pub fn is_known(word: &str) -> bool {
+    accented().contains(word) || is_english_word(word)
+}
+
 /// Every known word with a non-ASCII letter (lowercase), in no order.
 pub fn accented_words() -> impl Iterator<Item = &'static str> {
     accented().iter().copied()
