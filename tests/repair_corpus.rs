@@ -129,6 +129,9 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("inline:cp1252", 74.0, 0.5),
     ("latin2-western", 85.0, 2.0),
     ("trailing-nbsp", 98.0, 0.0),
+    // U+FFFD guessing: no target for restoration, a ceiling for wrong guesses.
+    ("lossy-cp1252", 0.0, 0.5),
+    ("fffd-letters", 0.0, 0.5),
 ];
 
 #[test]
