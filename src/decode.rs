@@ -3,8 +3,9 @@
 //! Order of evidence:
 //! 1. a byte-order mark (UTF-8, UTF-16LE/BE);
 //! 2. valid UTF-8;
-//! 3. UTF-16 without a BOM, recognised by its zero bytes (every other byte zero in
-//!    mostly-Latin text);
+//! 3. UTF-16 without a BOM, in any script, recognised by its zero bytes (all on
+//!    one side: the high bytes of ASCII spaces, digits, line breaks and of
+//!    Latin, Greek or Cyrillic letters) and text that reads as text;
 //! 4. NUL bytes otherwise: binary, refused with [`Error::Binary`];
 //! 5. UTF-8 with a few bad bytes (a file pasted together from two sources): the bad
 //!    bytes are read as windows-1252 instead of becoming U+FFFD, each reported as a
@@ -156,30 +157,69 @@ fn plain(text: String, encoding: &'static str) -> Decoded {
     }
 }
 
-/// UTF-16 without a BOM: most code units of Latin, Cyrillic or Greek text have one
-/// zero byte, on the same side. `None` when the zero bytes do not say so.
+/// UTF-16 without a BOM, in any script: the zero bytes (the high byte of ASCII
+/// spaces, digits and line breaks, and of every Latin, Greek or Cyrillic
+/// letter) stand mostly on one side, and the bytes decode to text
+/// ([`looks_like_text`]). `None` when not.
 fn utf16_without_bom(bytes: &[u8]) -> Option<Decoded> {
     if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
-    let units = bytes.len() / 2;
     let (mut even, mut odd) = (0usize, 0usize);
     for pair in bytes.chunks_exact(2) {
         even += usize::from(pair[0] == 0);
         odd += usize::from(pair[1] == 0);
     }
-    let enc = if odd * 10 >= units * 3 && even * 20 <= units {
-        encoding_rs::UTF_16LE
-    } else if even * 10 >= units * 3 && odd * 20 <= units {
-        encoding_rs::UTF_16BE
-    } else {
-        return None;
-    };
-    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-    if had_errors || text.contains('\0') {
-        return None;
+    // The side with more zero bytes first: the high bytes of ASCII, Latin,
+    // Greek, Cyrillic. CJK text has zero bytes on the other side too (U+4E00,
+    // U+5C00), so the other order is tried second; what is not text
+    // (`looks_like_text`: a pair of zero bytes is a NUL) fails both.
+    let (le, be) = (encoding_rs::UTF_16LE, encoding_rs::UTF_16BE);
+    let order = if odd >= even { [le, be] } else { [be, le] };
+    order.into_iter().find_map(|enc| {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        (!had_errors && looks_like_text(&text)).then(|| plain(text.into_owned(), enc.name()))
+    })
+}
+
+/// The coarse script block of a character, for [`looks_like_text`].
+fn block(c: char) -> u32 {
+    match c as u32 {
+        // CJK ideographs, kana, Hangul, full-width forms: one block.
+        0x3000..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF => 0x3000,
+        x => x >> 7,
     }
-    Some(plain(text.into_owned(), enc.name()))
+}
+
+/// Whether decoded UTF-16 reads as text: no NUL or other control character but
+/// tab and line breaks, no private-use or non-character code point, and four
+/// fifths of the letters outside ASCII in at most three blocks of 128 code
+/// points (CJK and Hangul count as one; bytes that are not UTF-16 scatter over
+/// many).
+fn looks_like_text(text: &str) -> bool {
+    let mut blocks: Vec<(u32, usize)> = Vec::new();
+    let mut letters = 0usize;
+    for c in text.chars() {
+        let x = c as u32;
+        if (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || (0xE000..=0xF8FF).contains(&x)
+            || (0xFDD0..=0xFDEF).contains(&x)
+            || (x & 0xFFFE) == 0xFFFE
+        {
+            return false;
+        }
+        if c.is_alphabetic() && !c.is_ascii() {
+            letters += 1;
+            let b = block(c);
+            match blocks.iter_mut().find(|(k, _)| *k == b) {
+                Some((_, n)) => *n += 1,
+                None => blocks.push((b, 1)),
+            }
+        }
+    }
+    blocks.sort_unstable_by_key(|b| std::cmp::Reverse(b.1));
+    let top: usize = blocks.iter().take(3).map(|(_, n)| n).sum();
+    top * 5 >= letters * 4
 }
 
 /// UTF-8 with a few bytes that are not: at least one valid multi-byte sequence, and
@@ -289,6 +329,32 @@ mod tests {
         let latin = decode_borrowed(b"caf\xe9 cr\xe8me br\xfbl\xe9e", None).unwrap();
         assert_eq!(latin.text, "café crème brûlée");
         assert!(matches!(latin.text, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn utf16_without_bom_in_any_script() {
+        for text in [
+            "Правительство приняло новый закон.\n",
+            "Η κυβέρνηση ενέκρινε νέο νόμο.\n",
+            "政府通过了一项关于环境保护的新法律。\n2024年\n",
+            "政府は新しい法律を可決した。\n",
+            "وافقت الحكومة على قانون جديد.\n",
+        ] {
+            for (enc, name) in [(false, "UTF-16LE"), (true, "UTF-16BE")] {
+                let bytes: Vec<u8> = text
+                    .encode_utf16()
+                    .flat_map(|u| {
+                        if enc {
+                            u.to_be_bytes()
+                        } else {
+                            u.to_le_bytes()
+                        }
+                    })
+                    .collect();
+                let d = decode(&bytes, None).unwrap();
+                assert_eq!((d.text.as_str(), d.encoding), (text, name));
+            }
+        }
     }
 
     #[test]

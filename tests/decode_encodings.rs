@@ -90,3 +90,56 @@ proptest::proptest! {
         }
     }
 }
+
+/// The raw-byte cases of the repair corpus (tests/data/repair/bytes.jsonl, made
+/// by scripts/make-repair-corpus.py): the sentences of 30 languages, each
+/// language as one document and each sentence alone, encoded without a BOM.
+#[derive(serde::Deserialize)]
+struct Raw {
+    kind: String,
+    encoding: String,
+    lang: String,
+    hex: String,
+    want: String,
+}
+
+fn raw_cases() -> Vec<Raw> {
+    include_str!("data/repair/bytes.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid case"))
+        .collect()
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+#[test]
+fn utf16_without_bom_is_recognised_in_every_script_that_has_zero_bytes() {
+    let mut right = 0;
+    let mut total = 0;
+    let mut wrong = Vec::new();
+    for r in raw_cases() {
+        let bytes = unhex(&r.hex);
+        // A text of CJK characters alone has no zero byte: nothing tells it.
+        if !r.encoding.starts_with("utf-16") || !bytes.contains(&0) {
+            continue;
+        }
+        total += 1;
+        match decode(&bytes, None) {
+            Ok(d) if d.text == r.want && d.encoding.eq_ignore_ascii_case(&r.encoding) => right += 1,
+            other => wrong.push(format!(
+                "{} {} [{}]: {:?}",
+                r.kind,
+                r.encoding,
+                r.lang,
+                other.map(|d| d.encoding)
+            )),
+        }
+    }
+    assert!(total > 150, "{total}");
+    assert_eq!(right, total, "{}", wrong.join("\n"));
+}
