@@ -84,7 +84,7 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     (
         "repair.mojibake-inline",
-        "mojibake runs inside an otherwise good line (`l’Ã©valuation`), decoded as UTF-8 through windows-1252",
+        "mojibake runs inside an otherwise good line (`l’Ã©valuation`, `zsynchronizowaÄ‡`), decoded as UTF-8 through windows-1252 or, when the line is less weird for it, another code page",
     ),
     (
         "repair.c1-controls",

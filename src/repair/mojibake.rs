@@ -6,7 +6,8 @@
 //! 1. when the line looks bad ([`is_bad`]): the whole line through each page of
 //!    `PAGES` in turn, with bytes that were lost restored (0xA0 that became a space,
 //!    a sequence whose last byte became U+FFFD or `?`); the first that decodes wins;
-//! 2. else mojibake runs inside an otherwise good line, through windows-1252;
+//! 2. else mojibake runs inside an otherwise good line, through windows-1252 and
+//!    every other page that has a lead and a continuation byte in a row there;
 //! 3. else C1 control characters, read as the windows-1252 characters they were.
 
 use super::pages::{self, PAGES, W1252};
@@ -156,9 +157,15 @@ fn bad_at(chars: &[char], i: usize, p: usize) -> Option<usize> {
         _ => {}
     }
     if is_box(lead) {
-        return cont.is_alphabetic().then_some(len);
+        // A box-drawing lead with a letter, or glued to a letter before it
+        // and to a symbol that is not a box (`caf├⌐`; `a┼┐a` is line art).
+        let glued = prev.is_some_and(|c| c.is_alphabetic()) && !is_box(cont);
+        return (cont.is_alphabetic() || glued).then_some(len);
     }
-    if !lead.is_uppercase() || all_plausible {
+    // A capital outside ASCII right after a lowercase letter is odd in any
+    // word (`niĹĽ`, `EbbĹ‘l`, `VyriausybÄ—`), whatever follows it.
+    let odd = prev.is_some_and(char::is_lowercase);
+    if !lead.is_uppercase() || (all_plausible && !odd) {
         return None;
     }
     // Targets that real text rarely means: Latin-1 symbols (except through Â),
@@ -167,7 +174,7 @@ fn bad_at(chars: &[char], i: usize, p: usize) -> Option<usize> {
         return None;
     }
     let bad = if cont.is_uppercase() {
-        next.is_some_and(char::is_lowercase)
+        next.is_some_and(char::is_lowercase) || odd
     } else if cont.is_alphabetic() {
         true
     } else {
@@ -423,33 +430,58 @@ fn byte_1252(c: char) -> Option<u8> {
     pages::byte(c, W1252).or(if is_c1(c) { Some(c as u8) } else { None })
 }
 
-/// A run of UTF-8 sequences (as windows-1252 characters) inside a line.
+/// The byte of `c` in page `p` for runs inside a line: windows-1252 takes C1
+/// controls as their own byte too.
+fn inline_byte(c: char, p: usize) -> Option<u8> {
+    if p == W1252 {
+        byte_1252(c)
+    } else {
+        pages::byte(c, p)
+    }
+}
+
+/// A run of UTF-8 sequences (as characters of a page) inside a line.
 struct Run {
     start: usize,
     end: usize,
     fixed: String,
-    /// Bad enough on its own to decode.
+    /// Bad enough to decode: alone, or where it stands in the line.
     sure: bool,
+    /// Bad alone (windows-1252 only), which needs no other evidence.
+    alone: bool,
 }
 
-/// Fixes mojibake runs inside a line that as a whole is not mojibake. A run that is
-/// ambiguous alone (`Ã…`) is decoded when another run in the same word is sure
-/// (`Ã…ngstrÃ¶m`).
-fn fix_inline(chars: &[char]) -> Option<String> {
-    let orphan = |c: char| !c.is_ascii() && !common(c) && byte_1252(c).is_some_and(is_cont);
+/// Fixes mojibake runs of page `p` inside a line that as a whole is not
+/// mojibake. A run is decoded when it looks bad alone, or where it stands
+/// ([`bad_at`] in the line: `neÅ¾ mzdy`, `zsynchronizowaÄ‡`); a run that is
+/// ambiguous (`Ã…`) is decoded when another run in the same word is sure
+/// (`Ã…ngstrÃ¶m`). Runs alone are judged only in windows-1252, the page of
+/// most mojibake; in the others a run must be bad where it stands. The flag
+/// says whether a word was decoded without a run that is bad alone: then the
+/// caller wants more evidence ([`weirdness`]).
+fn fix_inline(chars: &[char], p: usize) -> Option<(String, bool)> {
+    let orphan = |c: char| {
+        !c.is_ascii() && !common(c) && c != '\u{FFFD}' && inline_byte(c, p).is_some_and(is_cont)
+    };
     let mut runs: Vec<Run> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        // Longest run of consecutive sequences starting at i.
+        // Longest run of consecutive sequences starting at i, and where
+        // each sequence starts.
         let mut j = i;
         let mut bytes = Vec::new();
+        let mut starts = Vec::new();
         loop {
-            if a_grave_at(chars, j) {
+            if p == W1252 && a_grave_at(chars, j) {
                 bytes.extend_from_slice(&[0xC3, 0xA0]);
                 j += 1; // keep the space
                 break;
             }
-            let Some(need) = chars.get(j).and_then(|&c| byte_1252(c)).and_then(utf8_need) else {
+            let Some(need) = chars
+                .get(j)
+                .and_then(|&c| inline_byte(c, p))
+                .and_then(utf8_need)
+            else {
                 break;
             };
             if j + need >= chars.len() {
@@ -461,14 +493,17 @@ fn fix_inline(chars: &[char]) -> Option<String> {
                     if c == '\u{FFFD}' {
                         Some(0x1A)
                     } else {
-                        byte_1252(c)
+                        inline_byte(c, p)
                     }
                 })
                 .collect();
             let Some(seq) = seq else { break };
             let lossy = seq[1..].contains(&0x1A);
+            // Bytes lost to U+FFFD: windows-1252 only, the page of lossy
+            // mojibake (`пі�` is a Ukrainian word that lost a letter).
             let ok = if lossy {
-                seq[1..].iter().all(|&b| is_cont(b) || b == 0x1A)
+                p == W1252
+                    && seq[1..].iter().all(|&b| is_cont(b) || b == 0x1A)
                     && (seq[1] != 0x1A || seq[0] == 0xE2)
             } else {
                 sequence_value(&seq).is_some()
@@ -477,31 +512,47 @@ fn fix_inline(chars: &[char]) -> Option<String> {
                 break;
             }
             bytes.extend_from_slice(&seq);
+            starts.push(j);
             j += need + 1;
         }
         let eligible =
             j > i && !(i > 0 && orphan(chars[i - 1])) && !chars.get(j).is_some_and(|&c| orphan(c));
         if eligible && let Some(fixed) = decode_utf8_variants(&replace_lossy(&bytes, false)) {
             let run = &chars[i..j];
-            let sure = run != ['Ã', '¥'] && (a_grave_at(chars, i) || is_bad(run));
+            // `Ã¥` could be latin-1 or MacRoman (ftfy's negative case): only
+            // with another run in its word, or in a line with other letters
+            // outside ASCII (`pÃ¥ mötet`).
+            let ambiguous = run == ['Ã', '¥']
+                && !chars[..i]
+                    .iter()
+                    .chain(&chars[j..])
+                    .any(|c| !c.is_ascii() && c.is_alphabetic());
+            let alone = p == W1252 && run != ['Ã', '¥'] && is_bad(run);
+            let alone = alone || (p == W1252 && a_grave_at(chars, i));
+            let in_line = !ambiguous
+                && starts
+                    .iter()
+                    .any(|&k| bad_at(chars, k, p).is_some() || nbsp_in_word(chars, k));
             runs.push(Run {
                 start: i,
                 end: j,
                 fixed,
-                sure,
+                sure: alone || in_line,
+                alone,
             });
             i = j;
             continue;
         }
         i += 1;
     }
+    // Words end at ASCII whitespace: a no-break space can be a byte of a run.
     let word_of = |k: usize| {
         let s = (0..k)
             .rev()
-            .find(|&x| chars[x].is_whitespace())
+            .find(|&x| chars[x].is_ascii_whitespace())
             .map_or(0, |x| x + 1);
         let e = (k..chars.len())
-            .find(|&x| chars[x].is_whitespace())
+            .find(|&x| chars[x].is_ascii_whitespace())
             .unwrap_or(chars.len());
         (s, e)
     };
@@ -513,18 +564,120 @@ fn fix_inline(chars: &[char]) -> Option<String> {
     if sure_words.is_empty() {
         return None;
     }
+    let alone_words: Vec<(usize, usize)> = runs
+        .iter()
+        .filter(|r| r.alone)
+        .map(|r| word_of(r.start))
+        .collect();
+    // Each word with a sure run, decoded alone: kept when it does not mix
+    // scripts more than before (`Úžasný` among damaged words stays).
+    let decoded: Vec<&Run> = runs
+        .iter()
+        .filter(|r| r.sure || sure_words.contains(&word_of(r.start)))
+        .collect();
     let mut out = String::with_capacity(chars.len() * 2);
     let mut k = 0;
-    for r in &runs {
-        if !(r.sure || sure_words.contains(&word_of(r.start))) {
-            continue;
+    let mut needs_evidence = false;
+    let mut changed = false;
+    let mut r = 0;
+    while r < decoded.len() {
+        let (ws, we) = word_of(decoded[r].start);
+        let end = r + decoded[r..]
+            .iter()
+            .take_while(|x| word_of(x.start) == (ws, we))
+            .count();
+        // A run ends inside its word, but for `Ã` and a space (`à `).
+        let we = decoded[r..end].iter().map(|x| x.end).fold(we, usize::max);
+        let mut word = String::new();
+        let mut at = ws;
+        for run in &decoded[r..end] {
+            word.extend(&chars[at..run.start]);
+            word.push_str(&run.fixed);
+            at = run.end;
         }
-        out.extend(&chars[k..r.start]);
-        out.push_str(&r.fixed);
-        k = r.end;
+        word.extend(&chars[at..we]);
+        let old: String = chars[ws..we].iter().collect();
+        // Lost bytes are read through windows-1252 only: elsewhere a word
+        // with a U+FFFD may hold a sequence that cannot be read (`ç”¨æ„�`).
+        let lost = p != W1252 && old.contains('\u{FFFD}');
+        if !lost && mixed_words(&word) <= mixed_words(&old) {
+            out.extend(&chars[k..ws]);
+            out.push_str(&word);
+            k = we;
+            changed = true;
+            needs_evidence |= !alone_words.contains(&(ws, we));
+        } else {
+            // A word left as it was: the others want more evidence.
+            needs_evidence = true;
+        }
+        r = end;
+    }
+    if !changed {
+        return None;
     }
     out.extend(&chars[k..]);
-    Some(out)
+    Some((out, needs_evidence))
+}
+
+/// A capital that is a UTF-8 lead byte, then a no-break space that was its
+/// continuation byte, glued to a lowercase letter at the start of a word
+/// (`Å\u{A0}iaulių` for `Šiaulių`). Real text puts a no-break space after a
+/// word, not inside one; [`fix_inline`] still asks that the line be less weird.
+fn nbsp_in_word(chars: &[char], k: usize) -> bool {
+    chars[k].is_uppercase()
+        && chars.get(k + 1) == Some(&'\u{A0}')
+        && chars.get(k + 2).is_some_and(|c| c.is_lowercase())
+        && k.checked_sub(1).is_none_or(|j| !chars[j].is_alphanumeric())
+}
+
+/// Mojibake runs inside a good line ([`fix_inline`]) through every page that
+/// has a lead and a continuation byte in a row in `line`, windows-1252 first:
+/// of the plausible results (each, unless a run was bad alone, less weird
+/// than the line ([`weirdness`]) and [`settled`]), the least weird when it is the only one, then the one with most known
+/// words; otherwise nothing.
+fn inline_through_pages(line: &str, chars: &[char]) -> Choice {
+    let pairs = page_pairs(chars);
+    let mut found: Vec<String> = Vec::new();
+    let before = weirdness(line);
+    let order = std::iter::once(W1252).chain((0..PAGES.len()).filter(|&p| p != W1252));
+    for p in order {
+        // C1 controls count as windows-1252 bytes; other pages need a pair.
+        if pairs & (1 << p) == 0 && !(p == W1252 && chars.iter().any(|&c| is_c1(c))) {
+            continue;
+        }
+        if let Some((fixed, needs_evidence)) = fix_inline(chars, p)
+            && fixed != line
+            && !found.contains(&fixed)
+            && plausible(line, &fixed)
+            && (!needs_evidence || (weirdness(&fixed) < before && settled(&fixed, p)))
+        {
+            found.push(fixed);
+        }
+    }
+    choose(found)
+}
+
+/// Whether [`fix_inline`] finds nothing more to decode in `s` through page
+/// `p` nor through windows-1252: a repair that leaves mojibake behind was a
+/// guess into a garble (`ã¢â‚¬â„¢ãƒæ’…`).
+fn settled(s: &str, p: usize) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    fix_inline(&chars, p).is_none() && (p == W1252 || fix_inline(&chars, W1252).is_none())
+}
+
+/// The pages in which two characters in a row of `chars` are a UTF-8 lead
+/// byte and a continuation byte (bit `p` for page `p`).
+fn page_pairs(chars: &[char]) -> u16 {
+    let dense = pages::dense_masks();
+    let mut all = 0u16;
+    let mut prev_lead = 0u16;
+    for &c in chars {
+        // ASCII is (0, 0) in the table.
+        let (lead, cont) = pages::masks_in(dense, c);
+        all |= prev_lead & cont;
+        prev_lead = lead;
+    }
+    all
 }
 
 /// The writing system of a letter, as far as telling a decoded word that mixes
@@ -729,6 +882,13 @@ fn whole_line(line: &str) -> Choice {
             found.push(fixed);
         }
     }
+    choose(found)
+}
+
+/// Of the different results of repairing one line, the only one, or the
+/// least weird ([`weirdness`]) when it is the only one, then the one with most
+/// known words when it is the only one.
+fn choose(mut found: Vec<String>) -> Choice {
     match found.len() {
         0 => Choice::None,
         1 => Choice::One(found.pop().unwrap_or_default()),
@@ -774,12 +934,12 @@ pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, 
             Choice::None => {}
         }
     }
-    if !disabled("repair.mojibake-inline")
-        && let Some(fixed) = fix_inline(&chars)
-        && fixed != line
-        && plausible(line, &fixed)
-    {
-        return Some((fixed, "repair.mojibake-inline"));
+    if !disabled("repair.mojibake-inline") {
+        match inline_through_pages(line, &chars) {
+            Choice::One(fixed) => return Some((fixed, "repair.mojibake-inline")),
+            // Pages that disagree: C1 controls can still be read.
+            Choice::Undecided | Choice::None => {}
+        }
     }
     if !disabled("repair.c1-controls") && chars.iter().any(|&c| is_c1(c)) {
         let fixed: String = chars
@@ -937,6 +1097,71 @@ mod tests {
         assert_eq!(step("SchlĂźssel").as_deref(), Some("Schlüssel"));
         assert!(weirdness("Les rÊunion") > weirdness("Les réunion"));
         assert!(weirdness("Barnen átervände ŷ") > weirdness("Barnen återvände"));
+    }
+
+    #[test]
+    fn damaged_words_in_clean_lines_through_any_page() {
+        let step = |s: &str| fix_step(s, &|_| false).map(|(f, _)| f);
+        for (damaged, want) in [
+            // Polish (windows-1252 or -1250), Turkish, Lithuanian (-1257),
+            // Croatian, Czech, Russian (-1251), Greek (-1253).
+            (
+                "Nie udało się zsynchronizowaÄ‡ mmap",
+                "Nie udało się zsynchronizować mmap",
+            ),
+            ("Bu ve bÄ±rak için değil", "Bu ve bırak için değil"),
+            (
+                "Vaikai grÄÆÅ¾o į mokyklas po ilgų",
+                "Vaikai grįžo į mokyklas po ilgų",
+            ),
+            (
+                "Vyriausybė priÄ—mÄ— naują įstatymą",
+                "Vyriausybė priėmė naują įstatymą",
+            ),
+            (
+                "Djeca su se vratila kuÄ‡i, rekao je šef.",
+                "Djeca su se vratila kući, rekao je šef.",
+            ),
+            (
+                "Ceny bytĹŻ ve velkých městech",
+                "Ceny bytů ve velkých městech",
+            ),
+            (
+                "Дети вернулись в школы РїРѕСЃР»Рµ долгих",
+                "Дети вернулись в школы после долгих",
+            ),
+            ("Τα παιδιά ΟƒΟ„Ξ± σχολεία", "Τα παιδιά στα σχολεία"),
+            // A word that decodes into another script stays; the damaged
+            // one beside it does not.
+            (
+                "Úžasný deň. ĂšÄľava pre rodiny",
+                "Úžasný deň. Úľava pre rodiny",
+            ),
+            // A no-break space that was a continuation byte.
+            (
+                "Å\u{A0}iauliÅ³ valdybos įvykiai",
+                "Šiaulių valdybos įvykiai",
+            ),
+            // A single letter through CP437 in an ASCII line.
+            ("Work social caf├⌐ talk", "Work social café talk"),
+        ] {
+            let mut cur = damaged.to_string();
+            while let Some(next) = step(&cur) {
+                cur = next;
+            }
+            assert_eq!(cur, want, "{damaged}");
+        }
+        // Line art, `Ã¥` alone (latin-1 or MacRoman?), a no-break space after
+        // a capital word and the pages that disagree stay as they are.
+        for s in [
+            "├┤a┼┐a┼┐a┼┐a┼┐a",
+            "Bremer/Mccoy – DrÃ¥ber",
+            "É\u{A0}bom",
+            "Loading█░░░ 20 %",
+            "Slovensko vĂ\u{AD}ĹĄazstvo",
+        ] {
+            assert_eq!(step(s), None, "{s}");
+        }
     }
 
     #[test]
