@@ -115,12 +115,92 @@ fn decode_legacy(bytes: &[u8], tld_hint: Option<&str>) -> Result<Decoded> {
     let tld = tld_hint
         .map(str::as_bytes)
         .filter(|t| !t.is_empty() && t.iter().all(|b| b.is_ascii_lowercase()));
-    let mut enc = det.guess(tld, chardetng::Utf8Detection::Allow);
+    let mut enc = likeliest(bytes, det.guess(tld, chardetng::Utf8Detection::Allow));
     if enc == encoding_rs::WINDOWS_1252 && euro_as_iso_8859_15(bytes) {
         enc = encoding_rs::ISO_8859_15;
     }
     let (text, _, _) = enc.decode(bytes);
     Ok(plain(text.into_owned(), enc.name()))
+}
+
+/// The single-byte pages of Latin-script languages that a guess among them is
+/// checked against, windows-1252 (the web's) first.
+const LATIN_PAGES: [&encoding_rs::Encoding; 8] = [
+    encoding_rs::WINDOWS_1252,
+    encoding_rs::WINDOWS_1250,
+    encoding_rs::ISO_8859_2,
+    encoding_rs::WINDOWS_1257,
+    encoding_rs::ISO_8859_13,
+    encoding_rs::ISO_8859_4,
+    encoding_rs::WINDOWS_1254,
+    encoding_rs::ISO_8859_16,
+];
+
+/// How much of a legacy input the guard reads: the start, to a space or line
+/// break (no multi-byte encoding has those inside a character).
+const GUARD_BYTES: usize = 16 * 1024;
+
+/// The guard on `chardetng`'s guess, which a short input can mislead (a few
+/// accented letters, `“I’ll say…` read as Shift_JIS): the guess stands unless
+/// another reading of the bytes through a page of [`LATIN_PAGES`] is less
+/// unlikely ([`unlikely`]). On a tie the guess stands, but that Romanian
+/// read through ISO-8859-16 has `ș` and `ț` (comma below), which the pages
+/// of Central Europe give as `ş` and `ţ`.
+fn likeliest(
+    bytes: &[u8],
+    guess: &'static encoding_rs::Encoding,
+) -> &'static encoding_rs::Encoding {
+    let sample = if bytes.len() <= GUARD_BYTES {
+        bytes
+    } else {
+        let cut = bytes[..GUARD_BYTES]
+            .iter()
+            .rposition(|&b| b == b' ' || b == b'\n')
+            .unwrap_or(GUARD_BYTES);
+        &bytes[..cut]
+    };
+    let score = |enc: &'static encoding_rs::Encoding| {
+        let (text, _) = enc.decode_without_bom_handling(sample);
+        let comma_below = text.chars().filter(|c| "șțȘȚ".contains(*c)).count();
+        (
+            unlikely(&text),
+            std::cmp::Reverse(crate::repair::known_words_in(&text)),
+            std::cmp::Reverse(comma_below),
+        )
+    };
+    let mut best = (score(guess), guess);
+    for enc in LATIN_PAGES {
+        if enc != guess {
+            let s = score(enc);
+            if s < best.0 {
+                best = (s, enc);
+            }
+        }
+    }
+    best.1
+}
+
+/// How unlikely `text` is as the reading of some bytes: characters no text
+/// has (U+FFFD from bytes the encoding lacks, C1 controls, other controls)
+/// count ten each; then what [`crate::repair`] counts as weird in mojibake
+/// (letters outside one language's alphabet, odd capitals, symbols stuck to
+/// letters), words that mix CJK with Latin letters (`的値l`), and letters
+/// outside the alphabet of the language its function words name.
+fn unlikely(text: &str) -> usize {
+    let impossible = text
+        .chars()
+        .filter(|&c| c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r')))
+        .count();
+    10 * impossible + crate::repair::weirdness_of(text) + cjk_in_latin_words(text)
+}
+
+/// Runs of letters that mix CJK with Latin letters: two each.
+fn cjk_in_latin_words(text: &str) -> usize {
+    let cjk = |c: char| block(c) == 0x3000 || ('\u{3400}'..='\u{9FFF}').contains(&c);
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().any(cjk) && w.chars().any(|c| c.is_ascii_alphabetic()))
+        .count()
+        * 2
 }
 
 /// The top-level domain of `url` (`https://www.lemonde.fr/x` → `fr`), lowercased.

@@ -304,6 +304,20 @@ fn is_clean(line: &str, amp: bool) -> bool {
     scan(line, amp).clean
 }
 
+/// How unlike real text `text` is, for choosing between readings of the same
+/// bytes: what mojibake repair counts as weird (letters outside one
+/// language's alphabet, odd capitals, symbols stuck to letters, words that
+/// mix scripts), and letters outside the alphabet of the language its
+/// function words name (`Pių … lunedė` in Italian).
+pub(crate) fn weirdness_of(text: &str) -> usize {
+    mojibake::weirdness(text) + words::outside_lang_alphabet(text)
+}
+
+/// The number of words of `text` in the word lists shipped with the crate.
+pub(crate) fn known_words_in(text: &str) -> usize {
+    mojibake::known_words(text)
+}
+
 /// Repairs `text`.
 pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
     let trim = !opts.is_disabled("repair.whitespace");

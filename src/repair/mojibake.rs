@@ -841,7 +841,7 @@ fn word_punct(c: char) -> bool {
 /// ([`odd_case`]), Latin letters outside the alphabet of the language that
 /// fits them best (`ŷ`, or `á` among Swedish letters), and symbols or combining
 /// marks stuck to a letter (`vr÷tili`, U+0334 before `pent`).
-fn weirdness(s: &str) -> usize {
+pub(crate) fn weirdness(s: &str) -> usize {
     let mut letters: Vec<char> = Vec::new();
     let mut stuck = 0;
     let mut prev = ' ';
@@ -849,8 +849,10 @@ fn weirdness(s: &str) -> usize {
         if !c.is_ascii() && c.is_alphabetic() && script(c) == Script::Latin {
             letters.extend(c.to_lowercase());
         }
+        // Fractions and superscripts (`ne¾`, `bÂ²`) count as symbols: digits
+        // outside ASCII do not stick to letters either.
         let symbol =
-            |x: char| !x.is_ascii() && !x.is_alphanumeric() && !x.is_whitespace() && !word_punct(x);
+            |x: char| !x.is_ascii() && !x.is_alphabetic() && !x.is_whitespace() && !word_punct(x);
         if (symbol(c) && prev.is_alphabetic()) || (symbol(prev) && c.is_alphabetic()) {
             stuck += 1;
         }
@@ -906,7 +908,7 @@ fn choose(mut found: Vec<String>) -> Choice {
 
 /// The number of words of `s` (lowercased, punctuation trimmed) in the word
 /// lists shipped with the crate.
-fn known_words(s: &str) -> usize {
+pub(crate) fn known_words(s: &str) -> usize {
     s.split(char::is_whitespace)
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric())

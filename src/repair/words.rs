@@ -105,6 +105,40 @@ pub fn line_lang<'a>(words: impl Iterator<Item = &'a str>) -> Option<Lang> {
     (hits[best] >= 2 && hits[best] > second).then_some(sets[best].0)
 }
 
+/// The lowercase letters outside ASCII of each language group of [`STOP`]
+/// (none for English, which borrows any).
+fn alphabet(lang: Lang) -> Option<&'static str> {
+    match lang {
+        Lang::En => None,
+        Lang::Fr => Some("àâæçéèêëîïôœùûüÿ"),
+        Lang::De => Some("äöüß"),
+        Lang::Es => Some("áéíóúñü"),
+        Lang::Pt => Some("áâãàçéêíóôõú"),
+        Lang::It => Some("àèéìíîòóùú"),
+        Lang::Nordic => Some("åäöæøéüáðíóúýþ"),
+        Lang::Central => Some("ąćęłńóśźżáčďéěíňřšťúůýžäĺľôŕöőüűăâîșțşţçğıėįųūāēģīķļņđ"),
+    }
+}
+
+/// The letters of `text` outside ASCII that the alphabet of its language
+/// lacks, the language told by its function words ([`line_lang`] over the
+/// lowercased ASCII words); 0 when no language is told.
+pub fn outside_lang_alphabet(text: &str) -> usize {
+    let lower: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.is_ascii())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let Some(alpha) = line_lang(lower.iter().map(String::as_str)).and_then(alphabet) else {
+        return 0;
+    };
+    text.chars()
+        .filter(|c| !c.is_ascii() && c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .filter(|&c| !alpha.contains(c))
+        .count()
+}
+
 fn set(lists: &[&'static str]) -> HashSet<&'static str> {
     lists
         .iter()
