@@ -419,7 +419,8 @@ fn decode_through_page(line: &str, p: usize) -> Option<String> {
     if bytes.contains(&b' ') && (PAGES[p].sloppy || p == pages::LATIN1) {
         bytes = restore_a0(&bytes);
     }
-    if PAGES[p].sloppy || line.contains('?') {
+    // Only a 0x1A (U+FFFD in a sloppy page) or a `?` can stand for lost bytes.
+    if (PAGES[p].sloppy || line.contains('?')) && memchr::memchr2(0x1A, b'?', &bytes).is_some() {
         bytes = replace_lossy(&bytes, line.contains('\u{1A}'));
     }
     decode_utf8_variants(&bytes)
@@ -638,7 +639,8 @@ fn nbsp_in_word(chars: &[char], k: usize) -> bool {
 fn inline_through_pages(line: &str, chars: &[char]) -> Choice {
     let pairs = page_pairs(chars);
     let mut found: Vec<String> = Vec::new();
-    let before = weirdness(line);
+    // Counted once, when first needed.
+    let (mut old_mixed, mut before) = (None, None);
     let order = std::iter::once(W1252).chain((0..PAGES.len()).filter(|&p| p != W1252));
     for p in order {
         // C1 controls count as windows-1252 bytes; other pages need a pair.
@@ -648,8 +650,10 @@ fn inline_through_pages(line: &str, chars: &[char]) -> Choice {
         if let Some((fixed, needs_evidence)) = fix_inline(chars, p)
             && fixed != line
             && !found.contains(&fixed)
-            && plausible(line, &fixed)
-            && (!needs_evidence || (weirdness(&fixed) < before && settled(&fixed, p)))
+            && mixed_words(&fixed) <= *old_mixed.get_or_insert_with(|| mixed_words(line))
+            && (!needs_evidence
+                || (weirdness(&fixed) < *before.get_or_insert_with(|| weirdness(line))
+                    && settled(&fixed, p)))
         {
             found.push(fixed);
         }
@@ -732,6 +736,11 @@ fn exotic(c: char, sc: Script) -> bool {
 /// through a code page never decodes into one, but decoding real letters that
 /// only look like mojibake (`Úž`, `ÜŞ`, `Óæ`) does.
 fn mixed_words(s: &str) -> usize {
+    // Below U+0440 (lead bytes below 0xD1) every letter is Latin, Greek or
+    // common Cyrillic: none is exotic.
+    if s.bytes().all(|b| b < 0xD1) {
+        return 0;
+    }
     let mut count = 0;
     // The run's first script, and whether it mixes an exotic one with another.
     let mut first: Option<Script> = None;
@@ -771,12 +780,6 @@ fn odd_case(s: &str) -> usize {
             prev.is_lowercase() || (prev.is_uppercase() && next.is_some_and(char::is_lowercase))
         })
         .count()
-}
-
-/// Whether the repair of `old` into `new` gives plausible text: no more words
-/// that mix scripts than before.
-fn plausible(old: &str, new: &str) -> bool {
-    mixed_words(new) <= mixed_words(old)
 }
 
 /// What the whole-line repair found.
@@ -873,13 +876,21 @@ pub(crate) fn weirdness(s: &str) -> usize {
 /// The whole line through every page ([`through_page`]); of the plausible
 /// results that differ, the least weird ([`weirdness`]) when it is the only
 /// one, then the one with most known words when it is the only one.
-fn whole_line(line: &str) -> Choice {
+///
+/// Only the pages that have every character of the line are tried, and the
+/// line's own mixed words are counted once.
+fn whole_line(line: &str, chars: &[char]) -> Choice {
+    let having = pages::having_all(chars);
     let mut found: Vec<String> = Vec::new();
+    let mut old_mixed = None;
     for p in 0..PAGES.len() {
+        if having & (1 << p) == 0 {
+            continue;
+        }
         if let Some(fixed) = through_page(line, p)
             && fixed != line
             && !found.contains(&fixed)
-            && plausible(line, &fixed)
+            && mixed_words(&fixed) <= *old_mixed.get_or_insert_with(|| mixed_words(line))
         {
             found.push(fixed);
         }
@@ -928,7 +939,7 @@ pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, 
         return None;
     }
     if !disabled("repair.mojibake") {
-        match whole_line(line) {
+        match whole_line(line, &chars) {
             Choice::One(fixed) => return Some((fixed, "repair.mojibake")),
             // Pages that disagree and nothing to choose between them: the
             // line is left as it is.

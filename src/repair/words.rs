@@ -5,7 +5,7 @@
 //! that contain a non-ASCII letter, and English loanwords with accents. `en.txt`
 //! holds common English words (for telling two glued words from one).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// A language, or a group of languages that share a word list, as far as
@@ -81,19 +81,35 @@ const STOP: &[(Lang, &str)] = &[
     ),
 ];
 
+/// Each function word of [`STOP`] with the languages it belongs to (bit `k`
+/// for `STOP[k]`), and the length of the longest: one lookup a word.
+fn stop_index() -> &'static (HashMap<&'static str, u8>, usize) {
+    static INDEX: OnceLock<(HashMap<&'static str, u8>, usize)> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map: HashMap<&'static str, u8> = HashMap::new();
+        for (k, (_, list)) in STOP.iter().enumerate() {
+            for w in list.split(' ') {
+                *map.entry(w).or_insert(0) |= 1 << k;
+            }
+        }
+        let longest = map.keys().map(|w| w.len()).max().unwrap_or(0);
+        (map, longest)
+    })
+}
+
 /// The language of `words` (lowercase), when its function words say so: at
 /// least two of them, and more than of any other language.
 pub fn line_lang<'a>(words: impl Iterator<Item = &'a str>) -> Option<Lang> {
-    static SETS: OnceLock<Vec<(Lang, HashSet<&'static str>)>> = OnceLock::new();
-    let sets = SETS.get_or_init(|| {
-        STOP.iter()
-            .map(|(l, w)| (*l, w.split(' ').collect()))
-            .collect()
-    });
-    let mut hits = [0usize; 8];
+    let (map, longest) = stop_index();
+    let mut hits = [0usize; STOP.len()];
     for w in words {
-        for (k, (_, set)) in sets.iter().enumerate() {
-            hits[k] += usize::from(set.contains(w));
+        if w.len() > *longest {
+            continue;
+        }
+        if let Some(&langs) = map.get(w) {
+            for (k, h) in hits.iter_mut().enumerate() {
+                *h += usize::from(langs >> k & 1 == 1);
+            }
         }
     }
     let best = (0..hits.len()).max_by_key(|&k| hits[k])?;
@@ -102,7 +118,7 @@ pub fn line_lang<'a>(words: impl Iterator<Item = &'a str>) -> Option<Lang> {
         .map(|k| hits[k])
         .max()
         .unwrap_or(0);
-    (hits[best] >= 2 && hits[best] > second).then_some(sets[best].0)
+    (hits[best] >= 2 && hits[best] > second).then_some(STOP[best].0)
 }
 
 /// The lowercase letters outside ASCII of each language group of [`STOP`]
