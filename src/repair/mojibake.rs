@@ -634,8 +634,9 @@ fn nbsp_in_word(chars: &[char], k: usize) -> bool {
 /// Mojibake runs inside a good line ([`fix_inline`]) through every page that
 /// has a lead and a continuation byte in a row in `line`, windows-1252 first:
 /// of the plausible results (each, unless a run was bad alone, less weird
-/// than the line ([`weirdness`]) and [`settled`]), the least weird when it is the only one, then the one with most known
-/// words; otherwise nothing.
+/// than the line ([`weirdness`]) and [`settled`]), the least weird when it is
+/// the only one, then the one with most known words; otherwise nothing. A
+/// windows-1252 result whose every word had a run bad alone is taken at once.
 fn inline_through_pages(line: &str, chars: &[char]) -> Choice {
     let pairs = page_pairs(chars);
     let mut found: Vec<String> = Vec::new();
@@ -655,6 +656,11 @@ fn inline_through_pages(line: &str, chars: &[char]) -> Choice {
                 || (weirdness(&fixed) < *before.get_or_insert_with(|| weirdness(line))
                     && settled(&fixed, p)))
         {
+            // A clear winner: windows-1252, every word with a run bad alone
+            // (what this repair did before it tried other pages).
+            if p == W1252 && !needs_evidence {
+                return Choice::One(fixed);
+            }
             found.push(fixed);
         }
     }
@@ -731,14 +737,34 @@ fn exotic(c: char, sc: Script) -> bool {
     }
 }
 
+/// False when `c` is no [`exotic`] letter, told from its code point alone:
+/// below U+0460 (modifier letters there go with any script), Latin and Greek
+/// extended, general punctuation, currency signs, `™`, box drawing and
+/// blocks, and the CJK blocks of [`script`].
+fn may_be_exotic(c: char) -> bool {
+    !matches!(c as u32,
+        0..=0x45F
+        | 0x1E00..=0x1FFF
+        | 0x2000..=0x206F
+        | 0x20A0..=0x20CF
+        | 0x2122
+        | 0x2500..=0x259F
+        | 0x3040..=0x30FF
+        | 0x3400..=0x9FFF
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0xFF00..=0xFFEF)
+}
+
 /// The number of runs of letters in `s` that mix an [`exotic`] script with
 /// another (`ڞasný`, `Dܪܪ`, `ӿskileg`). Real words hardly ever do; UTF-8 read
 /// through a code page never decodes into one, but decoding real letters that
 /// only look like mojibake (`Úž`, `ÜŞ`, `Óæ`) does.
 fn mixed_words(s: &str) -> usize {
     // Below U+0440 (lead bytes below 0xD1) every letter is Latin, Greek or
-    // common Cyrillic: none is exotic.
-    if s.bytes().all(|b| b < 0xD1) {
+    // common Cyrillic: none is exotic. Nor is one among those with no exotic
+    // letter in their block (punctuation, `€`, `™`, boxes, CJK).
+    if s.bytes().all(|b| b < 0xD1) || !s.chars().any(may_be_exotic) {
         return 0;
     }
     let mut count = 0;
@@ -1174,6 +1200,17 @@ mod tests {
             "Slovensko vĂ\u{AD}ĹĄazstvo",
         ] {
             assert_eq!(step(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn the_exotic_shortcut_agrees_with_the_scripts() {
+        // Modifier letters go with any script in mixed_words.
+        let modifier = |c: char| ('\u{2B0}'..='\u{36F}').contains(&c);
+        for c in (0..0x11000).filter_map(char::from_u32) {
+            if c.is_alphabetic() && !modifier(c) && exotic(c, script(c)) {
+                assert!(may_be_exotic(c), "{c:?} U+{:04X}", c as u32);
+            }
         }
     }
 
