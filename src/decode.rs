@@ -136,8 +136,7 @@ const LATIN_PAGES: [&encoding_rs::Encoding; 8] = [
     encoding_rs::ISO_8859_16,
 ];
 
-/// How much of a legacy input the guard reads: the start, to a space or line
-/// break (no multi-byte encoding has those inside a character).
+/// How much of a legacy input the guard reads: the start.
 const GUARD_BYTES: usize = 16 * 1024;
 
 /// The guard on `chardetng`'s guess, which a short input can mislead (a few
@@ -150,34 +149,58 @@ fn likeliest(
     bytes: &[u8],
     guess: &'static encoding_rs::Encoding,
 ) -> &'static encoding_rs::Encoding {
-    let sample = if bytes.len() <= GUARD_BYTES {
-        bytes
-    } else {
-        let cut = bytes[..GUARD_BYTES]
-            .iter()
-            .rposition(|&b| b == b' ' || b == b'\n')
-            .unwrap_or(GUARD_BYTES);
-        &bytes[..cut]
-    };
-    let score = |enc: &'static encoding_rs::Encoding| {
-        let (text, _) = enc.decode_without_bom_handling(sample);
-        let comma_below = text.chars().filter(|c| "șțȘȚ".contains(*c)).count();
-        (
-            unlikely(&text),
-            std::cmp::Reverse(crate::repair::known_words_in(&text)),
-            std::cmp::Reverse(comma_below),
-        )
-    };
-    let mut best = (score(guess), guess);
+    let sample = &bytes[..bytes.len().min(GUARD_BYTES)];
+    // Readings differ only in the words that have a byte outside ASCII (no
+    // encoding here has ASCII whitespace inside a character): those are
+    // read, and the ASCII words tell the language.
+    let mut words: Vec<u8> = Vec::new();
+    let mut ascii = String::new();
+    for token in sample.split(u8::is_ascii_whitespace) {
+        if token.is_ascii() {
+            ascii.extend(token.iter().map(|&b| char::from(b.to_ascii_lowercase())));
+            ascii.push(' ');
+        } else {
+            words.extend_from_slice(token);
+            words.push(b' ');
+        }
+    }
+    if words.is_empty() {
+        return guess;
+    }
+    let lang = crate::repair::function_word_alphabet(&ascii);
+    let read = |enc: &'static encoding_rs::Encoding| enc.decode_without_bom_handling(&words).0;
+    let guess_text = read(guess);
+    let mut readings = vec![(unlikely(&guess_text, lang), guess, guess_text.clone())];
     for enc in LATIN_PAGES {
         if enc != guess {
-            let s = score(enc);
-            if s < best.0 {
-                best = (s, enc);
+            let text = read(enc);
+            if text != guess_text {
+                readings.push((unlikely(&text, lang), enc, text));
             }
         }
     }
-    best.1
+    let Some(least) = readings.iter().map(|r| r.0).min() else {
+        return guess;
+    };
+    // Among the least unlikely, the guess first: then more known words,
+    // then Romanian comma-below letters.
+    let tie_break = |text: &str| {
+        let comma_below = text.chars().filter(|c| "șțȘȚ".contains(*c)).count();
+        (
+            std::cmp::Reverse(crate::repair::known_words_in(text)),
+            std::cmp::Reverse(comma_below),
+        )
+    };
+    let mut best: Option<(_, &'static encoding_rs::Encoding)> = None;
+    for (score, enc, text) in &readings {
+        if *score == least {
+            let key = tie_break(text);
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, enc));
+            }
+        }
+    }
+    best.map_or(guess, |(_, enc)| enc)
 }
 
 /// How unlikely `text` is as the reading of some bytes: characters no text
@@ -185,13 +208,20 @@ fn likeliest(
 /// count ten each; then what [`crate::repair`] counts as weird in mojibake
 /// (letters outside one language's alphabet, odd capitals, symbols stuck to
 /// letters), words that mix CJK with Latin letters (`的値l`), and letters
-/// outside the alphabet of the language its function words name.
-fn unlikely(text: &str) -> usize {
+/// outside `lang`, the alphabet of the language the function words name.
+fn unlikely(text: &str, lang: Option<&str>) -> usize {
     let impossible = text
         .chars()
         .filter(|&c| c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r')))
         .count();
-    10 * impossible + crate::repair::weirdness_of(text) + cjk_in_latin_words(text)
+    let outside = lang.map_or(0, |alphabet| {
+        text.chars()
+            .filter(|c| !c.is_ascii() && c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .filter(|&c| !alphabet.contains(c))
+            .count()
+    });
+    10 * impossible + crate::repair::weirdness_of(text) + cjk_in_latin_words(text) + outside
 }
 
 /// Runs of letters that mix CJK with Latin letters: two each.

@@ -307,10 +307,16 @@ fn is_clean(line: &str, amp: bool) -> bool {
 /// How unlike real text `text` is, for choosing between readings of the same
 /// bytes: what mojibake repair counts as weird (letters outside one
 /// language's alphabet, odd capitals, symbols stuck to letters, words that
-/// mix scripts), and letters outside the alphabet of the language its
-/// function words name (`Pių … lunedė` in Italian).
+/// mix scripts).
 pub(crate) fn weirdness_of(text: &str) -> usize {
-    mojibake::weirdness(text) + words::outside_lang_alphabet(text)
+    mojibake::weirdness(text)
+}
+
+/// The lowercase letters outside ASCII of the language that the function
+/// words of `ascii` (lowercase ASCII words) name, when they name one that
+/// has an alphabet of its own (`Pių … lunedė` is not Italian).
+pub(crate) fn function_word_alphabet(ascii: &str) -> Option<&'static str> {
+    words::lang_alphabet(ascii)
 }
 
 /// The number of words of `text` in the word lists shipped with the crate.

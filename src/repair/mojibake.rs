@@ -890,13 +890,35 @@ pub(crate) fn weirdness(s: &str) -> usize {
     let outside = if letters.is_empty() {
         0
     } else {
-        ALPHABETS
-            .iter()
-            .map(|a| letters.iter().filter(|&&c| !a.contains(c)).count())
-            .min()
-            .unwrap_or(0)
+        // Per alphabet, the letters it lacks.
+        let mut lacking = [0usize; ALPHABETS.len()];
+        for &c in &letters {
+            let has = alphabets_with(c);
+            for (a, n) in lacking.iter_mut().enumerate() {
+                *n += usize::from(has >> a & 1 == 0);
+            }
+        }
+        lacking.into_iter().min().unwrap_or(0)
     };
     2 * mixed_words(s) + odd_case(s) + outside + stuck
+}
+
+/// The alphabets of [`ALPHABETS`] that have lowercase letter `c` (bit `a`
+/// for `ALPHABETS[a]`), from a table sorted by letter.
+fn alphabets_with(c: char) -> u32 {
+    static TABLE: std::sync::OnceLock<Vec<(char, u32)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut map = std::collections::BTreeMap::<char, u32>::new();
+        for (a, letters) in ALPHABETS.iter().enumerate() {
+            for l in letters.chars() {
+                *map.entry(l).or_insert(0) |= 1 << a;
+            }
+        }
+        map.into_iter().collect()
+    });
+    table
+        .binary_search_by(|e| e.0.cmp(&c))
+        .map_or(0, |i| table[i].1)
 }
 
 /// The whole line through every page ([`through_page`]); of the plausible

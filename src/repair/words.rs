@@ -136,23 +136,15 @@ fn alphabet(lang: Lang) -> Option<&'static str> {
     }
 }
 
-/// The letters of `text` outside ASCII that the alphabet of its language
-/// lacks, the language told by its function words ([`line_lang`] over the
-/// lowercased ASCII words); 0 when no language is told.
-pub fn outside_lang_alphabet(text: &str) -> usize {
-    let lower: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && w.is_ascii())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let Some(alpha) = line_lang(lower.iter().map(String::as_str)).and_then(alphabet) else {
-        return 0;
-    };
-    text.chars()
-        .filter(|c| !c.is_ascii() && c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .filter(|&c| !alpha.contains(c))
-        .count()
+/// The alphabet ([`alphabet`]) of the language that the function words of
+/// `ascii` (lowercase ASCII words) name ([`line_lang`]), if any.
+pub fn lang_alphabet(ascii: &str) -> Option<&'static str> {
+    line_lang(
+        ascii
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty()),
+    )
+    .and_then(alphabet)
 }
 
 fn set(lists: &[&'static str]) -> HashSet<&'static str> {
