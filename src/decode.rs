@@ -3,8 +3,9 @@
 //! Order of evidence:
 //! 1. a byte-order mark (UTF-8, UTF-16LE/BE);
 //! 2. valid UTF-8;
-//! 3. UTF-16 without a BOM, recognised by its zero bytes (every other byte zero in
-//!    mostly-Latin text);
+//! 3. UTF-16 without a BOM, in any script, recognised by its zero bytes (all on
+//!    one side: the high bytes of ASCII spaces, digits, line breaks and of
+//!    Latin, Greek or Cyrillic letters) and text that reads as text;
 //! 4. NUL bytes otherwise: binary, refused with [`Error::Binary`];
 //! 5. UTF-8 with a few bad bytes (a file pasted together from two sources): the bad
 //!    bytes are read as windows-1252 instead of becoming U+FFFD, each reported as a
@@ -114,12 +115,122 @@ fn decode_legacy(bytes: &[u8], tld_hint: Option<&str>) -> Result<Decoded> {
     let tld = tld_hint
         .map(str::as_bytes)
         .filter(|t| !t.is_empty() && t.iter().all(|b| b.is_ascii_lowercase()));
-    let mut enc = det.guess(tld, chardetng::Utf8Detection::Allow);
+    let mut enc = likeliest(bytes, det.guess(tld, chardetng::Utf8Detection::Allow));
     if enc == encoding_rs::WINDOWS_1252 && euro_as_iso_8859_15(bytes) {
         enc = encoding_rs::ISO_8859_15;
     }
     let (text, _, _) = enc.decode(bytes);
     Ok(plain(text.into_owned(), enc.name()))
+}
+
+/// The single-byte pages of Latin-script languages that a guess among them is
+/// checked against, windows-1252 (the web's) first.
+const LATIN_PAGES: [&encoding_rs::Encoding; 8] = [
+    encoding_rs::WINDOWS_1252,
+    encoding_rs::WINDOWS_1250,
+    encoding_rs::ISO_8859_2,
+    encoding_rs::WINDOWS_1257,
+    encoding_rs::ISO_8859_13,
+    encoding_rs::ISO_8859_4,
+    encoding_rs::WINDOWS_1254,
+    encoding_rs::ISO_8859_16,
+];
+
+/// How much of a legacy input the guard reads: the start.
+const GUARD_BYTES: usize = 16 * 1024;
+
+/// The guard on `chardetng`'s guess, which a short input can mislead (a few
+/// accented letters, `“I’ll say…` read as Shift_JIS): the guess stands unless
+/// another reading of the bytes through a page of [`LATIN_PAGES`] is less
+/// unlikely ([`unlikely`]). On a tie the guess stands, but that Romanian
+/// read through ISO-8859-16 has `ș` and `ț` (comma below), which the pages
+/// of Central Europe give as `ş` and `ţ`.
+fn likeliest(
+    bytes: &[u8],
+    guess: &'static encoding_rs::Encoding,
+) -> &'static encoding_rs::Encoding {
+    let sample = &bytes[..bytes.len().min(GUARD_BYTES)];
+    // Readings differ only in the words that have a byte outside ASCII (no
+    // encoding here has ASCII whitespace inside a character): those are
+    // read, and the ASCII words tell the language.
+    let mut words: Vec<u8> = Vec::new();
+    let mut ascii = String::new();
+    for token in sample.split(u8::is_ascii_whitespace) {
+        if token.is_ascii() {
+            ascii.extend(token.iter().map(|&b| char::from(b.to_ascii_lowercase())));
+            ascii.push(' ');
+        } else {
+            words.extend_from_slice(token);
+            words.push(b' ');
+        }
+    }
+    if words.is_empty() {
+        return guess;
+    }
+    let lang = crate::repair::function_word_alphabet(&ascii);
+    let read = |enc: &'static encoding_rs::Encoding| enc.decode_without_bom_handling(&words).0;
+    let guess_text = read(guess);
+    let mut readings = vec![(unlikely(&guess_text, lang), guess, guess_text.clone())];
+    for enc in LATIN_PAGES {
+        if enc != guess {
+            let text = read(enc);
+            if text != guess_text {
+                readings.push((unlikely(&text, lang), enc, text));
+            }
+        }
+    }
+    let Some(least) = readings.iter().map(|r| r.0).min() else {
+        return guess;
+    };
+    // Among the least unlikely, the guess first: then more known words,
+    // then Romanian comma-below letters.
+    let tie_break = |text: &str| {
+        let comma_below = text.chars().filter(|c| "șțȘȚ".contains(*c)).count();
+        (
+            std::cmp::Reverse(crate::repair::known_words_in(text)),
+            std::cmp::Reverse(comma_below),
+        )
+    };
+    let mut best: Option<(_, &'static encoding_rs::Encoding)> = None;
+    for (score, enc, text) in &readings {
+        if *score == least {
+            let key = tie_break(text);
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, enc));
+            }
+        }
+    }
+    best.map_or(guess, |(_, enc)| enc)
+}
+
+/// How unlikely `text` is as the reading of some bytes: characters no text
+/// has (U+FFFD from bytes the encoding lacks, C1 controls, other controls)
+/// count ten each; then what [`crate::repair`] counts as weird in mojibake
+/// (letters outside one language's alphabet, odd capitals, symbols stuck to
+/// letters), words that mix CJK with Latin letters (`的値l`), and letters
+/// outside `lang`, the alphabet of the language the function words name.
+fn unlikely(text: &str, lang: Option<&str>) -> usize {
+    let impossible = text
+        .chars()
+        .filter(|&c| c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r')))
+        .count();
+    let outside = lang.map_or(0, |alphabet| {
+        text.chars()
+            .filter(|c| !c.is_ascii() && c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .filter(|&c| !alphabet.contains(c))
+            .count()
+    });
+    10 * impossible + crate::repair::weirdness_of(text) + cjk_in_latin_words(text) + outside
+}
+
+/// Runs of letters that mix CJK with Latin letters: two each.
+fn cjk_in_latin_words(text: &str) -> usize {
+    let cjk = |c: char| block(c) == 0x3000 || ('\u{3400}'..='\u{9FFF}').contains(&c);
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().any(cjk) && w.chars().any(|c| c.is_ascii_alphabetic()))
+        .count()
+        * 2
 }
 
 /// The top-level domain of `url` (`https://www.lemonde.fr/x` → `fr`), lowercased.
@@ -156,30 +267,69 @@ fn plain(text: String, encoding: &'static str) -> Decoded {
     }
 }
 
-/// UTF-16 without a BOM: most code units of Latin, Cyrillic or Greek text have one
-/// zero byte, on the same side. `None` when the zero bytes do not say so.
+/// UTF-16 without a BOM, in any script: the zero bytes (the high byte of ASCII
+/// spaces, digits and line breaks, and of every Latin, Greek or Cyrillic
+/// letter) stand mostly on one side, and the bytes decode to text
+/// ([`looks_like_text`]). `None` when not.
 fn utf16_without_bom(bytes: &[u8]) -> Option<Decoded> {
     if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
-    let units = bytes.len() / 2;
     let (mut even, mut odd) = (0usize, 0usize);
     for pair in bytes.chunks_exact(2) {
         even += usize::from(pair[0] == 0);
         odd += usize::from(pair[1] == 0);
     }
-    let enc = if odd * 10 >= units * 3 && even * 20 <= units {
-        encoding_rs::UTF_16LE
-    } else if even * 10 >= units * 3 && odd * 20 <= units {
-        encoding_rs::UTF_16BE
-    } else {
-        return None;
-    };
-    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-    if had_errors || text.contains('\0') {
-        return None;
+    // The side with more zero bytes first: the high bytes of ASCII, Latin,
+    // Greek, Cyrillic. CJK text has zero bytes on the other side too (U+4E00,
+    // U+5C00), so the other order is tried second; what is not text
+    // (`looks_like_text`: a pair of zero bytes is a NUL) fails both.
+    let (le, be) = (encoding_rs::UTF_16LE, encoding_rs::UTF_16BE);
+    let order = if odd >= even { [le, be] } else { [be, le] };
+    order.into_iter().find_map(|enc| {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        (!had_errors && looks_like_text(&text)).then(|| plain(text.into_owned(), enc.name()))
+    })
+}
+
+/// The coarse script block of a character, for [`looks_like_text`].
+fn block(c: char) -> u32 {
+    match c as u32 {
+        // CJK ideographs, kana, Hangul, full-width forms: one block.
+        0x3000..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF => 0x3000,
+        x => x >> 7,
     }
-    Some(plain(text.into_owned(), enc.name()))
+}
+
+/// Whether decoded UTF-16 reads as text: no NUL or other control character but
+/// tab and line breaks, no private-use or non-character code point, and four
+/// fifths of the letters outside ASCII in at most three blocks of 128 code
+/// points (CJK and Hangul count as one; bytes that are not UTF-16 scatter over
+/// many).
+fn looks_like_text(text: &str) -> bool {
+    let mut blocks: Vec<(u32, usize)> = Vec::new();
+    let mut letters = 0usize;
+    for c in text.chars() {
+        let x = c as u32;
+        if (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || (0xE000..=0xF8FF).contains(&x)
+            || (0xFDD0..=0xFDEF).contains(&x)
+            || (x & 0xFFFE) == 0xFFFE
+        {
+            return false;
+        }
+        if c.is_alphabetic() && !c.is_ascii() {
+            letters += 1;
+            let b = block(c);
+            match blocks.iter_mut().find(|(k, _)| *k == b) {
+                Some((_, n)) => *n += 1,
+                None => blocks.push((b, 1)),
+            }
+        }
+    }
+    blocks.sort_unstable_by_key(|b| std::cmp::Reverse(b.1));
+    let top: usize = blocks.iter().take(3).map(|(_, n)| n).sum();
+    top * 5 >= letters * 4
 }
 
 /// UTF-8 with a few bytes that are not: at least one valid multi-byte sequence, and
@@ -289,6 +439,32 @@ mod tests {
         let latin = decode_borrowed(b"caf\xe9 cr\xe8me br\xfbl\xe9e", None).unwrap();
         assert_eq!(latin.text, "café crème brûlée");
         assert!(matches!(latin.text, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn utf16_without_bom_in_any_script() {
+        for text in [
+            "Правительство приняло новый закон.\n",
+            "Η κυβέρνηση ενέκρινε νέο νόμο.\n",
+            "政府通过了一项关于环境保护的新法律。\n2024年\n",
+            "政府は新しい法律を可決した。\n",
+            "وافقت الحكومة على قانون جديد.\n",
+        ] {
+            for (enc, name) in [(false, "UTF-16LE"), (true, "UTF-16BE")] {
+                let bytes: Vec<u8> = text
+                    .encode_utf16()
+                    .flat_map(|u| {
+                        if enc {
+                            u.to_be_bytes()
+                        } else {
+                            u.to_le_bytes()
+                        }
+                    })
+                    .collect();
+                let d = decode(&bytes, None).unwrap();
+                assert_eq!((d.text.as_str(), d.encoding), (text, name));
+            }
+        }
     }
 
     #[test]

@@ -90,3 +90,125 @@ proptest::proptest! {
         }
     }
 }
+
+/// The raw-byte cases of the repair corpus (tests/data/repair/bytes.jsonl, made
+/// by scripts/make-repair-corpus.py): the sentences of 30 languages, each
+/// language as one document and each sentence alone, encoded without a BOM.
+#[derive(serde::Deserialize)]
+struct Raw {
+    kind: String,
+    encoding: String,
+    lang: String,
+    hex: String,
+    want: String,
+}
+
+fn raw_cases() -> Vec<Raw> {
+    include_str!("data/repair/bytes.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid case"))
+        .collect()
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+#[test]
+fn utf16_without_bom_is_recognised_in_every_script_that_has_zero_bytes() {
+    let mut right = 0;
+    let mut total = 0;
+    let mut wrong = Vec::new();
+    for r in raw_cases() {
+        let bytes = unhex(&r.hex);
+        // A text of CJK characters alone has no zero byte: nothing tells it.
+        if !r.encoding.starts_with("utf-16") || !bytes.contains(&0) {
+            continue;
+        }
+        total += 1;
+        match decode(&bytes, None) {
+            Ok(d) if d.text == r.want && d.encoding.eq_ignore_ascii_case(&r.encoding) => right += 1,
+            other => wrong.push(format!(
+                "{} {} [{}]: {:?}",
+                r.kind,
+                r.encoding,
+                r.lang,
+                other.map(|d| d.encoding)
+            )),
+        }
+    }
+    assert!(total > 150, "{total}");
+    assert_eq!(right, total, "{}", wrong.join("\n"));
+}
+
+/// Every legacy single-byte and CJK case of the repair corpus decodes to its
+/// text, each sentence alone too: short inputs where `chardetng` alone took a
+/// neighbouring page (Hungarian `ő` as windows-1252 `õ`, Italian `ù` as
+/// ISO-8859-4 `ų`, Romanian ISO-8859-16 `ș` as `ş`).
+#[test]
+fn legacy_encodings_of_short_inputs_are_told_apart() {
+    let mut wrong = Vec::new();
+    let mut total = 0;
+    for r in raw_cases() {
+        if r.encoding.starts_with("utf-16") {
+            continue;
+        }
+        total += 1;
+        let want: String = r
+            .want
+            .split('\n')
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n");
+        match decode(&unhex(&r.hex), None) {
+            Ok(d) if d.text.split('\n').map(str::trim_end).eq(want.split('\n')) => {}
+            other => wrong.push(format!(
+                "{} {} [{}]: {:?}",
+                r.kind,
+                r.encoding,
+                r.lang,
+                other.map(|d| (d.encoding, d.text))
+            )),
+        }
+    }
+    assert!(total > 80, "{total}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// English quoted on a Japanese, Chinese or Korean page: windows-1252 with
+/// curly quotes was read as Shift_JIS, GBK or EUC-KR (`的値l say…`) when the
+/// domain hinted at those; real text of the page's script still wins.
+#[test]
+fn a_short_windows_1252_text_is_not_read_as_cjk() {
+    let text = "“I’ll say…” he said.";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    for tld in [None, Some("jp"), Some("cn"), Some("kr")] {
+        let d = decode(&bytes, tld).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            (text, "windows-1252"),
+            "{tld:?}"
+        );
+    }
+    // windows-1251 has the same quotes: the same text.
+    assert_eq!(decode(&bytes, Some("ru")).unwrap().text, text);
+    for (text, enc, tld) in [
+        ("政府は新しい法律を可決した。", encoding_rs::SHIFT_JIS, "jp"),
+        ("政府通过了一项新法律。", encoding_rs::GBK, "cn"),
+        ("정부는 새로운 법을 통과시켰다.", encoding_rs::EUC_KR, "kr"),
+        (
+            "Ebből a könyvből sokat tanultam.",
+            encoding_rs::ISO_8859_2,
+            "hu",
+        ),
+    ] {
+        let (bytes, _, _) = enc.encode(text);
+        for tld in [None, Some(tld)] {
+            let d = decode(&bytes, tld).unwrap();
+            assert_eq!(d.text, text, "{} {tld:?}", enc.name());
+        }
+    }
+}

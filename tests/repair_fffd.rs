@@ -18,8 +18,8 @@ fn contractions_and_elisions_get_an_apostrophe() {
         "we’re, they’ll, you’ve, I’m"
     );
     assert_eq!(
-        fixed("l\u{FFFD}homme et d\u{FFFD}abord"),
-        "l’homme et d’abord"
+        fixed("l\u{FFFD}homme et d\u{FFFD}abord la femme"),
+        "l’homme et d’abord la femme"
     );
 }
 
@@ -56,12 +56,27 @@ fn paired_quotes_become_curly_quotes() {
 }
 
 #[test]
-fn a_lost_letter_needs_exactly_one_dictionary_candidate() {
-    assert_eq!(fixed("un caf\u{FFFD} noir"), "un café noir");
-    assert_eq!(fixed("a na\u{FFFD}ve idea"), "a naïve idea");
-    assert_eq!(fixed("gro\u{FFFD}e Stra\u{FFFD}e"), "große Straße");
-    // für (German) and før (Danish): two candidates, so no guess.
-    assert_eq!(fixed("f\u{FFFD}r"), "f\u{FFFD}r");
+fn a_lost_letter_needs_the_line_language_and_exactly_one_dictionary_candidate() {
+    assert_eq!(
+        fixed("Il a bu un caf\u{FFFD} noir avec du lait."),
+        "Il a bu un café noir avec du lait."
+    );
+    assert_eq!(
+        fixed("It was a na\u{FFFD}ve idea, and the plan failed."),
+        "It was a naïve idea, and the plan failed."
+    );
+    assert_eq!(
+        fixed("Die gro\u{FFFD}e Stra\u{FFFD}e ist in der Stadt."),
+        "Die große Straße ist in der Stadt."
+    );
+    // Without a language, no letter.
+    assert_eq!(fixed("un caf\u{FFFD} noir"), "un caf\u{FFFD} noir");
+    // für (German) and før (Danish) are both Nordic-or-German: in a Swedish
+    // line, för and før, so no guess.
+    assert_eq!(
+        fixed("Det var f\u{FFFD}r och att det"),
+        "Det var f\u{FFFD}r och att det"
+    );
 }
 
 #[test]
@@ -83,7 +98,7 @@ fn unresolvable_replacement_characters_stay() {
 #[test]
 fn every_restoration_is_a_fix() {
     let r = repair(
-        "don\u{FFFD}t\n2019\u{FFFD}2020 caf\u{FFFD}",
+        "don\u{FFFD}t\n2019\u{FFFD}2020 un caf\u{FFFD} et le lait",
         &RepairOptions::default(),
     );
     let rules: Vec<(&str, usize)> = r.fixes.iter().map(|f| (f.rule.as_str(), f.line)).collect();

@@ -68,15 +68,19 @@ pub fn run(args: FixArgs) -> Result<u8> {
             (buf, "<stdin>".to_string())
         }
     };
-    let decoded = decode::decode(&bytes, args.tld.as_deref()).with_context(|| name.clone())?;
-    let repaired = repair::repair(&decoded.text, &opts);
-    super::to_stdout(|out| out.write_all(repaired.text.as_bytes()))?;
+    let decoded =
+        decode::decode_borrowed(&bytes, args.tld.as_deref()).with_context(|| name.clone())?;
+    let mut fixes = Vec::new();
+    super::to_stdout(|out| {
+        fixes = repair_in_blocks(&decoded.text, &opts, out, args.explain)?;
+        Ok(())
+    })?;
     if args.explain {
         let mut err = std::io::BufWriter::new(std::io::stderr().lock());
         decoded
             .fixes
             .iter()
-            .chain(&repaired.fixes)
+            .chain(&fixes)
             .try_for_each(|fix| {
                 serde_json::to_writer(&mut err, fix)?;
                 err.write_all(b"\n")
@@ -85,4 +89,70 @@ pub fn run(args: FixArgs) -> Result<u8> {
             .context("writing the repairs on standard error")?;
     }
     Ok(EXIT_OK)
+}
+
+/// How much text `rinse fix` repairs at a time: whole lines, about this many
+/// bytes, so that the output is written as it is made instead of held whole
+/// (a 50 MB file needed a second 50 MB buffer, its pages faulted in and freed).
+const BLOCK: usize = 1 << 20;
+
+/// Repairs `text` a block of whole lines at a time ([`BLOCK`]) and writes each
+/// block to `out`: the same text as repairing it whole, since repair works
+/// line by line. Returns the fixes, numbered by line of the whole text, when
+/// `keep_fixes`.
+fn repair_in_blocks(
+    text: &str,
+    opts: &RepairOptions,
+    out: &mut dyn Write,
+    keep_fixes: bool,
+) -> std::io::Result<Vec<rinse::Fix>> {
+    let mut fixes = Vec::new();
+    let mut start = 0;
+    let mut lines_before = 0;
+    loop {
+        // The block ends at the first line break after BLOCK bytes.
+        let from = (start + BLOCK).min(text.len());
+        let end = memchr::memchr(b'\n', &text.as_bytes()[from..]).map(|k| from + k);
+        let block = &text[start..end.unwrap_or(text.len())];
+        let repaired = repair::repair(block, opts);
+        out.write_all(repaired.text.as_bytes())?;
+        if keep_fixes {
+            fixes.extend(repaired.fixes.into_iter().map(|mut f| {
+                f.line += lines_before;
+                f
+            }));
+        }
+        lines_before += repaired.line_ends.len();
+        match end {
+            Some(nl) => {
+                out.write_all(b"\n")?;
+                start = nl + 1;
+            }
+            None => return Ok(fixes),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_give_what_one_repair_gives() {
+        let line = "caf\u{c3}\u{a9} don\u{FFFD}t stop \u{c3}\u{a0} la plage\n";
+        for text in [
+            String::new(),
+            "\n".to_string(),
+            line.repeat(3),
+            line.repeat(BLOCK / line.len() * 3),
+            line.repeat(BLOCK / line.len() * 2).trim_end().to_string(),
+        ] {
+            let opts = RepairOptions::default();
+            let whole = repair::repair(&text, &opts);
+            let mut out = Vec::new();
+            let fixes = repair_in_blocks(&text, &opts, &mut out, true).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), whole.text);
+            assert_eq!(fixes, whole.fixes);
+        }
+    }
 }

@@ -84,7 +84,7 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     (
         "repair.mojibake-inline",
-        "mojibake runs inside an otherwise good line (`l’Ã©valuation`), decoded as UTF-8 through windows-1252",
+        "mojibake runs inside an otherwise good line (`l’Ã©valuation`, `zsynchronizowaÄ‡`), decoded as UTF-8 through windows-1252 or, when the line is less weird for it, another code page",
     ),
     (
         "repair.c1-controls",
@@ -304,6 +304,26 @@ fn is_clean(line: &str, amp: bool) -> bool {
     scan(line, amp).clean
 }
 
+/// How unlike real text `text` is, for choosing between readings of the same
+/// bytes: what mojibake repair counts as weird (letters outside one
+/// language's alphabet, odd capitals, symbols stuck to letters, words that
+/// mix scripts).
+pub(crate) fn weirdness_of(text: &str) -> usize {
+    mojibake::weirdness(text)
+}
+
+/// The lowercase letters outside ASCII of the language that the function
+/// words of `ascii` (lowercase ASCII words) name, when they name one that
+/// has an alphabet of its own (`Pių … lunedė` is not Italian).
+pub(crate) fn function_word_alphabet(ascii: &str) -> Option<&'static str> {
+    words::lang_alphabet(ascii)
+}
+
+/// The number of words of `text` in the word lists shipped with the crate.
+pub(crate) fn known_words_in(text: &str) -> usize {
+    mojibake::known_words(text)
+}
+
 /// Repairs `text`.
 pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
     let trim = !opts.is_disabled("repair.whitespace");
@@ -318,10 +338,15 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
         // One scan finds the line's end and what it needs.
         let (found, end) = scan_line(text, start, amp);
         let raw = &text[start..end];
-        let line = if trim {
+        let line = if !trim {
+            raw
+        } else if found.untouched() {
             crate::text::trim_end(raw)
         } else {
-            raw
+            // Only ASCII whitespace goes before the rules: a trailing no-break
+            // space or NEL can be the last byte of mojibake (`cittÃ` and U+00A0
+            // is `città`); the rest goes with the trim after them.
+            raw.trim_end_matches(|c: char| c.is_ascii_whitespace())
         };
         if found.untouched() {
             // The common case: nothing to do but the trim, which cannot add work.
@@ -354,8 +379,8 @@ pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
     }
 }
 
-/// Repairs line `line_no` (trimmed when `trim`), of which [`scan`] `found`
-/// something; the result wants the trim again.
+/// Repairs line `line_no` (its trailing ASCII whitespace trimmed when `trim`),
+/// of which [`scan`] `found` something; the result wants the trim again.
 fn repair_slow<'a>(
     line: &'a str,
     found: Scan,

@@ -177,6 +177,45 @@ pub fn masks_in(dense: &[(u16, u16); DENSE], c: char) -> (u16, u16) {
     }
 }
 
+/// The pages that have every character of `chars` (bit `p` for page `p`):
+/// those that [`encode`] can take the text through.
+pub fn having_all(chars: &[char]) -> u16 {
+    static TABLE: OnceLock<Box<[u16; DENSE]>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = Box::new([0u16; DENSE]);
+        for (i, m) in t.iter_mut().enumerate() {
+            *m = char::from_u32(i as u32).map_or(0, having);
+        }
+        t
+    });
+    let all = (1u16 << PAGES.len()) - 1;
+    chars.iter().fold(all, |acc, &c| {
+        let cp = c as usize;
+        let m = if c.is_ascii() {
+            all
+        } else if cp < DENSE {
+            table[cp]
+        } else {
+            having(c)
+        };
+        acc & m
+    })
+}
+
+/// The pages that have non-ASCII `c`.
+fn having(c: char) -> u16 {
+    if c.is_ascii() {
+        return (1u16 << PAGES.len()) - 1;
+    }
+    lookup(c).map_or(0, |bytes| {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b != 0)
+            .fold(0, |acc, (p, _)| acc | 1 << p)
+    })
+}
+
 /// [`masks_in`] of any character, fetching the table.
 #[cfg(test)]
 pub fn masks(c: char) -> (u16, u16) {
@@ -205,6 +244,32 @@ mod tests {
             assert_eq!(masks(c), masks_of(c), "{c:?}");
         }
         assert_eq!(masks('a'), (0, 0));
+    }
+
+    #[test]
+    fn a_page_has_all_characters_when_it_encodes_them() {
+        for s in [
+            "café",
+            "Ã©",
+            "中",
+            "Ð¿Ñ€",
+            "\u{FFFD}x",
+            "a",
+            "",
+            "€Š",
+            "├⌐",
+            "ő",
+        ] {
+            let chars: Vec<char> = s.chars().collect();
+            let mask = having_all(&chars);
+            for p in 0..PAGES.len() {
+                assert_eq!(
+                    mask & (1 << p) != 0,
+                    encode(s, p).is_some(),
+                    "{s:?} page {p}"
+                );
+            }
+        }
     }
 
     #[test]
