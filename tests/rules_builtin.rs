@@ -204,7 +204,7 @@ fn coverage_lists_signals_on_request_and_explain_colours_when_asked() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("signal.article-span"), "{text}");
+    assert!(text.contains("model.body"), "{text}");
     let plain = Command::cargo_bin("rinse")
         .unwrap()
         .current_dir(root)

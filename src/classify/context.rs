@@ -328,7 +328,18 @@ fn shape(text: &str) -> Shape {
     let mut s = Shape::default();
     let mut word_start = true;
     let bytes = t.as_bytes();
-    for (i, c) in t.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII bytes are told apart without decoding a character.
+        let (c, len) = if b < 0x80 {
+            (b as char, 1)
+        } else {
+            let c = t[i..].chars().next().unwrap_or('\0');
+            (c, c.len_utf8())
+        };
+        let at = i;
+        i += len;
         if c.is_whitespace() {
             word_start = true;
             continue;
@@ -336,27 +347,36 @@ fn shape(text: &str) -> Shape {
         if c.is_ascii_digit() {
             s.digits += 1;
             if !s.time
-                && bytes.get(i + 1) == Some(&b':')
-                && bytes.get(i + 2).is_some_and(u8::is_ascii_digit)
-                && bytes.get(i + 3).is_some_and(u8::is_ascii_digit)
+                && bytes.get(at + 1) == Some(&b':')
+                && bytes.get(at + 2).is_some_and(u8::is_ascii_digit)
+                && bytes.get(at + 3).is_some_and(u8::is_ascii_digit)
             {
                 s.time = true;
             }
             if !s.year
                 && word_start
-                && bytes.len() >= i + 4
-                && matches!(&bytes[i..i + 2], b"19" | b"20")
-                && bytes[i + 2..i + 4].iter().all(u8::is_ascii_digit)
-                && !bytes.get(i + 4).is_some_and(u8::is_ascii_digit)
+                && bytes.len() >= at + 4
+                && matches!(&bytes[at..at + 2], b"19" | b"20")
+                && bytes[at + 2..at + 4].iter().all(u8::is_ascii_digit)
+                && !bytes.get(at + 4).is_some_and(u8::is_ascii_digit)
             {
                 s.year = true;
+            }
+        } else if b < 0x80 {
+            if b.is_ascii_alphabetic() {
+                s.letters += 1;
+                if word_start && b.is_ascii_uppercase() {
+                    s.capitals += 1;
+                }
+            } else if matches!(b, b'|' | b'>' | b'/') {
+                s.separators += 1;
             }
         } else if c.is_alphabetic() {
             s.letters += 1;
             if word_start && c.is_uppercase() {
                 s.capitals += 1;
             }
-        } else if matches!(c, '|' | '»' | '›' | '>' | '/' | '•' | '·') {
+        } else if matches!(c, '»' | '›' | '•' | '·') {
             s.separators += 1;
         }
         word_start = false;
@@ -886,6 +906,38 @@ mod tests {
         assert_eq!(NAMES.len(), COLUMNS);
         let mut seen = std::collections::HashSet::new();
         assert!(NAMES.iter().all(|n| seen.insert(n)), "duplicate name");
+    }
+
+    /// [`shape`]'s counts, character by character (the reference).
+    fn shape_chars(text: &str) -> (u32, u32, u32, u32) {
+        let t = crate::text::trim(text);
+        let (mut digits, mut letters, mut capitals, mut separators) = (0, 0, 0, 0);
+        let mut word_start = true;
+        for c in t.chars() {
+            if c.is_whitespace() {
+                word_start = true;
+                continue;
+            }
+            if c.is_ascii_digit() {
+                digits += 1;
+            } else if c.is_alphabetic() {
+                letters += 1;
+                capitals += u32::from(word_start && c.is_uppercase());
+            } else if matches!(c, '|' | '»' | '›' | '>' | '/' | '•' | '·') {
+                separators += 1;
+            }
+            word_start = false;
+        }
+        (digits, letters, capitals, separators)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shape_by_bytes_counts_as_by_characters(t in "([a-zA-Z0-9 :|/>»•·É中é\u{2003}\u{a0}]|19|20){0,40}") {
+            let s = shape(&t);
+            let r = shape_chars(&t);
+            proptest::prop_assert_eq!((s.digits, s.letters, s.capitals, s.separators), r, "{:?}", t);
+        }
     }
 
     #[test]
