@@ -598,6 +598,11 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         &self.idx
     }
 
+    /// Whether the heuristic took row `r`'s line for body.
+    pub(super) fn heuristic_body(&self, r: usize) -> bool {
+        self.inp.heur[self.idx[r]].body
+    }
+
     /// How many rows there are.
     pub(super) fn len(&self) -> usize {
         self.idx.len()
@@ -756,14 +761,12 @@ pub const NAMES2_OWN: [&str; COLUMNS2 - COLUMNS] = [
     "p_after30",
     "mass_before",
     "mass_after",
-    "p_span_in",
-    "p_span_dist",
     "p_max",
     "p_share",
 ];
 
 /// Columns of a second-stage row.
-pub const COLUMNS2: usize = COLUMNS + 18;
+pub const COLUMNS2: usize = COLUMNS + 16;
 
 /// The column names of a second-stage row: [`NAMES`], then [`NAMES2_OWN`].
 pub static NAMES2: std::sync::LazyLock<Vec<&'static str>> =
@@ -778,7 +781,6 @@ pub(super) struct Stage2<'p> {
     /// Each row's `p` × weight, and the running sum up to and with it.
     mass: Vec<(f64, f64)>,
     total: f64,
-    span: Option<(usize, usize)>,
     p_max: f32,
     p_share: f32,
 }
@@ -804,17 +806,11 @@ impl<'p> Stage2<'p> {
             mass.push((m, cum));
         }
         let total = cum + 1e-6;
-        let span = max_sum_span(
-            p.iter()
-                .zip(weight)
-                .map(|(&x, &w)| (f64::from(x) - 0.5) * f64::from(w).ln_1p()),
-        );
         Stage2 {
             p,
             c,
             mass,
             total,
-            span,
             p_max: p.iter().copied().fold(0f32, f32::max),
             p_share: p.iter().filter(|&&x| x > 0.5).count() as f32 / n.max(1) as f32,
         }
@@ -848,12 +844,6 @@ impl<'p> Stage2<'p> {
             }
         };
         let (m, cum) = self.mass[i];
-        let (inside, dist) = match self.span {
-            None => (0.0, 100.0),
-            Some((s, _)) if i < s => (0.0, (i as f32 - s as f32).max(-50.0)),
-            Some((_, e)) if i > e => (0.0, (i as f32 - e as f32).min(50.0)),
-            Some(_) => (1.0, 0.0),
-        };
         let own = [
             p[i],
             window(1),
@@ -869,32 +859,11 @@ impl<'p> Stage2<'p> {
             side(30, false),
             ((cum - m) / self.total) as f32,
             ((self.total - cum) / self.total) as f32,
-            inside,
-            dist,
             self.p_max,
             self.p_share,
         ];
         row[COLUMNS..COLUMNS2].copy_from_slice(&own);
     }
-}
-
-/// The maximum-sum run of `scores` (the first of equal ones), as an
-/// inclusive range; `None` when no run sums above zero.
-fn max_sum_span(scores: impl Iterator<Item = f64>) -> Option<(usize, usize)> {
-    let mut best: Option<(f64, usize, usize)> = None;
-    let mut cur = 0f64;
-    let mut start = 0;
-    for (i, s) in scores.enumerate() {
-        if cur <= 0.0 {
-            cur = 0.0;
-            start = i;
-        }
-        cur += s;
-        if cur > 0.0 && best.is_none_or(|(b, _, _)| cur > b) {
-            best = Some((cur, start, i));
-        }
-    }
-    best.map(|(_, s, e)| (s, e))
 }
 
 #[cfg(test)]
@@ -976,10 +945,6 @@ mod tests {
         assert!((r[3][col("mass_before")] - 0.5).abs() < 1e-6);
         assert_eq!(r[0][col("p_max")], 1.0);
         assert_eq!(r[0][col("p_share")], 0.5);
-        // The best run of (p - 0.5) × ln(1 + weight) is rows 1 to 3.
-        assert_eq!(r[0][col("p_span_in")], 0.0);
-        assert_eq!(r[0][col("p_span_dist")], -1.0);
-        assert_eq!(r[2][col("p_span_in")], 1.0);
         assert_eq!(NAMES2.len(), COLUMNS2);
     }
 }

@@ -14,7 +14,7 @@
 //!    is the sequence decoder, learned rather than hand-set).
 //!
 //! A line is body when the second stage's probability reaches the model's
-//! threshold. Inference is plain Rust: each tree is a flat array of nodes.
+//! threshold (a lower one for lines the heuristic span also took for body). Inference is plain Rust: each tree is a flat array of nodes.
 
 use serde::Deserialize;
 
@@ -58,6 +58,7 @@ struct ModelFile {
     stage1: StageFile,
     stage2: StageFile,
     threshold: f32,
+    threshold_heuristic_body: f32,
 }
 
 /// A slot of a flattened tree: an inner node, or a leaf that sends every
@@ -287,13 +288,16 @@ pub struct LineScore {
     pub top: Vec<(&'static str, f32)>,
 }
 
-/// The line model: two stages and a threshold.
+/// The line model: two stages and two thresholds.
 #[derive(Debug)]
 pub struct LineModel {
     pub(crate) stage1: Ensemble,
     pub(crate) stage2: Ensemble,
-    /// A line is body when its stage-2 probability reaches this.
+    /// A line is body when its stage-2 probability reaches this…
     pub(crate) threshold: f32,
+    /// …or this, when the heuristic span also took it for body. Both are
+    /// fitted by the training script on its training pages.
+    pub(crate) threshold_heuristic_body: f32,
 }
 
 impl LineModel {
@@ -316,6 +320,7 @@ impl LineModel {
             stage1: Ensemble::new(file.stage1, &super::context::NAMES, "stage 1")?,
             stage2: Ensemble::new(file.stage2, &super::context::NAMES2, "stage 2")?,
             threshold: file.threshold,
+            threshold_heuristic_body: file.threshold_heuristic_body,
         })
     }
 }
@@ -411,7 +416,17 @@ impl LineModel {
     /// Whether each row's line is article body (see [`LineModel::probabilities`]).
     pub(super) fn body(&self, rows: &RowMaker<'_, '_>, free: &[bool]) -> Vec<bool> {
         let (_, p2) = self.probabilities(rows, free);
-        p2.iter().map(|&p| p >= self.threshold).collect()
+        p2.iter()
+            .enumerate()
+            .map(|(r, &p)| {
+                let t = if rows.heuristic_body(r) {
+                    self.threshold_heuristic_body
+                } else {
+                    self.threshold
+                };
+                p >= t
+            })
+            .collect()
     }
 }
 
@@ -423,7 +438,7 @@ mod tests {
     /// A model file whose stages have the given trees (JSON arrays).
     fn file(trees1: &str, trees2: &str) -> String {
         format!(
-            r#"{{"format":1,"trained":"test","stage1":{{"names":{},"trees":{trees1}}},"stage2":{{"names":{},"trees":{trees2}}},"threshold":0.5}}"#,
+            r#"{{"format":1,"trained":"test","stage1":{{"names":{},"trees":{trees1}}},"stage2":{{"names":{},"trees":{trees2}}},"threshold":0.5,"threshold_heuristic_body":0.5}}"#,
             serde_json::to_string(&NAMES.to_vec()).unwrap(),
             serde_json::to_string(&*NAMES2).unwrap(),
         )
