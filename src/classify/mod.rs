@@ -1,23 +1,32 @@
 //! Stage 5: give every line a class, with the rule or signal that decided it.
 //!
-//! Two kinds of evidence decide a line:
+//! Three kinds of evidence decide a line:
 //!
 //! * **Rules** ([`crate::rules`]): named phrase and regex rules that say a line is
-//!   a caption, a credit, a related-links header, an end-of-article marker or
-//!   boilerplate. A rule decides its line wherever it sits.
-//! * **Signals** (`signal.*`), which hold in any language. Each line gets a score
-//!   from its [`features`]: long, punctuated, stop-word-rich lines score their
-//!   length, short or unpunctuated lines a small penalty, rule-matched boilerplate
-//!   a larger one, and end-of-article markers cut the page. The **article span**
-//!   is the run of lines with the highest total score (a maximum-sum segment).
-//!   Inside it, short lines (sub-heads, list items, lines ending in `:`) are kept
-//!   as body; outside it, lines are dropped, except the related-link items that
-//!   follow a related header or run headerless right after the article.
-//!   The page title (`Headline - Site`, first line) is matched against the lines
-//!   above the span to find the headline and where the article starts.
+//!   a caption, a credit, a related-links header, an end-of-article marker, a
+//!   reader-comment marker or boilerplate. A rule decides its line wherever it
+//!   sits.
+//! * **The heuristic** (`signal.*`), which holds in any language. Each line gets
+//!   a score from its [`features`]: long, punctuated, stop-word-rich lines score
+//!   their length, short or unpunctuated lines a small penalty, rule-matched
+//!   boilerplate a larger one, and end-of-article markers cut the page. The
+//!   **article span** is the run of lines with the highest total score (a
+//!   maximum-sum segment), anchored on the headline repeated from the page title
+//!   (`Headline - Site`, first line). Related-link items follow a related header
+//!   or run headerless after the article; a thread of reader comments (three
+//!   comment markers close together, below the first prose) ends the page
+//!   (`signal.comments`).
+//! * **The line model** ([`model`]): learned weights that read each line's
+//!   measures, its rules, the heuristic's view and its neighbours ([`context`])
+//!   and decide, for every line the heuristic left to its span, whether it is
+//!   body (`model.body`, `model.before-article`, `model.boilerplate`,
+//!   `model.after-article`). It can leave the article for a box and come back.
+//!   When no line reaches its threshold, the heuristic's article stands. The
+//!   headline is then looked for just above the body it chose
+//!   (`signal.headline`).
 //!
 //! With a corpus pass ([`crate::corpus`]), a line seen in many documents counts
-//! as boilerplate (`corpus.repeated-line`) unless it sits inside the article span.
+//! as boilerplate (`corpus.repeated-line`) unless it is body.
 
 #[doc(hidden)]
 pub mod context;
@@ -955,14 +964,10 @@ impl Classifier {
             i.rule
                 .is_some_and(|r| self.rules.rules()[r].action == Action::Comment)
         };
-        if infos
+        infos
             .iter()
             .filter(|i| is_marker(i))
-            .nth(THREAD_MARKERS - 1)
-            .is_none()
-        {
-            return None;
-        }
+            .nth(THREAD_MARKERS - 1)?;
         let first = infos.iter().position(|i| !i.blank)?;
         let prose = scores.iter().position(|&s| s >= STRONG_SCORE)?;
         let page_title = lines[first].text;
