@@ -192,7 +192,7 @@ impl Sums {
 }
 
 /// Text measures the classifier does not need for itself.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
 struct Shape {
     capitals: u32,
     digits: u32,
@@ -302,7 +302,13 @@ const MONTHS: &[&str] = &[
     "grudnia",
 ];
 
-/// Whether `word` (punctuation around it trimmed) is a month name.
+/// [`MONTHS`] in a set, for [`is_month`].
+static MONTH_SET: std::sync::LazyLock<std::collections::HashSet<&str, foldhash::fast::FixedState>> =
+    std::sync::LazyLock::new(|| MONTHS.iter().copied().collect());
+
+/// Whether `word` (punctuation around it trimmed) is a month name. An ASCII
+/// word is lower-cased byte by byte (as `char::to_lowercase` does it there);
+/// the plain reference is `is_month_plain` in the tests.
 fn is_month(word: &str) -> bool {
     let w = word.trim_matches(|c: char| !c.is_alphabetic());
     if w.len() < 3 || w.len() > 13 {
@@ -310,77 +316,124 @@ fn is_month(word: &str) -> bool {
     }
     let mut buf = [0u8; 16];
     let mut n = 0;
-    for c in w.chars().flat_map(char::to_lowercase) {
-        let mut b = [0u8; 4];
-        let e = c.encode_utf8(&mut b).as_bytes();
-        if n + e.len() > buf.len() {
-            return false;
+    if w.is_ascii() {
+        n = w.len();
+        buf[..n].copy_from_slice(w.as_bytes());
+        buf[..n].make_ascii_lowercase();
+    } else {
+        for c in w.chars().flat_map(char::to_lowercase) {
+            let mut b = [0u8; 4];
+            let e = c.encode_utf8(&mut b).as_bytes();
+            if n + e.len() > buf.len() {
+                return false;
+            }
+            buf[n..n + e.len()].copy_from_slice(e);
+            n += e.len();
         }
-        buf[n..n + e.len()].copy_from_slice(e);
-        n += e.len();
     }
     let lower = std::str::from_utf8(&buf[..n]).unwrap_or("");
-    MONTHS.contains(&lower)
+    MONTH_SET.contains(lower)
 }
 
+/// Classes of ASCII bytes for [`shape`]: white space (as
+/// `char::is_whitespace` has it), digit, letter, capital, separator.
+const SPACE: u8 = 1;
+const DIGIT: u8 = 2;
+const LETTER: u8 = 4;
+const CAPITAL: u8 = 8;
+const SEPARATOR: u8 = 16;
+
+/// The class bits of each ASCII byte.
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c == b' ' || (c >= b'\t' && c <= b'\r') {
+            SPACE
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_uppercase() {
+            LETTER | CAPITAL
+        } else if c.is_ascii_lowercase() {
+            LETTER
+        } else if c == b'|' || c == b'>' || c == b'/' {
+            SEPARATOR
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The searchers of [`Shape::url`]'s marks but `@`.
+static URL_MARKS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+    std::sync::LazyLock::new(|| {
+        ["http", "www.", ".com"].map(|m| memchr::memmem::Finder::new(m.as_bytes()).into_owned())
+    });
+
+/// The shape of `text` (trimmed). ASCII bytes are counted through a table,
+/// without a branch on their class; other characters are decoded. The plain
+/// reference is `shape_plain` in the tests.
 fn shape(text: &str) -> Shape {
     let t = crate::text::trim(text);
     let mut s = Shape::default();
     let mut word_start = true;
     let bytes = t.as_bytes();
+    let (mut letters, mut capitals, mut digits, mut separators) = (0u32, 0u32, 0u32, 0u32);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // ASCII bytes are told apart without decoding a character.
-        let (c, len) = if b < 0x80 {
-            (b as char, 1)
-        } else {
-            let c = t[i..].chars().next().unwrap_or('\0');
-            (c, c.len_utf8())
-        };
-        let at = i;
-        i += len;
+        if b < 0x80 {
+            let class = ASCII_CLASS[usize::from(b)];
+            letters += u32::from(class & LETTER != 0);
+            capitals += u32::from(class & CAPITAL != 0 && word_start);
+            separators += u32::from(class & SEPARATOR != 0);
+            if class & DIGIT != 0 {
+                digits += 1;
+                let at = i;
+                if !s.time
+                    && bytes.get(at + 1) == Some(&b':')
+                    && bytes.get(at + 2).is_some_and(u8::is_ascii_digit)
+                    && bytes.get(at + 3).is_some_and(u8::is_ascii_digit)
+                {
+                    s.time = true;
+                }
+                if !s.year
+                    && word_start
+                    && bytes.len() >= at + 4
+                    && matches!(&bytes[at..at + 2], b"19" | b"20")
+                    && bytes[at + 2..at + 4].iter().all(u8::is_ascii_digit)
+                    && !bytes.get(at + 4).is_some_and(u8::is_ascii_digit)
+                {
+                    s.year = true;
+                }
+            }
+            word_start = class & SPACE != 0;
+            i += 1;
+            continue;
+        }
+        let c = t[i..].chars().next().unwrap_or('\0');
+        i += c.len_utf8();
         if c.is_whitespace() {
             word_start = true;
             continue;
         }
-        if c.is_ascii_digit() {
-            s.digits += 1;
-            if !s.time
-                && bytes.get(at + 1) == Some(&b':')
-                && bytes.get(at + 2).is_some_and(u8::is_ascii_digit)
-                && bytes.get(at + 3).is_some_and(u8::is_ascii_digit)
-            {
-                s.time = true;
-            }
-            if !s.year
-                && word_start
-                && bytes.len() >= at + 4
-                && matches!(&bytes[at..at + 2], b"19" | b"20")
-                && bytes[at + 2..at + 4].iter().all(u8::is_ascii_digit)
-                && !bytes.get(at + 4).is_some_and(u8::is_ascii_digit)
-            {
-                s.year = true;
-            }
-        } else if b < 0x80 {
-            if b.is_ascii_alphabetic() {
-                s.letters += 1;
-                if word_start && b.is_ascii_uppercase() {
-                    s.capitals += 1;
-                }
-            } else if matches!(b, b'|' | b'>' | b'/') {
-                s.separators += 1;
-            }
-        } else if c.is_alphabetic() {
-            s.letters += 1;
+        if c.is_alphabetic() {
+            letters += 1;
             if word_start && c.is_uppercase() {
-                s.capitals += 1;
+                capitals += 1;
             }
         } else if matches!(c, '»' | '›' | '•' | '·') {
-            s.separators += 1;
+            separators += 1;
         }
         word_start = false;
     }
+    s.letters = letters;
+    s.capitals = capitals;
+    s.digits = digits;
+    s.separators = separators;
     let first = t.chars().next();
     s.bullet = matches!(
         first,
@@ -392,7 +445,8 @@ fn shape(text: &str) -> Shape {
     s.quote = matches!(first, Some('"' | '“' | '«' | '„' | '‘' | '\''));
     s.ellipsis = t.ends_with("...") || t.ends_with('…');
     s.month = s.digits > 0 && t.split_whitespace().take(24).any(is_month);
-    s.url = t.contains("http") || t.contains("www.") || t.contains(".com") || t.contains('@');
+    s.url =
+        memchr::memchr(b'@', bytes).is_some() || URL_MARKS.iter().any(|f| f.find(bytes).is_some());
     s
 }
 
@@ -486,18 +540,28 @@ impl<'a, 'b> RowMaker<'a, 'b> {
             .collect();
         let sums = Sums::new(&base);
         // How often each line's text occurs in the document.
-        let mut seen: std::collections::HashMap<&str, u32> =
-            std::collections::HashMap::with_capacity(n);
-        for &i in &idx {
-            *seen
-                .entry(crate::text::trim(inp.lines[i].text))
-                .or_default() += 1;
-        }
-        let count: Vec<u32> = idx
+        // Each text is hashed once (foldhash, not SipHash: the keys are the
+        // document's own lines and the map lives for one document), numbered
+        // by first occurrence, and the counts are read by that number.
+        let mut seen: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> =
+            std::collections::HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut sizes: Vec<u32> = Vec::new();
+        let group: Vec<u32> = idx
             .iter()
-            .map(|&i| seen[crate::text::trim(inp.lines[i].text)])
+            .map(|&i| {
+                let next = sizes.len() as u32;
+                let g = *seen
+                    .entry(crate::text::trim(inp.lines[i].text))
+                    .or_insert(next);
+                if g == next {
+                    sizes.push(0);
+                }
+                sizes[g as usize] += 1;
+                g
+            })
             .collect();
         drop(seen);
+        let count: Vec<u32> = group.iter().map(|&g| sizes[g as usize]).collect();
         // Where the span and the title stand among the rows.
         let row_of = |line: usize| idx.partition_point(|&i| i < line);
         let span_rows = inp
@@ -877,6 +941,103 @@ mod tests {
         assert!(NAMES.iter().all(|n| seen.insert(n)), "duplicate name");
     }
 
+    /// [`is_month`] as first written: every character lower-cased, the
+    /// list searched in order.
+    fn is_month_plain(word: &str) -> bool {
+        let w = word.trim_matches(|c: char| !c.is_alphabetic());
+        if w.len() < 3 || w.len() > 13 {
+            return false;
+        }
+        let mut buf = [0u8; 16];
+        let mut n = 0;
+        for c in w.chars().flat_map(char::to_lowercase) {
+            let mut b = [0u8; 4];
+            let e = c.encode_utf8(&mut b).as_bytes();
+            if n + e.len() > buf.len() {
+                return false;
+            }
+            buf[n..n + e.len()].copy_from_slice(e);
+            n += e.len();
+        }
+        let lower = std::str::from_utf8(&buf[..n]).unwrap_or("");
+        MONTHS.contains(&lower)
+    }
+
+    /// [`shape`] as first written: a branch per byte class and
+    /// `str::contains` for the URL marks (the reference of the table-driven one).
+    fn shape_plain(text: &str) -> Shape {
+        let t = crate::text::trim(text);
+        let mut s = Shape::default();
+        let mut word_start = true;
+        let bytes = t.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // ASCII bytes are told apart without decoding a character.
+            let (c, len) = if b < 0x80 {
+                (b as char, 1)
+            } else {
+                let c = t[i..].chars().next().unwrap_or('\0');
+                (c, c.len_utf8())
+            };
+            let at = i;
+            i += len;
+            if c.is_whitespace() {
+                word_start = true;
+                continue;
+            }
+            if c.is_ascii_digit() {
+                s.digits += 1;
+                if !s.time
+                    && bytes.get(at + 1) == Some(&b':')
+                    && bytes.get(at + 2).is_some_and(u8::is_ascii_digit)
+                    && bytes.get(at + 3).is_some_and(u8::is_ascii_digit)
+                {
+                    s.time = true;
+                }
+                if !s.year
+                    && word_start
+                    && bytes.len() >= at + 4
+                    && matches!(&bytes[at..at + 2], b"19" | b"20")
+                    && bytes[at + 2..at + 4].iter().all(u8::is_ascii_digit)
+                    && !bytes.get(at + 4).is_some_and(u8::is_ascii_digit)
+                {
+                    s.year = true;
+                }
+            } else if b < 0x80 {
+                if b.is_ascii_alphabetic() {
+                    s.letters += 1;
+                    if word_start && b.is_ascii_uppercase() {
+                        s.capitals += 1;
+                    }
+                } else if matches!(b, b'|' | b'>' | b'/') {
+                    s.separators += 1;
+                }
+            } else if c.is_alphabetic() {
+                s.letters += 1;
+                if word_start && c.is_uppercase() {
+                    s.capitals += 1;
+                }
+            } else if matches!(c, '»' | '›' | '•' | '·') {
+                s.separators += 1;
+            }
+            word_start = false;
+        }
+        let first = t.chars().next();
+        s.bullet = matches!(
+            first,
+            Some('•' | '·' | '-' | '*' | '▪' | '►' | '»' | '>' | '–' | '—' | '◦' | '●')
+        ) || {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            digits > 0 && digits <= 3 && matches!(bytes.get(digits), Some(b'.' | b')'))
+        };
+        s.quote = matches!(first, Some('"' | '“' | '«' | '„' | '‘' | '\''));
+        s.ellipsis = t.ends_with("...") || t.ends_with('…');
+        s.month = s.digits > 0 && t.split_whitespace().take(24).any(is_month_plain);
+        s.url = t.contains("http") || t.contains("www.") || t.contains(".com") || t.contains('@');
+        s
+    }
+
     /// [`shape`]'s counts, character by character (the reference).
     fn shape_chars(text: &str) -> (u32, u32, u32, u32) {
         let t = crate::text::trim(text);
@@ -906,6 +1067,19 @@ mod tests {
             let s = shape(&t);
             let r = shape_chars(&t);
             proptest::prop_assert_eq!((s.digits, s.letters, s.capitals, s.separators), r, "{:?}", t);
+        }
+        #[test]
+        fn shape_agrees_with_the_plain_reference(
+            t in "([a-zA-Z0-9 .:|/>»›•·\"“'*@\t\u{b}\u{1c}ÉéK\u{212a}中\u{2003}\u{a0}…-]|19|20|12:30|http|www\\.|\\.com|May|März|oct|\\.\\.\\.){0,40}"
+        ) {
+            proptest::prop_assert_eq!(shape(&t), shape_plain(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn month_names_are_found_as_by_the_plain_reference(
+            w in "[(\"]?([mM][aA][yY]|MÄRZ|märz|Sept|déc|DÉCEMBRE|[a-zA-Zäéçś]{1,12})[.,)]?"
+        ) {
+            proptest::prop_assert_eq!(is_month(&w), is_month_plain(&w), "{:?}", w);
         }
     }
 
