@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Whole-process throughput and memory of `rinse clean` on a generated corpus.
+# Whole-process throughput and memory of `rinse clean`, on real pages and on
+# a corpus made from the samples.
 #
-#   scripts/bench.sh [WORK_DIR]     (default: /tmp/rinse-bench; needs ~2.5 GB free)
+#   scripts/bench.sh [WORK_DIR]     (default: /tmp/rinse-bench; needs ~4 GB free)
 #   RUNS=5 scripts/bench.sh         (runs per measurement, default 3; the median is shown)
+#   PAGES="DIR..." scripts/bench.sh (where the real pages are; default below)
 #
-# Builds, once and deterministically from samples/ (scripts/make-corpus.py),
-# a folder of 50,000 text files (~500 MB) and one ~1 GB JSONL file, then runs
-# the release binary and prints, for each run, wall time, MB/s and peak RSS
-# (/usr/bin/time -v), with `cat` over the same files as the floor:
+# Builds, once and deterministically:
+#   * real/: real scraped pages (by default ../shared/bench/aeb-dev/text and
+#     the train/*/text of ../shared/bench/train.tar.gz, unpacked into WORK_DIR)
+#     repeated to >= 512 MB in >= 50,000 files, and real.jsonl, >= 1 GB of the
+#     same pages (scripts/make-real-corpus.py);
+#   * corpus/: 50,000 files (~500 MB) made from samples/, and corpus.jsonl
+#     (~1 GB) (scripts/make-corpus.py), the corpus of earlier figures.
+# Then, for each corpus, runs the release binary and prints, for each run,
+# the median wall time, MB/s and peak RSS (/usr/bin/time -v), with `cat`
+# over the same files as the floor, measured in the same run:
 #   1. the folder, -j 2, and the ratio to `cat` (page cache warm for both);
-#   2. the JSONL file, -j 1 and -j 2, and the -j speed-up;
-#   3. the JSONL file with --repeated-lines 5 (the corpus pass reads twice);
-#   4. one 100 MB document (peak RSS against its size).
+#   2. the folder, -j 1;
+#   3. the JSONL file, -j 1 and -j 2, and the -j speed-up;
+#   4. the JSONL file with --repeated-lines 5 (the corpus pass reads twice);
+# and once: one 100 MB document (peak RSS against its size).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/rinse-bench}
@@ -20,6 +29,19 @@ mkdir -p "$work"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 bin="$root/target/release/rinse"
 
+shared="$root/../shared/bench"
+if [ -z "${PAGES:-}" ]; then
+    if [ ! -d "$work/train" ] && [ -f "$shared/train.tar.gz" ]; then
+        tar -xzf "$shared/train.tar.gz" -C "$work"
+    fi
+    PAGES="$shared/aeb-dev/text $(ls -d "$work"/train/*/text 2>/dev/null | tr '\n' ' ')"
+fi
+if [ ! -f "$work/real.done" ]; then
+    rm -rf "$work/real" "$work/real.jsonl"
+    # shellcheck disable=SC2086
+    python3 "$root/scripts/make-real-corpus.py" "$work/real" $PAGES --mb 512 --files 50000 --jsonl-mb 1000
+    touch "$work/real.done"
+fi
 if [ ! -f "$work/corpus.done" ]; then
     rm -rf "$work/corpus" "$work/corpus.jsonl"
     python3 "$root/scripts/make-corpus.py" "$work/corpus" --mb 500 --files 50000 --jsonl-mb 1000
@@ -66,25 +88,33 @@ measure() {
         'BEGIN { printf "%-38s %7.2f s  %8.1f MB/s  (runs %s s)  peak RSS %6.1f MB\n", n, w, b/1e6/w, g, r/1024 }'
 }
 
-folder_bytes=$(du -sb "$work/corpus" | cut -f1)
-jsonl_bytes=$(stat -c %s "$work/corpus.jsonl")
-files=$(find "$work/corpus" -type f | wc -l)
-echo "machine: $(nproc) cores; corpus: $files files, $((folder_bytes / 1000000)) MB; JSONL: $((jsonl_bytes / 1000000)) MB"
 out="$work/out"
+echo "machine: $(nproc) cores"
 
-# Warm the page cache, then time cat as the floor.
-find "$work/corpus" -type f -exec cat {} + >/dev/null
-measure "cat folder" "$folder_bytes" sh -c "find '$work/corpus' -type f -exec cat {} + >/dev/null"
-cat_wall=$LAST_WALL
-measure "rinse clean folder -j 2" "$folder_bytes" "$bin" clean "$work/corpus" -q -j 2 -o "$out.jsonl"
-awk -v a="$LAST_WALL" -v c="$cat_wall" 'BEGIN { printf "ratio to cat: %.2f x\n", a/c }'
+# bench NAME DIR JSONL: the runs on one corpus.
+bench() {
+    local name=$1 dir=$2 jsonl=$3 folder_bytes jsonl_bytes files cat_wall one
+    folder_bytes=$(du -sb "$dir" | cut -f1)
+    jsonl_bytes=$(stat -c %s "$jsonl")
+    files=$(find "$dir" -type f | wc -l)
+    echo "== $name: $files files, $((folder_bytes / 1000000)) MB; JSONL: $((jsonl_bytes / 1000000)) MB"
+    # Warm the page cache, then time cat as the floor.
+    find "$dir" -type f -exec cat {} + >/dev/null
+    measure "cat folder" "$folder_bytes" sh -c "find '$dir' -type f -exec cat {} + >/dev/null"
+    cat_wall=$LAST_WALL
+    measure "rinse clean folder -j 2" "$folder_bytes" "$bin" clean "$dir" -q -j 2 -o "$out.jsonl"
+    awk -v a="$LAST_WALL" -v c="$cat_wall" 'BEGIN { printf "ratio to cat: %.2f x\n", a/c }'
+    measure "rinse clean folder -j 1" "$folder_bytes" "$bin" clean "$dir" -q -j 1 -o "$out.jsonl"
+    cat "$jsonl" >/dev/null
+    measure "cat JSONL" "$jsonl_bytes" cat "$jsonl"
+    measure "rinse clean JSONL -j 1" "$jsonl_bytes" "$bin" clean "$jsonl" -q -j 1 -o "$out.jsonl"
+    one=$LAST_WALL
+    measure "rinse clean JSONL -j 2" "$jsonl_bytes" "$bin" clean "$jsonl" -q -j 2 -o "$out.jsonl"
+    awk -v a="$one" -v b="$LAST_WALL" 'BEGIN { printf "-j 2 speed-up over -j 1: %.2f x\n", a/b }'
+    measure "rinse clean JSONL --repeated-lines 5" "$jsonl_bytes" "$bin" clean "$jsonl" -q -j 2 --repeated-lines 5 -o "$out.jsonl"
+}
 
-cat "$work/corpus.jsonl" >/dev/null
-measure "cat JSONL" "$jsonl_bytes" cat "$work/corpus.jsonl"
-measure "rinse clean JSONL -j 1" "$jsonl_bytes" "$bin" clean "$work/corpus.jsonl" -q -j 1 -o "$out.jsonl"
-one=$LAST_WALL
-measure "rinse clean JSONL -j 2" "$jsonl_bytes" "$bin" clean "$work/corpus.jsonl" -q -j 2 -o "$out.jsonl"
-awk -v a="$one" -v b="$LAST_WALL" 'BEGIN { printf "-j 2 speed-up over -j 1: %.2f x\n", a/b }'
-measure "rinse clean JSONL --repeated-lines 5" "$jsonl_bytes" "$bin" clean "$work/corpus.jsonl" -q -j 2 --repeated-lines 5 -o "$out.jsonl"
+bench "real pages" "$work/real" "$work/real.jsonl"
+bench "sample-made corpus" "$work/corpus" "$work/corpus.jsonl"
 measure "rinse clean one 100 MB document" "$(stat -c %s "$work/big.txt")" "$bin" clean "$work/big.txt" -q --max-doc-bytes 200000000 -o "$out.jsonl"
 rm -f "$out.jsonl"
