@@ -28,11 +28,15 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row; list fields as JSON arrays.
     Csv,
+    /// Parquet ([`crate::columnar`], cargo feature `parquet`). Records are
+    /// serialised as JSONL lines holding the record's fields, then the
+    /// input's other fields, which [`Output::parquet`] writes as rows.
+    Parquet,
 }
 
 impl Format {
-    /// The format an output path implies by its extension (`.csv` or else JSONL;
-    /// a `.gz`/`.zst` suffix is looked through).
+    /// The format an output path implies by its extension (`.csv`,
+    /// `.parquet`, or else JSONL; a `.gz`/`.zst` suffix is looked through).
     pub fn from_path(path: &Path) -> Format {
         let name = path
             .file_name()
@@ -44,6 +48,8 @@ impl Format {
             .unwrap_or(&name);
         if base.ends_with(".csv") {
             Format::Csv
+        } else if base.ends_with(".parquet") {
+            Format::Parquet
         } else {
             Format::Jsonl
         }
@@ -53,7 +59,7 @@ impl Format {
     /// `error_field`, records carry an `error` column/key after the record's fields.
     pub fn header(&self, error_field: bool) -> Vec<u8> {
         match self {
-            Format::Jsonl => Vec::new(),
+            Format::Jsonl | Format::Parquet => Vec::new(),
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 let mut fields = FIELDS.to_vec();
@@ -86,12 +92,27 @@ impl Format {
                     None => rec.write_json(out),
                     Some((doc, text_key)) => write_merged(rec, doc, text_key, out),
                 }
-                if let Some(e) = error {
-                    out.pop(); // the closing brace
-                    out.extend_from_slice(b",\"error\":");
-                    json::push_str(out, e);
+                push_error(out, error);
+            }
+            Format::Parquet => {
+                out.reserve(rec.json_size_hint());
+                rec.write_json(out);
+                if let Some((doc, text_key)) = input {
+                    // The input's other fields, byte for byte, after the
+                    // record's (the schema has the record's types first).
+                    out.pop();
+                    for (k, v) in &doc.fields {
+                        if k == text_key || k == "error" || FIELDS.contains(&k.as_str()) {
+                            continue;
+                        }
+                        out.push(b',');
+                        json::push_str(out, k);
+                        out.push(b':');
+                        out.extend_from_slice(v.get().as_bytes());
+                    }
                     out.push(b'}');
                 }
+                push_error(out, error);
             }
             Format::Csv => {
                 // The cells borrowed as bytes: no copy of the text per record.
@@ -125,6 +146,17 @@ impl Format {
         }
         out.push(b'\n');
         Ok(())
+    }
+}
+
+/// Adds an `error` key holding `error`, when set, to the JSON object that
+/// ends `out`.
+fn push_error(out: &mut Vec<u8>, error: Option<&str>) {
+    if let Some(e) = error {
+        out.pop(); // the closing brace
+        out.extend_from_slice(b",\"error\":");
+        json::push_str(out, e);
+        out.push(b'}');
     }
 }
 
@@ -629,6 +661,10 @@ enum Sink {
     Plain(Destination),
     Gzip(flate2::write::GzEncoder<Destination>),
     Zstd(zstd::stream::write::Encoder<'static, Destination>),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<crate::columnar::ParquetSink<Destination>>),
+    #[cfg(feature = "parquet")]
+    ParquetStdout(Box<crate::columnar::ParquetSink<BufWriter<io::Stdout>>>),
 }
 
 /// Where records go: standard output, or a file ([`Destination`]: written
@@ -674,6 +710,29 @@ impl Output {
         })
     }
 
+    /// Parquet with `schema` ([`crate::columnar::output_schema`]) to the
+    /// file at `path` (as [`Output::create`] writes one), or to standard
+    /// output when `path` is `None`. Takes records serialised by
+    /// [`Format::Parquet`].
+    #[cfg(feature = "parquet")]
+    pub fn parquet(path: Option<&Path>, schema: arrow_schema::SchemaRef) -> Result<Self> {
+        use crate::columnar::ParquetSink;
+        let Some(path) = path else {
+            let w = BufWriter::with_capacity(1 << 20, io::stdout());
+            let sink = ParquetSink::new(w, schema).map_err(|e| Error::io("<stdout>", e))?;
+            return Ok(Output {
+                sink: Sink::ParquetStdout(Box::new(sink)),
+                name: PathBuf::from("<stdout>"),
+            });
+        };
+        let file = Destination::create(path)?;
+        let sink = ParquetSink::new(file, schema).map_err(|e| Error::io(path, e))?;
+        Ok(Output {
+            sink: Sink::Parquet(Box::new(sink)),
+            name: path.to_path_buf(),
+        })
+    }
+
     /// The output's name for messages (`<stdout>` or the final path).
     pub fn name(&self) -> &Path {
         &self.name
@@ -688,6 +747,10 @@ impl Output {
             Sink::Plain(f) => f.commit(),
             Sink::Gzip(g) => g.finish().map_err(err)?.commit(),
             Sink::Zstd(z) => z.finish().map_err(err)?.commit(),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(p) => p.finish().map_err(err)?.commit(),
+            #[cfg(feature = "parquet")]
+            Sink::ParquetStdout(p) => p.finish().and_then(|mut w| w.flush()).map_err(err),
         }
     }
 }
@@ -699,6 +762,10 @@ impl Write for Output {
             Sink::Plain(w) => w.write(buf),
             Sink::Gzip(w) => w.write(buf),
             Sink::Zstd(w) => w.write(buf),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(w) => w.write(buf),
+            #[cfg(feature = "parquet")]
+            Sink::ParquetStdout(w) => w.write(buf),
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
@@ -707,6 +774,10 @@ impl Write for Output {
             Sink::Plain(w) => w.write_all(buf),
             Sink::Gzip(w) => w.write_all(buf),
             Sink::Zstd(w) => w.write_all(buf),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(w) => w.write_all(buf),
+            #[cfg(feature = "parquet")]
+            Sink::ParquetStdout(w) => w.write_all(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -715,6 +786,10 @@ impl Write for Output {
             Sink::Plain(w) => w.flush(),
             Sink::Gzip(w) => w.flush(),
             Sink::Zstd(w) => w.flush(),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(w) => w.flush(),
+            #[cfg(feature = "parquet")]
+            Sink::ParquetStdout(w) => w.flush(),
         }
     }
 }

@@ -25,12 +25,16 @@ pub enum FormatArg {
     Jsonl,
     /// Comma-separated values with a header; list fields as JSON arrays.
     Csv,
+    /// Parquet (zstd): the record's fields as `rinse schema` prints them,
+    /// then a Parquet input's other columns.
+    Parquet,
 }
 
 /// Input format names for `--input-format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum InputFormatArg {
-    /// `.jsonl`/`.ndjson`/`.json` files (also `.gz`, `.zst`) are JSONL, the rest text.
+    /// `.jsonl`/`.ndjson`/`.json` files (also `.gz`, `.zst`) are JSONL,
+    /// `.parquet` files Parquet, the rest text.
     Auto,
     /// Every input is one text document.
     Text,
@@ -71,7 +75,7 @@ pub struct CleanArgs {
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     pub output: PathBuf,
 
-    /// Output format [default: from the -o extension, `.csv` or else jsonl].
+    /// Output format [default: from the -o extension, `.csv`, `.parquet` or else jsonl].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
 
@@ -83,11 +87,11 @@ pub struct CleanArgs {
     #[arg(long, default_value = "*.txt", value_name = "GLOB")]
     pub glob: String,
 
-    /// JSONL input: the field that holds the text.
+    /// JSONL and Parquet input: the field (column) that holds the text.
     #[arg(long, default_value = "text", value_name = "KEY")]
     pub text_key: String,
 
-    /// JSONL input: the field that holds the document id.
+    /// JSONL and Parquet input: the field (column) that holds the document id.
     #[arg(long, default_value = "id", value_name = "KEY")]
     pub id_key: String,
 
@@ -298,6 +302,42 @@ fn create_output(path: &Path) -> rinse::Result<Output> {
     Output::create(path)
 }
 
+/// The Parquet output of `job`: the record's fields, then the other columns
+/// of its first Parquet or JSONL input (a JSONL input's types inferred from
+/// its first lines; an unreadable input adds none: its read fails and is
+/// reported).
+#[cfg(feature = "parquet")]
+fn parquet_output(job: &Job, args: &CleanArgs, error_field: bool) -> Result<Output> {
+    use rinse::columnar;
+    // The first input with a path that is read as records gives the columns.
+    let extra = job
+        .inputs
+        .iter()
+        .find(|i| i.jsonl && i.path.is_some())
+        .and_then(|i| match i.path.as_deref() {
+            Some(p) if columnar::is_parquet_name(p) => columnar::file_schema(p).ok(),
+            _ => read::open(i).ok().and_then(columnar::jsonl_schema),
+        });
+    let schema = columnar::output_schema(error_field, None, extra.as_ref(), &args.text_key);
+    if let Some(p) = &job.output
+        && args.output_dir.is_some()
+        && let Some(parent) = p.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    Ok(Output::parquet(
+        job.output.as_deref(),
+        std::sync::Arc::new(schema),
+    )?)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_output(_job: &Job, _args: &CleanArgs, _error_field: bool) -> Result<Output> {
+    bail!("this rinse was built without the `parquet` feature: no Parquet output")
+}
+
 /// Parses `I/N` for `--shard`.
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let (i, n) = s
@@ -390,9 +430,21 @@ pub fn run(mut args: CleanArgs) -> Result<u8> {
     let format = match args.format {
         Some(FormatArg::Jsonl) => Format::Jsonl,
         Some(FormatArg::Csv) => Format::Csv,
+        Some(FormatArg::Parquet) => Format::Parquet,
         None if to_stdout => Format::Jsonl,
         None => Format::from_path(&args.output),
     };
+    if format == Format::Parquet {
+        if !cfg!(feature = "parquet") {
+            bail!("this rinse was built without the `parquet` feature: no Parquet output");
+        }
+        if to_stdout
+            && args.output_dir.is_none()
+            && std::io::IsTerminal::is_terminal(&std::io::stdout())
+        {
+            bail!("Parquet output is binary: give -o FILE.parquet or redirect standard output");
+        }
+    }
     let input_format = match args.input_format {
         InputFormatArg::Auto => InputFormat::Auto,
         InputFormatArg::Text => InputFormat::Text,
@@ -492,7 +544,12 @@ fn plan_jobs(
             let Some(path) = input.path.as_deref() else {
                 bail!("--output-dir needs input files: standard input has no name to mirror");
             };
-            let rel = read::output_name(&input.id, format == Format::Csv);
+            let ext = match format {
+                Format::Jsonl => "jsonl",
+                Format::Csv => "csv",
+                Format::Parquet => "parquet",
+            };
+            let rel = read::output_name(&input.id, ext);
             outputs::inside(&rel, dir, &path.display().to_string())?;
             let out = dir.join(&rel);
             if args.resume && out.exists() {
@@ -719,6 +776,9 @@ fn run_with(
     let stopped = || interrupt.load(Ordering::SeqCst);
     for job in &jobs {
         let mut out = match &job.output {
+            _ if format == Format::Parquet => {
+                parquet_output(job, args, config.on_error == OnError::Record)?
+            }
             None => Output::stdout(),
             // --output-dir creates the folders it mirrors; -o does not.
             Some(p) if args.output_dir.is_some() => create_output(p)?,

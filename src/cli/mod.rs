@@ -9,6 +9,7 @@ mod fix;
 mod outputs;
 mod progress;
 mod rules;
+mod schema;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -35,6 +36,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 #[command(after_help = "Examples:\n  \
     rinse clean samples/ -o cleaned.jsonl      clean a folder of .txt files\n  \
     rinse clean shard.jsonl.gz -o out.csv      clean a JSONL shard into CSV\n  \
+    rinse clean train.parquet -o out.parquet   Parquet in, Parquet out (other columns kept)\n  \
     rinse explain page.txt                     why each line was kept or dropped\n  \
     rinse rules test my-rules/                 check your rules against their examples\n  \
     cat in.jsonl | rinse clean --input-format jsonl - > out.jsonl")]
@@ -55,6 +57,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Repair text only (encoding, mojibake, lost characters) and print it.
     Fix(fix::FixArgs),
+    /// Print the record's Arrow schema (what Parquet output uses) as JSON.
+    Schema(schema::SchemaArgs),
     /// The line model's input rows, as JSONL (for the training script).
     #[command(hide = true)]
     Features(features::FeaturesArgs),
@@ -83,6 +87,7 @@ pub fn main() -> ExitCode {
         Command::Coverage(args) => coverage::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fix(args) => fix::run(args),
+        Command::Schema(args) => schema::run(args),
         Command::Features(args) => features::run(args),
     };
     match result {

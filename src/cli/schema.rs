@@ -1,0 +1,32 @@
+//! `rinse schema`: the record's Arrow schema as JSON.
+
+use anyhow::Result;
+use clap::Args;
+
+use super::EXIT_OK;
+
+/// Arguments of `rinse schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The schema of `--on-error record` output (an `error` string last).
+    #[arg(long)]
+    pub error_field: bool,
+}
+
+/// Runs `rinse schema`.
+#[cfg(feature = "parquet")]
+pub fn run(args: SchemaArgs) -> Result<u8> {
+    let schema = rinse::columnar::record_schema(args.error_field);
+    let json = rinse::columnar::schema_json(&schema);
+    super::to_stdout(|out| {
+        serde_json::to_writer_pretty(&mut *out, &json)?;
+        out.write_all(b"\n")
+    })?;
+    Ok(EXIT_OK)
+}
+
+/// Runs `rinse schema`.
+#[cfg(not(feature = "parquet"))]
+pub fn run(_args: SchemaArgs) -> Result<u8> {
+    anyhow::bail!("this rinse was built without the `parquet` feature, which holds the schema")
+}
