@@ -26,7 +26,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
 use crate::error::{Error, Result};
-use crate::record::FIELDS;
+use crate::record::{FIELDS, FieldSet};
 
 /// Whether `path` names a Parquet file (`.parquet`, any case).
 pub fn is_parquet_name(path: &Path) -> bool {
@@ -85,12 +85,11 @@ pub fn record_schema(error_field: bool) -> Schema {
     Schema::new(fields)
 }
 
-/// The schema of Parquet output: [`record_schema`] keeping only `keep` (all
-/// when `None`), then `extra`'s columns (a Parquet input's), except those
+/// The schema of Parquet output: [`record_schema`] keeping only `fields`, then `extra`'s columns (a Parquet input's), except those
 /// named like a record field, `error` or `text_key` (which holds the text).
 pub fn output_schema(
     error_field: bool,
-    keep: Option<&[&str]>,
+    fields: FieldSet,
     extra: Option<&Schema>,
     text_key: &str,
 ) -> Schema {
@@ -98,7 +97,7 @@ pub fn output_schema(
     let mut fields: Vec<Field> = base
         .fields()
         .iter()
-        .filter(|f| f.name() == "error" || keep.is_none_or(|k| k.contains(&f.name().as_str())))
+        .filter(|f| f.name() == "error" || fields.contains(f.name()))
         .map(|f| f.as_ref().clone())
         .collect();
     if let Some(extra) = extra {
@@ -421,7 +420,7 @@ mod tests {
 
     #[test]
     fn the_sink_writes_lines_split_anywhere_as_rows() {
-        let schema = std::sync::Arc::new(output_schema(false, None, None, "text"));
+        let schema = std::sync::Arc::new(output_schema(false, FieldSet::ALL, None, "text"));
         let rec = crate::Record {
             id: "a".into(),
             text: "body".into(),

@@ -26,7 +26,7 @@ use crate::classify::Decision;
 use crate::cleaner::Cleaner;
 use crate::error::{Error, Result};
 use crate::read::{self, InputFile, JsonDoc, Known, LineRead, read_line_limited};
-use crate::record::Record;
+use crate::record::{FieldSet, Record};
 use crate::write::{ErrorRecord, Format};
 
 /// What to do with a document that fails.
@@ -68,6 +68,8 @@ pub struct Config {
     /// When set (for example by a signal handler), the run stops after the
     /// current batch with [`Error::Interrupted`].
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// The record's fields written (`--fields`, `--no-audit`).
+    pub fields: FieldSet,
 }
 
 impl Default for Config {
@@ -82,6 +84,7 @@ impl Default for Config {
             on_error: OnError::Skip,
             attributes: false,
             interrupt: None,
+            fields: FieldSet::ALL,
         }
     }
 }
@@ -377,7 +380,7 @@ pub fn run(
 ) -> Result<Stats> {
     let mut stats = Stats::default();
     let error_field = config.on_error == OnError::Record;
-    let header = config.format.header(error_field);
+    let header = config.format.header_fields(error_field, config.fields);
     out.write_all(&header).map_err(|e| Error::io(out_name, e))?;
     stats.bytes_out += header.len() as u64;
 
@@ -741,7 +744,7 @@ fn error_record(err: &ErrorRecord, config: &Config) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     config
         .format
-        .serialize(&rec, None, Some(&err.reason), &mut out)?;
+        .serialize_fields(&rec, None, Some(&err.reason), config.fields, &mut out)?;
     Ok(out)
 }
 
@@ -767,7 +770,9 @@ fn finish(
     // The format sizes the buffer from the record.
     let mut out = shared.buffer();
     let error = (config.on_error == OnError::Record).then_some("");
-    config.format.serialize(&rec, input, error, &mut out)?;
+    config
+        .format
+        .serialize_fields(&rec, input, error, config.fields, &mut out)?;
     shared.count(rec);
     Ok(Outcome::Written {
         bytes_in,

@@ -18,7 +18,7 @@ use crate::classify::{Class, Decision};
 use crate::error::{Error, Result};
 use crate::json::{self, WriteJson};
 use crate::read::JsonDoc;
-use crate::record::{FIELDS, Record};
+use crate::record::{FIELDS, FieldSet, Record};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,16 +58,21 @@ impl Format {
     /// The bytes written before the first record (the CSV header). With
     /// `error_field`, records carry an `error` column/key after the record's fields.
     pub fn header(&self, error_field: bool) -> Vec<u8> {
+        self.header_fields(error_field, FieldSet::ALL)
+    }
+
+    /// [`Format::header`] for records of the fields `fields` only.
+    pub fn header_fields(&self, error_field: bool, fields: FieldSet) -> Vec<u8> {
         match self {
             Format::Jsonl | Format::Parquet => Vec::new(),
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(Vec::new());
-                let mut fields = FIELDS.to_vec();
+                let mut names: Vec<&str> = fields.names().collect();
                 if error_field {
-                    fields.push("error");
+                    names.push("error");
                 }
                 // Writing to a Vec cannot fail.
-                let _ = w.write_record(fields);
+                let _ = w.write_record(names);
                 w.into_inner().unwrap_or_default()
             }
         }
@@ -85,18 +90,31 @@ impl Format {
         error: Option<&str>,
         out: &mut Vec<u8>,
     ) -> Result<()> {
+        self.serialize_fields(rec, input, error, FieldSet::ALL, out)
+    }
+
+    /// [`Format::serialize`] writing only the record's fields in `fields`
+    /// (an input object's own fields are all written).
+    pub fn serialize_fields(
+        &self,
+        rec: &Record,
+        input: Option<(&JsonDoc, &str)>,
+        error: Option<&str>,
+        fields: FieldSet,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
         match self {
             Format::Jsonl => {
                 out.reserve(rec.json_size_hint());
                 match input {
-                    None => rec.write_json(out),
-                    Some((doc, text_key)) => write_merged(rec, doc, text_key, out),
+                    None => write_selected(rec, fields, out),
+                    Some((doc, text_key)) => write_merged(rec, doc, text_key, fields, out),
                 }
                 push_error(out, error);
             }
             Format::Parquet => {
                 out.reserve(rec.json_size_hint());
-                rec.write_json(out);
+                write_selected(rec, fields, out);
                 if let Some((doc, text_key)) = input {
                     // The input's other fields, byte for byte, after the
                     // record's (the schema has the record's types first).
@@ -115,25 +133,23 @@ impl Format {
                 push_error(out, error);
             }
             Format::Csv => {
-                // The cells borrowed as bytes: no copy of the text per record.
-                let lists = [
-                    json_cell(&rec.captions),
-                    json_cell(&rec.credits),
-                    json_cell(&rec.related),
-                    json_cell(&rec.removed),
-                    json_cell(&rec.fixes),
-                ];
-                let mut row: Vec<&[u8]> = vec![
-                    rec.id.as_bytes(),
-                    rec.source.as_bytes(),
-                    rec.title.as_bytes(),
-                    rec.dateline.as_bytes(),
-                    rec.text.as_bytes(),
-                ];
-                row.extend(lists.iter().map(Vec::as_slice));
-                row.push(rec.encoding.as_bytes());
+                // Strings borrowed as bytes: no copy of the text per record;
+                // lists as JSON arrays.
+                let mut row: Vec<std::borrow::Cow<'_, [u8]>> = fields
+                    .names()
+                    .map(|k| match string_field(rec, k) {
+                        Some(s) => std::borrow::Cow::Borrowed(s.as_bytes()),
+                        None => {
+                            let mut cell = Vec::new();
+                            if let Some(v) = rec.field(k) {
+                                v.write_json(&mut cell);
+                            }
+                            std::borrow::Cow::Owned(cell)
+                        }
+                    })
+                    .collect();
                 if let Some(e) = error {
-                    row.push(e.as_bytes());
+                    row.push(std::borrow::Cow::Borrowed(e.as_bytes()));
                 }
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
@@ -149,6 +165,39 @@ impl Format {
     }
 }
 
+/// The record's string field `name`; `None` for a list field.
+fn string_field<'a>(rec: &'a Record, name: &str) -> Option<&'a str> {
+    Some(match name {
+        "id" => &rec.id,
+        "source" => &rec.source,
+        "title" => &rec.title,
+        "dateline" => &rec.dateline,
+        "text" => &rec.text,
+        "encoding" => &rec.encoding,
+        _ => return None,
+    })
+}
+
+/// `rec` as a JSON object of the fields in `fields`, in record order.
+fn write_selected(rec: &Record, fields: FieldSet, out: &mut Vec<u8>) {
+    if fields.is_all() {
+        rec.write_json(out);
+        return;
+    }
+    out.push(b'{');
+    for (i, k) in fields.names().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json::push_str(out, k);
+        out.push(b':');
+        if let Some(v) = rec.field(k) {
+            v.write_json(out);
+        }
+    }
+    out.push(b'}');
+}
+
 /// Adds an `error` key holding `error`, when set, to the JSON object that
 /// ends `out`.
 fn push_error(out: &mut Vec<u8>, error: Option<&str>) {
@@ -160,15 +209,7 @@ fn push_error(out: &mut Vec<u8>, error: Option<&str>) {
     }
 }
 
-/// A list field as a JSON array, for a CSV cell (UTF-8, as it is written from
-/// strings).
-fn json_cell<T: WriteJson>(v: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    v.write_json(&mut out);
-    out
-}
-
-fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) {
+fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, fields: FieldSet, out: &mut Vec<u8>) {
     out.push(b'{');
     let mut first = true;
     let mut key = |out: &mut Vec<u8>, k: &str| {
@@ -196,7 +237,7 @@ fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) 
     // The record's fields the input does not have, in record order; `text` is
     // already in the text key's place.
     for k in FIELDS {
-        if k == "text" || doc.get(k).is_some() {
+        if k == "text" || !fields.contains(k) || doc.get(k).is_some() {
             continue;
         }
         if let Some(value) = rec.field(k) {

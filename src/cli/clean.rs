@@ -11,6 +11,7 @@ use rinse::Cleaner;
 use rinse::cleaner::{DEFAULT_MAX_DOC_BYTES, Options};
 use rinse::pipeline::{self, Config, Event, OnError, Stats};
 use rinse::read::{self, InputFormat};
+use rinse::record::FieldSet;
 use rinse::rules::{self, RuleSet};
 use rinse::write::{self, Destination, ErrorRecord, Format, Output};
 
@@ -78,6 +79,17 @@ pub struct CleanArgs {
     /// Output format [default: from the -o extension, `.csv`, `.parquet` or else jsonl].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+
+    /// Write only these fields of the record, comma-separated
+    /// (`id,title,text`; `rinse schema` lists them); a JSONL or Parquet
+    /// input's own fields are all kept.
+    #[arg(long, value_name = "LIST", value_parser = FieldSet::parse, conflicts_with = "no_audit")]
+    pub fields: Option<FieldSet>,
+
+    /// Leave out the audit trail (`removed` and `fixes`): records of about
+    /// the text's size.
+    #[arg(long)]
+    pub no_audit: bool,
 
     /// How to read inputs.
     #[arg(long, value_enum, default_value = "auto")]
@@ -307,7 +319,12 @@ fn create_output(path: &Path) -> rinse::Result<Output> {
 /// its first lines; an unreadable input adds none: its read fails and is
 /// reported).
 #[cfg(feature = "parquet")]
-fn parquet_output(job: &Job, args: &CleanArgs, error_field: bool) -> Result<Output> {
+fn parquet_output(
+    job: &Job,
+    args: &CleanArgs,
+    error_field: bool,
+    fields: FieldSet,
+) -> Result<Output> {
     use rinse::columnar;
     // The first input with a path that is read as records gives the columns.
     let extra = job
@@ -318,7 +335,7 @@ fn parquet_output(job: &Job, args: &CleanArgs, error_field: bool) -> Result<Outp
             Some(p) if columnar::is_parquet_name(p) => columnar::file_schema(p).ok(),
             _ => read::open(i).ok().and_then(columnar::jsonl_schema),
         });
-    let schema = columnar::output_schema(error_field, None, extra.as_ref(), &args.text_key);
+    let schema = columnar::output_schema(error_field, fields, extra.as_ref(), &args.text_key);
     if let Some(p) = &job.output
         && args.output_dir.is_some()
         && let Some(parent) = p.parent()
@@ -334,7 +351,12 @@ fn parquet_output(job: &Job, args: &CleanArgs, error_field: bool) -> Result<Outp
 }
 
 #[cfg(not(feature = "parquet"))]
-fn parquet_output(_job: &Job, _args: &CleanArgs, _error_field: bool) -> Result<Output> {
+fn parquet_output(
+    _job: &Job,
+    _args: &CleanArgs,
+    _error_field: bool,
+    _fields: FieldSet,
+) -> Result<Output> {
     bail!("this rinse was built without the `parquet` feature: no Parquet output")
 }
 
@@ -760,6 +782,11 @@ fn run_with(
         },
         interrupt: Some(interrupt.clone()),
         attributes: args.attributes_dir.is_some(),
+        fields: match args.fields {
+            Some(f) => f,
+            None if args.no_audit => FieldSet::without_audit(),
+            None => FieldSet::ALL,
+        },
         ..Config::default()
     };
     // Documents done (written or failed), for the message of an interrupted run.
@@ -777,7 +804,7 @@ fn run_with(
     for job in &jobs {
         let mut out = match &job.output {
             _ if format == Format::Parquet => {
-                parquet_output(job, args, config.on_error == OnError::Record)?
+                parquet_output(job, args, config.on_error == OnError::Record, config.fields)?
             }
             None => Output::stdout(),
             // --output-dir creates the folders it mirrors; -o does not.
