@@ -790,10 +790,11 @@ fn attributes_dir_marks_removed_lines_by_character_offsets() {
         serde_json::json!([])
     );
 
-    // --attributes-dir needs --output-dir.
-    let (code, _, err) = run(rinse().args(["clean", "--attributes-dir", "x", "y.jsonl"]));
+    // --attributes-dir alone writes attributes only: not with -o.
+    let (code, _, err) =
+        run(rinse().args(["clean", "--attributes-dir", "x", "y.jsonl", "-o", "z.jsonl"]));
     assert_eq!(code, 2);
-    assert!(err.contains("--output-dir"), "{err}");
+    assert!(err.contains("attributes alone"), "{err}");
 }
 
 #[test]

@@ -146,11 +146,14 @@ pub struct CleanArgs {
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
-    /// With --output-dir: also write dolma attribute files under DIR, one per
-    /// input file at the input's relative path, marking by character offsets
-    /// the lines rinse removed (`rinse__boilerplate`) or kept out of the body
-    /// (`rinse__not_body`), so that dolma's mixer can apply rinse's decisions.
-    #[arg(long, value_name = "DIR", requires = "output_dir")]
+    /// Write dolma attribute files under DIR, one per input file at the
+    /// input's relative path (`documents/x.jsonl.gz` → `DIR/x.jsonl.gz`),
+    /// marking by character offsets the lines rinse removed
+    /// (`rinse__boilerplate`) or kept out of the body (`rinse__not_body`),
+    /// with document-level `rinse__body_empty` and `rinse__removed_share`, so
+    /// that dolma's mixer can apply rinse's decisions. Without --output-dir,
+    /// only the attributes are written (dolma's tagger role).
+    #[arg(long, value_name = "DIR")]
     pub attributes_dir: Option<PathBuf>,
 
     /// With --output-dir: skip inputs whose output file already exists (finished
@@ -298,8 +301,11 @@ fn count_lines(
 /// One output file and the inputs that go into it.
 struct Job {
     inputs: Vec<read::InputFile>,
-    /// The output file; `None` for standard output.
+    /// The output file; `None` for standard output, or for no records at all
+    /// when `records` is false.
     output: Option<PathBuf>,
+    /// Whether records are written (not with --attributes-dir alone).
+    records: bool,
     /// The dolma attribute file, with --attributes-dir.
     attributes: Option<PathBuf>,
 }
@@ -446,7 +452,13 @@ pub fn run(mut args: CleanArgs) -> Result<u8> {
     if args.output_dir.is_some() && !to_stdout {
         bail!("give either -o/--output or --output-dir, not both");
     }
-    if args.resume && args.output_dir.is_none() {
+    if args.attributes_dir.is_some() && args.output_dir.is_none() && !to_stdout {
+        bail!(
+            "--attributes-dir without --output-dir writes the attributes alone: give no -o \
+             (or give --output-dir for the cleaned documents too)"
+        );
+    }
+    if args.resume && args.output_dir.is_none() && args.attributes_dir.is_none() {
         bail!("--resume needs --output-dir (it skips inputs whose output file exists)");
     }
     let format = match args.format {
@@ -561,37 +573,52 @@ fn plan_jobs(
             .files_from
             .as_ref()
             .is_some_and(|l| l.as_os_str() == "-");
-    if let Some(dir) = &args.output_dir {
+    let mirror = args.output_dir.is_some() || args.attributes_dir.is_some();
+    if mirror {
         for input in inputs {
             let Some(path) = input.path.as_deref() else {
-                bail!("--output-dir needs input files: standard input has no name to mirror");
+                bail!(
+                    "--output-dir and --attributes-dir need input files: standard input has no name to mirror"
+                );
             };
-            let ext = match format {
-                Format::Jsonl => "jsonl",
-                Format::Csv => "csv",
-                Format::Parquet => "parquet",
+            let out = match &args.output_dir {
+                Some(dir) => {
+                    let ext = match format {
+                        Format::Jsonl => "jsonl",
+                        Format::Csv => "csv",
+                        Format::Parquet => "parquet",
+                    };
+                    let rel = read::output_name(&input.id, ext);
+                    outputs::inside(&rel, dir, &path.display().to_string())?;
+                    Some(dir.join(&rel))
+                }
+                None => None,
             };
-            let rel = read::output_name(&input.id, ext);
-            outputs::inside(&rel, dir, &path.display().to_string())?;
-            let out = dir.join(&rel);
-            if args.resume && out.exists() {
-                skipped.extend(input.path);
-                continue;
-            }
-            plan.output(job_key(jobs.len(), false), &out);
             let attributes = match &args.attributes_dir {
                 Some(a) => {
                     let rel = PathBuf::from(&input.id);
                     outputs::inside(&rel, a, &path.display().to_string())?;
-                    let p = a.join(rel);
-                    plan.output(job_key(jobs.len(), true), &p);
-                    Some(p)
+                    Some(a.join(rel))
                 }
                 None => None,
             };
+            // The file whose existence marks the input done: the output, or
+            // the attributes when they are all that is written.
+            let done = out.as_ref().or(attributes.as_ref());
+            if args.resume && done.is_some_and(|p| p.exists()) {
+                skipped.extend(input.path);
+                continue;
+            }
+            if let Some(o) = &out {
+                plan.output(job_key(jobs.len(), false), o);
+            }
+            if let Some(a) = &attributes {
+                plan.output(job_key(jobs.len(), true), a);
+            }
             jobs.push(Job {
                 inputs: vec![input],
-                output: Some(out),
+                records: out.is_some(),
+                output: out,
                 attributes,
             });
         }
@@ -604,6 +631,7 @@ fn plan_jobs(
         jobs.push(Job {
             inputs,
             output: (!to_stdout).then(|| args.output.clone()),
+            records: true,
             attributes: None,
         });
     }
@@ -803,6 +831,7 @@ fn run_with(
     let stopped = || interrupt.load(Ordering::SeqCst);
     for job in &jobs {
         let mut out = match &job.output {
+            None if !job.records => Output::discard(),
             _ if format == Format::Parquet => {
                 parquet_output(job, args, config.on_error == OnError::Record, config.fields)?
             }
