@@ -121,7 +121,7 @@ pub fn file_schema(path: &Path) -> Result<Schema> {
 }
 
 /// Lines of a JSONL input looked at to infer the types of its other fields.
-const INFER_LINES: usize = 1000;
+pub const INFER_LINES: usize = 1000;
 
 /// The Arrow schema of a JSONL input's fields, inferred from its first
 /// [`INFER_LINES`] objects (lines that do not parse are passed over), in the
@@ -225,7 +225,7 @@ pub fn schema_ipc(schema: &Schema) -> Vec<u8> {
 }
 
 /// Rows of a Parquet input read per batch.
-const READ_BATCH_ROWS: usize = 256;
+pub const READ_BATCH_ROWS: usize = 256;
 
 /// A Parquet file read as JSONL: one JSON object per row, every column by
 /// name (nulls as `null`), a batch of [`READ_BATCH_ROWS`] rows converted at
