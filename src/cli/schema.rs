@@ -3,8 +3,6 @@
 use anyhow::Result;
 use clap::Args;
 
-use super::EXIT_OK;
-
 /// Arguments of `rinse schema`.
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
@@ -36,7 +34,7 @@ pub fn run(args: SchemaArgs) -> Result<u8> {
         serde_json::to_writer_pretty(&mut *out, &json)?;
         out.write_all(b"\n")
     })?;
-    Ok(EXIT_OK)
+    Ok(super::EXIT_OK)
 }
 
 /// Runs `rinse schema`.
