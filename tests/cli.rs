@@ -872,3 +872,23 @@ fn stats_count_every_removed_line_and_fix_by_rule() {
         assert_eq!(got, want[k], "{key}");
     }
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, out, err) = run(rinse().args(["completions", shell]));
+        let out = String::from_utf8_lossy(&out);
+        assert_eq!(code, 0, "{err}");
+        // Every command and a flag of `clean` are offered.
+        for word in ["clean", "schema", "explain", "--no-audit"] {
+            assert!(out.contains(word), "{shell}: no {word}");
+        }
+    }
+    let (code, _, _) = run(rinse().args(["completions", "tcsh"]));
+    assert_eq!(code, 2);
+    let (code, man, _) = run(rinse().arg("man"));
+    let man = String::from_utf8_lossy(&man);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH rinse 1"), "{man}");
+    assert!(man.contains("schema"), "{man}");
+}

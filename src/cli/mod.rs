@@ -15,7 +15,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit code: every document cleaned.
 pub const EXIT_OK: u8 = 0;
@@ -59,6 +59,13 @@ enum Command {
     Fix(fix::FixArgs),
     /// Print the record's Arrow schema (what Parquet output uses) as JSON.
     Schema(schema::SchemaArgs),
+    /// Print a shell completion script (`rinse completions bash > /etc/bash_completion.d/rinse`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print rinse's man page (roff; `rinse man > rinse.1`).
+    Man,
     /// The line model's input rows, as JSONL (for the training script).
     #[command(hide = true)]
     Features(features::FeaturesArgs),
@@ -88,6 +95,15 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Fix(args) => fix::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Completions { shell } => {
+            // Generated in memory: clap_complete panics on a failed write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "rinse", &mut script);
+            to_stdout(|out| out.write_all(&script)).map(|()| EXIT_OK)
+        }
+        Command::Man => {
+            to_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out)).map(|()| EXIT_OK)
+        }
         Command::Features(args) => features::run(args),
     };
     match result {
