@@ -496,7 +496,25 @@ pub fn run(mut args: CleanArgs) -> Result<u8> {
         if interrupt.load(Ordering::SeqCst) {
             return Ok(interrupted(0));
         }
-        run_with(&args, format, to_stdout, rules, inputs?, interrupt)
+        let inputs = inputs?;
+        // Folders named, and not one file in them taken: most likely the
+        // wrong --glob, not an empty corpus.
+        if args.files_from.is_none()
+            && !args.paths.is_empty()
+            && inputs.0.is_empty()
+            && inputs.1.is_empty()
+        {
+            bail!(
+                "no input file found under {} matching --glob {:?} (give --glob to take other files)",
+                args.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                args.glob
+            );
+        }
+        run_with(&args, format, to_stdout, rules, inputs, interrupt)
     })
 }
 
