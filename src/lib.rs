@@ -34,6 +34,8 @@
 pub mod assemble;
 pub mod classify;
 pub mod cleaner;
+#[cfg(feature = "parquet")]
+pub mod columnar;
 pub mod corpus;
 pub mod decode;
 pub mod error;

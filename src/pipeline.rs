@@ -26,8 +26,9 @@ use crate::classify::Decision;
 use crate::cleaner::Cleaner;
 use crate::error::{Error, Result};
 use crate::read::{self, InputFile, JsonDoc, Known, LineRead, read_line_limited};
-use crate::record::Record;
+use crate::record::{FieldSet, Record};
 use crate::write::{ErrorRecord, Format};
+use serde_json::value::RawValue;
 
 /// What to do with a document that fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,6 +69,8 @@ pub struct Config {
     /// When set (for example by a signal handler), the run stops after the
     /// current batch with [`Error::Interrupted`].
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// The record's fields written (`--fields`, `--no-audit`).
+    pub fields: FieldSet,
 }
 
 impl Default for Config {
@@ -82,6 +85,7 @@ impl Default for Config {
             on_error: OnError::Skip,
             attributes: false,
             interrupt: None,
+            fields: FieldSet::ALL,
         }
     }
 }
@@ -201,7 +205,9 @@ enum Outcome {
         /// The dolma attribute line, when asked for.
         attributes: Vec<u8>,
     },
-    Failed(ErrorRecord, u64),
+    /// A failed document, its input bytes, and its dolma attribute line
+    /// when the worker made it (else the writer makes one from the error's id).
+    Failed(ErrorRecord, u64, Vec<u8>),
 }
 
 impl Outcome {
@@ -377,7 +383,7 @@ pub fn run(
 ) -> Result<Stats> {
     let mut stats = Stats::default();
     let error_field = config.on_error == OnError::Record;
-    let header = config.format.header(error_field);
+    let header = config.format.header_fields(error_field, config.fields);
     out.write_all(&header).map_err(|e| Error::io(out_name, e))?;
     stats.bytes_out += header.len() as u64;
 
@@ -595,12 +601,14 @@ fn write_outcomes(
                 shared.recycle(bytes);
                 events(Event::Progress { bytes: bytes_in });
             }
-            Outcome::Failed(err, bytes_in) => {
+            Outcome::Failed(err, bytes_in, mut line) => {
                 stats.documents_failed += 1;
                 stats.bytes_in += bytes_in;
                 if config.attributes {
-                    let mut line = Vec::new();
-                    crate::write::attributes_line(&err.id, "", &[], &mut line);
+                    if line.is_empty() {
+                        let id = crate::write::id_json(None, &err.id);
+                        crate::write::attributes_line(&id, "", &[], &mut line);
+                    }
                     write_attributes(&line)?;
                 }
                 events(Event::Failed(&err));
@@ -647,7 +655,7 @@ fn error_reason(e: &Error) -> String {
 fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Outcome {
     match job {
         Job::Done(o) => o,
-        Job::Failed(err, size) => Outcome::Failed(err, size),
+        Job::Failed(err, size) => Outcome::Failed(err, size, Vec::new()),
         Job::Text(input, known) => {
             let source = input.source();
             let fail = |reason: String, size| {
@@ -658,6 +666,7 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Out
                         reason,
                     },
                     size,
+                    Vec::new(),
                 )
             };
             let limit = cleaner.options().max_doc_bytes;
@@ -671,7 +680,7 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Out
                 Ok((mut rec, decisions, text)) => {
                     rec.id = input.id.clone();
                     rec.source = source.clone();
-                    let attributes = attribute_line(config, &rec.id, &text, &decisions);
+                    let attributes = attribute_line(config, (None, &rec.id), &text, &decisions);
                     (rec, attributes)
                 }
                 Err(e) => return fail(error_reason(&e), size),
@@ -689,7 +698,13 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Out
         } => {
             let size = line.len() as u64;
             let src = format!("{source}:{line_no}");
-            let fail = |id: String, reason: String| {
+            // `raw` is the input's own id, for the attribute line.
+            let fail = |id: String, raw: Option<&RawValue>, reason: String| {
+                let mut line = Vec::new();
+                if config.attributes {
+                    let id = crate::write::id_json(raw, &id);
+                    crate::write::attributes_line(&id, "", &[], &mut line);
+                }
                 Outcome::Failed(
                     ErrorRecord {
                         source: src.clone(),
@@ -697,36 +712,40 @@ fn process(job: Job, cleaner: &Cleaner, config: &Config, shared: &Shared) -> Out
                         reason,
                     },
                     size,
+                    line,
                 )
             };
             let Ok(text) = simdutf8::basic::from_utf8(&line) else {
-                return fail(String::new(), "line is not valid UTF-8".into());
+                return fail(String::new(), None, "line is not valid UTF-8".into());
             };
             let doc = match JsonDoc::parse(text) {
                 Ok(d) => d,
-                Err(reason) => return fail(String::new(), reason),
+                Err(reason) => return fail(String::new(), None, reason),
             };
             // Always a string: a number or object as its JSON text, none
             // or null as the line's place.
             let id = doc.get_text(&config.id_key).unwrap_or_else(|| src.clone());
+            let raw_id = doc.get(&config.id_key);
             let body = match doc.get_string(&config.text_key) {
-                None => return fail(id, format!("no {:?} field", config.text_key)),
-                Some(Err(why)) => return fail(id, format!("field {:?} {why}", config.text_key)),
+                None => return fail(id, raw_id, format!("no {:?} field", config.text_key)),
+                Some(Err(why)) => {
+                    return fail(id, raw_id, format!("field {:?} {why}", config.text_key));
+                }
                 Some(Ok(body)) => body,
             };
             let (rec, attributes) = match cleaner.try_clean_text_detailed(&body) {
                 Ok((mut rec, decisions)) => {
                     rec.id = id.clone();
                     rec.source = src.clone();
-                    let attributes = attribute_line(config, &rec.id, &body, &decisions);
+                    let attributes = attribute_line(config, (raw_id, &rec.id), &body, &decisions);
                     (rec, attributes)
                 }
-                Err(e) => return fail(id, error_reason(&e)),
+                Err(e) => return fail(id, raw_id, error_reason(&e)),
             };
             drop(body);
             let input = Some((&doc, config.text_key.as_str()));
             finish(rec, input, attributes, size, (config, shared))
-                .unwrap_or_else(|e| fail(id, error_reason(&e)))
+                .unwrap_or_else(|e| fail(id, raw_id, error_reason(&e)))
         }
     }
 }
@@ -741,16 +760,23 @@ fn error_record(err: &ErrorRecord, config: &Config) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     config
         .format
-        .serialize(&rec, None, Some(&err.reason), &mut out)?;
+        .serialize_fields(&rec, None, Some(&err.reason), config.fields, &mut out)?;
     Ok(out)
 }
 
-/// The dolma attribute line of a cleaned document, when asked for: `text` is
-/// its input text and `decisions` its line decisions.
-fn attribute_line(config: &Config, id: &str, text: &str, decisions: &[Decision]) -> Vec<u8> {
+/// The dolma attribute line of a cleaned document, when asked for: `id` is
+/// its input's own id (JSONL) and its record id, `text` its input text and
+/// `decisions` its line decisions.
+fn attribute_line(
+    config: &Config,
+    (raw, id): (Option<&RawValue>, &str),
+    text: &str,
+    decisions: &[Decision],
+) -> Vec<u8> {
     let mut line = Vec::new();
     if config.attributes {
-        crate::write::attributes_line(id, text, decisions, &mut line);
+        let id = crate::write::id_json(raw, id);
+        crate::write::attributes_line(&id, text, decisions, &mut line);
     }
     line
 }
@@ -767,7 +793,9 @@ fn finish(
     // The format sizes the buffer from the record.
     let mut out = shared.buffer();
     let error = (config.on_error == OnError::Record).then_some("");
-    config.format.serialize(&rec, input, error, &mut out)?;
+    config
+        .format
+        .serialize_fields(&rec, input, error, config.fields, &mut out)?;
     shared.count(rec);
     Ok(Outcome::Written {
         bytes_in,

@@ -1,13 +1,18 @@
 //! Python bindings (PyO3), compiled only with the `python` cargo feature.
 //!
 //! maturin builds this module into `rinse._rinse` (see `pyproject.toml`); the
-//! pure-Python package under `python/rinse/` re-exports it. Three functions:
+//! pure-Python package under `python/rinse/` re-exports it. Four functions:
 //!
 //! * `clean(text, *, rules=None, disable=(), guess=True) -> dict`: one record;
 //! * `clean_batch(texts, *, rules=None, disable=(), guess=True) -> list[dict]`:
 //!   many records, cleaned in parallel on rinse's threads with the GIL released,
 //!   in input order;
-//! * `fix(text, *, guess=True) -> str`: the repair stage alone.
+//! * `fix(text, *, guess=True) -> str`: the repair stage alone;
+//! * `arrow_schema_ipc(*, fields=None, no_audit=False, error_field=False) -> bytes`:
+//!   the record's Arrow schema, which `rinse.arrow_schema()` hands to pyarrow.
+//!
+//! `clean` and `clean_batch` take `fields=`/`no_audit=` (the record keys
+//! kept, as `--fields`/`--no-audit`); `clean` takes `id=` and `source=`.
 //!
 //! A record is a dict with exactly the keys of [`Record`], in its field order
 //! (the conversion names every field, so a new one cannot be forgotten). A [`Cleaner`] is
@@ -27,7 +32,7 @@ use rayon::{ThreadPool, ThreadPoolBuilder};
 
 use crate::cleaner::{Cleaner, Options};
 use crate::error::Error;
-use crate::record::{Fix, Record, Related, Removed};
+use crate::record::{FieldSet, Fix, Record, Related, Removed};
 use crate::repair::{self, RepairOptions};
 use crate::rules::{self, RuleSet};
 
@@ -248,7 +253,11 @@ fn clean_one(cleaner: &Cleaner, doc: &Input) -> Result<Record, Error> {
 /// A record as a dict with the record's keys in its field order (interned key
 /// strings: this runs with the GIL held, so it is kept lean). The patterns
 /// name every field, so a new field fails to compile here until it is added.
-fn record_to_py<'py>(py: Python<'py>, rec: &Record) -> PyResult<Bound<'py, PyDict>> {
+fn record_to_py<'py>(
+    py: Python<'py>,
+    rec: &Record,
+    fields: FieldSet,
+) -> PyResult<Bound<'py, PyDict>> {
     let Record {
         id,
         source,
@@ -263,48 +272,91 @@ fn record_to_py<'py>(py: Python<'py>, rec: &Record) -> PyResult<Bound<'py, PyDic
         encoding,
     } = rec;
     let d = PyDict::new(py);
-    d.set_item(intern!(py, "id"), id)?;
-    d.set_item(intern!(py, "source"), source)?;
-    d.set_item(intern!(py, "title"), title)?;
-    d.set_item(intern!(py, "dateline"), dateline)?;
-    d.set_item(intern!(py, "text"), text)?;
-    d.set_item(intern!(py, "captions"), PyList::new(py, captions)?)?;
-    d.set_item(intern!(py, "credits"), PyList::new(py, credits)?)?;
-    let items = PyList::empty(py);
-    for Related { section, title } in related {
-        let r = PyDict::new(py);
-        r.set_item(intern!(py, "section"), section)?;
-        r.set_item(intern!(py, "title"), title)?;
-        items.append(r)?;
+    let on = |k: &str| fields.contains(k);
+    if on("id") {
+        d.set_item(intern!(py, "id"), id)?;
     }
-    d.set_item(intern!(py, "related"), items)?;
-    let items = PyList::empty(py);
-    for Removed { rule, line, text } in removed {
-        let r = PyDict::new(py);
-        r.set_item(intern!(py, "rule"), rule)?;
-        r.set_item(intern!(py, "line"), line)?;
-        r.set_item(intern!(py, "text"), text)?;
-        items.append(r)?;
+    if on("source") {
+        d.set_item(intern!(py, "source"), source)?;
     }
-    d.set_item(intern!(py, "removed"), items)?;
-    let items = PyList::empty(py);
-    for Fix {
-        rule,
-        line,
-        before,
-        after,
-    } in fixes
-    {
-        let r = PyDict::new(py);
-        r.set_item(intern!(py, "rule"), rule)?;
-        r.set_item(intern!(py, "line"), line)?;
-        r.set_item(intern!(py, "before"), before)?;
-        r.set_item(intern!(py, "after"), after)?;
-        items.append(r)?;
+    if on("title") {
+        d.set_item(intern!(py, "title"), title)?;
     }
-    d.set_item(intern!(py, "fixes"), items)?;
-    d.set_item(intern!(py, "encoding"), encoding)?;
+    if on("dateline") {
+        d.set_item(intern!(py, "dateline"), dateline)?;
+    }
+    if on("text") {
+        d.set_item(intern!(py, "text"), text)?;
+    }
+    if on("captions") {
+        d.set_item(intern!(py, "captions"), PyList::new(py, captions)?)?;
+    }
+    if on("credits") {
+        d.set_item(intern!(py, "credits"), PyList::new(py, credits)?)?;
+    }
+    if on("related") {
+        let items = PyList::empty(py);
+        for Related { section, title } in related {
+            let r = PyDict::new(py);
+            r.set_item(intern!(py, "section"), section)?;
+            r.set_item(intern!(py, "title"), title)?;
+            items.append(r)?;
+        }
+        d.set_item(intern!(py, "related"), items)?;
+    }
+    if on("removed") {
+        let items = PyList::empty(py);
+        for Removed { rule, line, text } in removed {
+            let r = PyDict::new(py);
+            r.set_item(intern!(py, "rule"), rule)?;
+            r.set_item(intern!(py, "line"), line)?;
+            r.set_item(intern!(py, "text"), text)?;
+            items.append(r)?;
+        }
+        d.set_item(intern!(py, "removed"), items)?;
+    }
+    if on("fixes") {
+        let items = PyList::empty(py);
+        for Fix {
+            rule,
+            line,
+            before,
+            after,
+        } in fixes
+        {
+            let r = PyDict::new(py);
+            r.set_item(intern!(py, "rule"), rule)?;
+            r.set_item(intern!(py, "line"), line)?;
+            r.set_item(intern!(py, "before"), before)?;
+            r.set_item(intern!(py, "after"), after)?;
+            items.append(r)?;
+        }
+        d.set_item(intern!(py, "fixes"), items)?;
+    }
+    if on("encoding") {
+        d.set_item(intern!(py, "encoding"), encoding)?;
+    }
     Ok(d)
+}
+
+/// The record fields a `fields=`/`no_audit=` pair asks for: `None` is every
+/// field; a string is a comma-separated list, else an iterable of names.
+fn field_set(fields: Option<&Bound<'_, PyAny>>, no_audit: bool) -> PyResult<FieldSet> {
+    let Some(f) = fields.filter(|f| !f.is_none()) else {
+        return Ok(if no_audit {
+            FieldSet::without_audit()
+        } else {
+            FieldSet::ALL
+        });
+    };
+    if no_audit {
+        return Err(PyValueError::new_err("give fields or no_audit, not both"));
+    }
+    let spec = match f.cast::<PyString>() {
+        Ok(s) => text_of(s)?,
+        Err(_) => strings(f, "fields")?.join(","),
+    };
+    FieldSet::parse(&spec).map_err(PyValueError::new_err)
 }
 
 /// Pauses Python's cyclic garbage collector while a batch of records is built
@@ -343,40 +395,67 @@ impl Drop for GcPause<'_> {
 /// Cleans one document (`str`, or `bytes` of any encoding) into a record dict.
 ///
 /// `rules`: extra rule folders (like `--rules`); `disable`: rule ids to turn
-/// off (like `--disable`); `guess=False` is `--no-guess`. `id` and `source` are
-/// `""`. Raises `ValueError` for an unknown rule id, a malformed rule file, a
+/// off (like `--disable`); `guess=False` is `--no-guess`. `id` and `source`
+/// fill the record's (`""` when not given). `fields` (names, or a
+/// comma-separated string) keeps only those keys, `no_audit=True` all but
+/// `removed` and `fixes` (like `--fields`, `--no-audit`). Raises `ValueError` for an unknown rule id, a malformed rule file, a
 /// binary or oversized document; `OSError` for an unreadable rule folder.
 #[pyfunction]
-#[pyo3(signature = (text, *, rules=None, disable=None, guess=None),
-       text_signature = "(text, *, rules=None, disable=(), guess=True)")]
+#[pyo3(signature = (text, *, rules=None, disable=None, guess=None, id=None, source=None, fields=None, no_audit=None),
+       text_signature = "(text, *, rules=None, disable=(), guess=True, id='', source='', fields=None, no_audit=False)")]
+#[allow(clippy::too_many_arguments)]
 fn clean<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
     rules: Option<&Bound<'py, PyAny>>,
     disable: Option<&Bound<'py, PyAny>>,
     guess: Option<&Bound<'py, PyAny>>,
+    id: Option<&Bound<'py, PyAny>>,
+    source: Option<&Bound<'py, PyAny>>,
+    fields: Option<&Bound<'py, PyAny>>,
+    no_audit: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let doc = input(text, "text")?;
     let empty = pyo3::types::PyTuple::empty(py);
     let guess = flag(guess, "guess", true)?;
+    let fields = field_set(fields, flag(no_audit, "no_audit", false)?)?;
+    let id = optional_str(id, "id")?;
+    let source = optional_str(source, "source")?;
     let c = cleaner(rules, disable.unwrap_or(empty.as_any()), guess)?;
-    let rec = py.detach(|| clean_one(&c, &doc)).map_err(py_err)?;
-    Ok(record_to_py(py, &rec)?.into_any())
+    let mut rec = py.detach(|| clean_one(&c, &doc)).map_err(py_err)?;
+    rec.id = id;
+    rec.source = source;
+    Ok(record_to_py(py, &rec, fields)?.into_any())
+}
+
+/// A `str` argument that may be left out or `None` (then `""`).
+fn optional_str(v: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<String> {
+    match v.filter(|v| !v.is_none()) {
+        None => Ok(String::new()),
+        Some(v) => v
+            .cast::<PyString>()
+            .map_err(|_| PyTypeError::new_err(format!("{what} must be str, not {}", type_name(v))))
+            .and_then(|s| text_of(s)),
+    }
 }
 
 /// Cleans many documents in parallel, with the GIL released, into a list of
-/// record dicts in input order. Same options as `clean`. `texts` is any
-/// iterable of `str`/`bytes`; an error names the index of the document.
+/// record dicts in input order. Same options as `clean` but `id` and
+/// `source`. `texts` is any iterable of `str`/`bytes`; an error names the
+/// index of the document.
 #[pyfunction]
-#[pyo3(signature = (texts, *, rules=None, disable=None, guess=None),
-       text_signature = "(texts, *, rules=None, disable=(), guess=True)")]
+#[pyo3(signature = (texts, *, rules=None, disable=None, guess=None, fields=None, no_audit=None),
+       text_signature = "(texts, *, rules=None, disable=(), guess=True, fields=None, no_audit=False)")]
 fn clean_batch<'py>(
     py: Python<'py>,
     texts: &Bound<'py, PyAny>,
     rules: Option<&Bound<'py, PyAny>>,
     disable: Option<&Bound<'py, PyAny>>,
     guess: Option<&Bound<'py, PyAny>>,
+    fields: Option<&Bound<'py, PyAny>>,
+    no_audit: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
+    let fields = field_set(fields, flag(no_audit, "no_audit", false)?)?;
     if texts.is_instance_of::<PyString>() || texts.is_instance_of::<PyBytes>() {
         return Err(PyTypeError::new_err(
             "texts must be a list (or other iterable) of str or bytes, not a single document; \
@@ -404,7 +483,7 @@ fn clean_batch<'py>(
     let _paused = GcPause::new(py);
     for (i, v) in values.into_iter().enumerate() {
         match v {
-            Ok(rec) => out.append(record_to_py(py, &rec)?)?,
+            Ok(rec) => out.append(record_to_py(py, &rec, fields)?)?,
             Err(e) => {
                 let err = py_err(e);
                 let msg = format!("texts[{i}]: {}", err.value(py));
@@ -440,17 +519,36 @@ fn fix(
     Ok(py.detach(|| repair::repair(&s, &opts).text))
 }
 
-/// rinse's Rust core: `clean`, `clean_batch`, `fix`, and `FIELDS`, the keys of
-/// a record in order.
+/// The record's Arrow schema ([`crate::columnar::output_schema`]) as an
+/// Arrow IPC stream without batches, which `rinse.arrow_schema()` reads with
+/// pyarrow. `fields`/`no_audit` as for `clean`; `error_field` adds the
+/// `error` column of `--on-error record` output.
+#[pyfunction]
+#[pyo3(signature = (*, fields=None, no_audit=None, error_field=None))]
+fn arrow_schema_ipc<'py>(
+    py: Python<'py>,
+    fields: Option<&Bound<'py, PyAny>>,
+    no_audit: Option<&Bound<'py, PyAny>>,
+    error_field: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let fields = field_set(fields, flag(no_audit, "no_audit", false)?)?;
+    let error_field = flag(error_field, "error_field", false)?;
+    let schema = crate::columnar::output_schema(error_field, fields, None, "text");
+    Ok(PyBytes::new(py, &crate::columnar::schema_ipc(&schema)))
+}
+
+/// rinse's Rust core: `clean`, `clean_batch`, `fix`, `arrow_schema_ipc`, and
+/// `FIELDS`, the keys of a record in order.
 #[pymodule(name = "_rinse")]
 mod rinse_module {
     #[pymodule_export]
-    use super::{clean, clean_batch, fix};
+    use super::{arrow_schema_ipc, clean, clean_batch, fix};
     use pyo3::prelude::*;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("FIELDS", crate::record::FIELDS.to_vec())?;
+        m.add("AUDIT_FIELDS", crate::record::AUDIT_FIELDS.to_vec())?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         Ok(())
     }

@@ -75,6 +75,14 @@ fn is_jsonl_name(name: &str) -> bool {
     [".jsonl", ".ndjson", ".json"].iter().any(|x| ends(base, x))
 }
 
+/// Whether `name` ends in `.parquet` (any case) and rinse reads Parquet
+/// (cargo feature `parquet`): such a file is read as rows of JSON objects.
+fn is_parquet_file_name(name: &str) -> bool {
+    cfg!(feature = "parquet")
+        && name.len() >= 8
+        && name.as_bytes()[name.len() - 8..].eq_ignore_ascii_case(b".parquet")
+}
+
 /// Finds the input files named by `paths`: files as given, folders walked
 /// recursively in sorted order keeping names that match `glob` (or JSONL names
 /// when `format` is [`InputFormat::Jsonl`]). An empty `paths`, or `-`, is stdin.
@@ -110,7 +118,7 @@ pub fn find_inputs_skipping(
     // The default glob matches every path: no need to ask it of each file.
     let match_all = glob == "*";
     let jsonl_for = |name: &str| match format {
-        InputFormat::Auto => is_jsonl_name(name),
+        InputFormat::Auto => is_jsonl_name(name) || is_parquet_file_name(name),
         InputFormat::Text => false,
         InputFormat::Jsonl => true,
     };
@@ -356,9 +364,10 @@ pub fn shard(mut inputs: Vec<InputFile>, index: usize, count: usize) -> Vec<Inpu
 }
 
 /// The name of the output file for an input with id `id` in `--output-dir`
-/// mode: the same relative path, with the data extension replaced by the
-/// format's (`.jsonl`, `.csv`) and the compression suffix kept.
-pub fn output_name(id: &str, csv: bool) -> PathBuf {
+/// mode: the same relative path, with the data extension replaced by `ext`,
+/// the format's (`jsonl`, `csv`, `parquet`), and the compression suffix kept
+/// (not for `parquet`, compressed inside).
+pub fn output_name(id: &str, ext: &str) -> PathBuf {
     let (stem, comp) = match id.rsplit_once('.') {
         Some((stem, ext)) if ext.eq_ignore_ascii_case("gz") || ext.eq_ignore_ascii_case("zst") => {
             (stem, Some(ext))
@@ -370,8 +379,8 @@ pub fn output_name(id: &str, csv: bool) -> PathBuf {
         Some(dot) if dot > 0 => &stem[..file_start + dot],
         _ => stem,
     };
-    let mut name = format!("{stem}.{}", if csv { "csv" } else { "jsonl" });
-    if let Some(c) = comp {
+    let mut name = format!("{stem}.{ext}");
+    if let Some(c) = comp.filter(|_| ext != "parquet") {
         name.push('.');
         name.push_str(c);
     }
@@ -418,6 +427,12 @@ impl std::fmt::Display for Stopped {
 
 impl std::error::Error for Stopped {}
 
+/// The error of a read given up because its [`Stop`] flag was set.
+#[cfg(feature = "parquet")]
+pub(crate) fn stopped_error() -> io::Error {
+    io::Error::other(Stopped)
+}
+
 /// Whether `e` is the error of a read given up because its [`Stop`] flag was set.
 pub fn is_stop(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<Stopped>())
@@ -431,6 +446,17 @@ pub fn is_stop(e: &io::Error) -> bool {
 /// pipe at once. Without `stop`, the same as [`open`].
 pub fn open_stoppable(input: &InputFile, stop: Option<&Stop>) -> Result<Box<dyn BufRead + Send>> {
     const BUF: usize = 1 << 20;
+    #[cfg(feature = "parquet")]
+    if let Some(p) = input
+        .path
+        .as_deref()
+        .filter(|p| crate::columnar::is_parquet_name(p))
+    {
+        return Ok(Box::new(crate::columnar::ParquetLines::open(
+            p,
+            stop.cloned(),
+        )?));
+    }
     let name = input.path.as_deref().unwrap_or(Path::new("-"));
     let err = |e| Error::io(name, e);
     let raw: Box<dyn Read + Send> = match (&input.path, stop) {

@@ -71,3 +71,92 @@ pub const FIELDS: [&str; 11] = [
     "id", "source", "title", "dateline", "text", "captions", "credits", "related", "removed",
     "fixes", "encoding",
 ];
+
+/// A choice of a record's fields to write (`--fields`, `--no-audit`), in
+/// [`FIELDS`] order whatever order they were named in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FieldSet(u16);
+
+/// The audit trail: the fields `--no-audit` leaves out.
+pub const AUDIT_FIELDS: [&str; 2] = ["removed", "fixes"];
+
+impl FieldSet {
+    /// Every field.
+    pub const ALL: FieldSet = FieldSet((1 << FIELDS.len()) - 1);
+
+    /// The fields named in `spec`, separated by commas (`id,text,title`).
+    /// An unknown name is an error that lists the known ones.
+    pub fn parse(spec: &str) -> Result<FieldSet, String> {
+        let mut set = 0u16;
+        for name in spec.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let i = FIELDS.iter().position(|f| *f == name).ok_or_else(|| {
+                format!(
+                    "unknown field {name:?}; the record's fields are {}",
+                    FIELDS.join(",")
+                )
+            })?;
+            set |= 1 << i;
+        }
+        if set == 0 {
+            return Err("no field named (give a comma-separated list such as id,text)".into());
+        }
+        Ok(FieldSet(set))
+    }
+
+    /// Every field but the audit trail ([`AUDIT_FIELDS`]).
+    pub fn without_audit() -> FieldSet {
+        let mut set = Self::ALL.0;
+        for (i, f) in FIELDS.iter().enumerate() {
+            if AUDIT_FIELDS.contains(f) {
+                set &= !(1 << i);
+            }
+        }
+        FieldSet(set)
+    }
+
+    /// Whether every field is in.
+    pub fn is_all(self) -> bool {
+        self == Self::ALL
+    }
+
+    /// Whether the field `name` is in.
+    pub fn contains(self, name: &str) -> bool {
+        FIELDS
+            .iter()
+            .position(|f| *f == name)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+
+    /// The names of the fields in, in [`FIELDS`] order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        FIELDS
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, f)| *f)
+    }
+}
+
+impl Default for FieldSet {
+    fn default() -> Self {
+        Self::ALL
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_sets_parse_in_record_order_and_name_unknown_fields() {
+        let s = FieldSet::parse("text, id,title").unwrap();
+        assert_eq!(s.names().collect::<Vec<_>>(), ["id", "title", "text"]);
+        assert!(s.contains("text") && !s.contains("removed"));
+        assert!(FieldSet::parse("id,body").unwrap_err().contains("\"body\""));
+        assert!(FieldSet::parse(" , ").is_err());
+        let n = FieldSet::without_audit();
+        assert!(!n.contains("removed") && !n.contains("fixes") && n.contains("encoding"));
+        assert_eq!(n.names().count(), FIELDS.len() - 2);
+        assert!(FieldSet::ALL.is_all() && FieldSet::default().is_all());
+    }
+}

@@ -18,7 +18,7 @@ use crate::classify::{Class, Decision};
 use crate::error::{Error, Result};
 use crate::json::{self, WriteJson};
 use crate::read::JsonDoc;
-use crate::record::{FIELDS, Record};
+use crate::record::{FIELDS, FieldSet, Record};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,11 +28,15 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row; list fields as JSON arrays.
     Csv,
+    /// Parquet ([`crate::columnar`], cargo feature `parquet`). Records are
+    /// serialised as JSONL lines holding the record's fields, then the
+    /// input's other fields, which [`Output::parquet`] writes as rows.
+    Parquet,
 }
 
 impl Format {
-    /// The format an output path implies by its extension (`.csv` or else JSONL;
-    /// a `.gz`/`.zst` suffix is looked through).
+    /// The format an output path implies by its extension (`.csv`,
+    /// `.parquet`, or else JSONL; a `.gz`/`.zst` suffix is looked through).
     pub fn from_path(path: &Path) -> Format {
         let name = path
             .file_name()
@@ -44,6 +48,8 @@ impl Format {
             .unwrap_or(&name);
         if base.ends_with(".csv") {
             Format::Csv
+        } else if base.ends_with(".parquet") {
+            Format::Parquet
         } else {
             Format::Jsonl
         }
@@ -52,16 +58,21 @@ impl Format {
     /// The bytes written before the first record (the CSV header). With
     /// `error_field`, records carry an `error` column/key after the record's fields.
     pub fn header(&self, error_field: bool) -> Vec<u8> {
+        self.header_fields(error_field, FieldSet::ALL)
+    }
+
+    /// [`Format::header`] for records of the fields `fields` only.
+    pub fn header_fields(&self, error_field: bool, fields: FieldSet) -> Vec<u8> {
         match self {
-            Format::Jsonl => Vec::new(),
+            Format::Jsonl | Format::Parquet => Vec::new(),
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(Vec::new());
-                let mut fields = FIELDS.to_vec();
+                let mut names: Vec<&str> = fields.names().collect();
                 if error_field {
-                    fields.push("error");
+                    names.push("error");
                 }
                 // Writing to a Vec cannot fail.
-                let _ = w.write_record(fields);
+                let _ = w.write_record(names);
                 w.into_inner().unwrap_or_default()
             }
         }
@@ -79,40 +90,66 @@ impl Format {
         error: Option<&str>,
         out: &mut Vec<u8>,
     ) -> Result<()> {
+        self.serialize_fields(rec, input, error, FieldSet::ALL, out)
+    }
+
+    /// [`Format::serialize`] writing only the record's fields in `fields`
+    /// (an input object's own fields are all written).
+    pub fn serialize_fields(
+        &self,
+        rec: &Record,
+        input: Option<(&JsonDoc, &str)>,
+        error: Option<&str>,
+        fields: FieldSet,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
         match self {
             Format::Jsonl => {
                 out.reserve(rec.json_size_hint());
                 match input {
-                    None => rec.write_json(out),
-                    Some((doc, text_key)) => write_merged(rec, doc, text_key, out),
+                    None => write_selected(rec, fields, out),
+                    Some((doc, text_key)) => write_merged(rec, doc, text_key, fields, out),
                 }
-                if let Some(e) = error {
-                    out.pop(); // the closing brace
-                    out.extend_from_slice(b",\"error\":");
-                    json::push_str(out, e);
+                push_error(out, error);
+            }
+            Format::Parquet => {
+                out.reserve(rec.json_size_hint());
+                write_selected(rec, fields, out);
+                if let Some((doc, text_key)) = input {
+                    // The input's other fields, byte for byte, after the
+                    // record's (the schema has the record's types first).
+                    out.pop();
+                    for (k, v) in &doc.fields {
+                        if k == text_key || k == "error" || FIELDS.contains(&k.as_str()) {
+                            continue;
+                        }
+                        out.push(b',');
+                        json::push_str(out, k);
+                        out.push(b':');
+                        out.extend_from_slice(v.get().as_bytes());
+                    }
                     out.push(b'}');
                 }
+                push_error(out, error);
             }
             Format::Csv => {
-                // The cells borrowed as bytes: no copy of the text per record.
-                let lists = [
-                    json_cell(&rec.captions),
-                    json_cell(&rec.credits),
-                    json_cell(&rec.related),
-                    json_cell(&rec.removed),
-                    json_cell(&rec.fixes),
-                ];
-                let mut row: Vec<&[u8]> = vec![
-                    rec.id.as_bytes(),
-                    rec.source.as_bytes(),
-                    rec.title.as_bytes(),
-                    rec.dateline.as_bytes(),
-                    rec.text.as_bytes(),
-                ];
-                row.extend(lists.iter().map(Vec::as_slice));
-                row.push(rec.encoding.as_bytes());
+                // Strings borrowed as bytes: no copy of the text per record;
+                // lists as JSON arrays.
+                let mut row: Vec<std::borrow::Cow<'_, [u8]>> = fields
+                    .names()
+                    .map(|k| match string_field(rec, k) {
+                        Some(s) => std::borrow::Cow::Borrowed(s.as_bytes()),
+                        None => {
+                            let mut cell = Vec::new();
+                            if let Some(v) = rec.field(k) {
+                                v.write_json(&mut cell);
+                            }
+                            std::borrow::Cow::Owned(cell)
+                        }
+                    })
+                    .collect();
                 if let Some(e) = error {
-                    row.push(e.as_bytes());
+                    row.push(std::borrow::Cow::Borrowed(e.as_bytes()));
                 }
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
@@ -128,15 +165,51 @@ impl Format {
     }
 }
 
-/// A list field as a JSON array, for a CSV cell (UTF-8, as it is written from
-/// strings).
-fn json_cell<T: WriteJson>(v: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    v.write_json(&mut out);
-    out
+/// The record's string field `name`; `None` for a list field.
+fn string_field<'a>(rec: &'a Record, name: &str) -> Option<&'a str> {
+    Some(match name {
+        "id" => &rec.id,
+        "source" => &rec.source,
+        "title" => &rec.title,
+        "dateline" => &rec.dateline,
+        "text" => &rec.text,
+        "encoding" => &rec.encoding,
+        _ => return None,
+    })
 }
 
-fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) {
+/// `rec` as a JSON object of the fields in `fields`, in record order.
+fn write_selected(rec: &Record, fields: FieldSet, out: &mut Vec<u8>) {
+    if fields.is_all() {
+        rec.write_json(out);
+        return;
+    }
+    out.push(b'{');
+    for (i, k) in fields.names().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json::push_str(out, k);
+        out.push(b':');
+        if let Some(v) = rec.field(k) {
+            v.write_json(out);
+        }
+    }
+    out.push(b'}');
+}
+
+/// Adds an `error` key holding `error`, when set, to the JSON object that
+/// ends `out`.
+fn push_error(out: &mut Vec<u8>, error: Option<&str>) {
+    if let Some(e) = error {
+        out.pop(); // the closing brace
+        out.extend_from_slice(b",\"error\":");
+        json::push_str(out, e);
+        out.push(b'}');
+    }
+}
+
+fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, fields: FieldSet, out: &mut Vec<u8>) {
     out.push(b'{');
     let mut first = true;
     let mut key = |out: &mut Vec<u8>, k: &str| {
@@ -164,7 +237,7 @@ fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) 
     // The record's fields the input does not have, in record order; `text` is
     // already in the text key's place.
     for k in FIELDS {
-        if k == "text" || doc.get(k).is_some() {
+        if k == "text" || !fields.contains(k) || doc.get(k).is_some() {
             continue;
         }
         if let Some(value) = rec.field(k) {
@@ -180,10 +253,20 @@ fn write_merged(rec: &Record, doc: &JsonDoc, text_key: &str, out: &mut Vec<u8>) 
 /// the body. `rinse__boilerplate` holds the removed lines (boilerplate and
 /// trailer), `rinse__not_body` every non-blank line outside the body (those and
 /// the title, dateline, captions, credits and related links). Each span is
-/// `[start, end, 1.0]`. With `decisions` empty (a failed document) both lists are empty.
-pub fn attributes_line(id: &str, text: &str, decisions: &[Decision], out: &mut Vec<u8>) {
+/// `[start, end, 1.0]`. Two document-level attributes span the whole text
+/// (`[[0, length, score]]`), for dolma's `filter.exclude`:
+/// `rinse__body_empty` scores 1.0 when rinse kept no body line, else 0.0;
+/// `rinse__removed_share` is the share of non-blank lines removed (0.0 to 1.0).
+/// With `decisions` empty (a failed document) the span lists are empty and
+/// the body counts as empty.
+///
+/// `id_json` is the document's id as JSON, as the input has it (`"d1"`,
+/// `12345`): dolma's mixer matches it against the document's own `id`, type
+/// and all.
+pub fn attributes_line(id_json: &str, text: &str, decisions: &[Decision], out: &mut Vec<u8>) {
     let mut boilerplate: Vec<(usize, usize, f32)> = Vec::new();
     let mut not_body: Vec<(usize, usize, f32)> = Vec::new();
+    let (mut lines, mut body) = (0usize, 0usize);
     let mut start = 0usize;
     for (line, d) in text
         .split('\n')
@@ -191,8 +274,12 @@ pub fn attributes_line(id: &str, text: &str, decisions: &[Decision], out: &mut V
     {
         let len = line.chars().count();
         let end = start + line.trim_end().chars().count();
+        if d.class != Class::Blank {
+            lines += 1;
+        }
         match d.class {
-            Class::Body | Class::Blank => {}
+            Class::Blank => {}
+            Class::Body => body += 1,
             class => {
                 if matches!(class, Class::Boilerplate | Class::Trailer) {
                     boilerplate.push((start, end, 1.0));
@@ -205,17 +292,48 @@ pub fn attributes_line(id: &str, text: &str, decisions: &[Decision], out: &mut V
     if decisions.is_empty() {
         boilerplate.clear();
         not_body.clear();
+        body = 0;
     }
-    let line = serde_json::json!({
-        "id": id,
-        "attributes": {
-            "rinse__boilerplate": boilerplate,
-            "rinse__not_body": not_body,
-        }
+    let length = text.chars().count();
+    let empty = if body == 0 { 1.0 } else { 0.0 };
+    let share = if lines == 0 {
+        0.0
+    } else {
+        // Rounded so that the attribute files read the same on every platform.
+        ((boilerplate.len() as f64 / lines as f64) * 10_000.0).round() / 10_000.0
+    };
+    let attributes = serde_json::json!({
+        "rinse__boilerplate": boilerplate,
+        "rinse__not_body": not_body,
+        "rinse__body_empty": [[0, length, empty]],
+        "rinse__removed_share": [[0, length, share]],
     });
+    out.extend_from_slice(b"{\"id\":");
+    out.extend_from_slice(id_json.as_bytes());
+    out.extend_from_slice(b",\"attributes\":");
     // Serialising a json! value cannot fail.
-    let _ = serde_json::to_writer(&mut *out, &line);
-    out.push(b'\n');
+    let _ = serde_json::to_writer(&mut *out, &attributes);
+    out.extend_from_slice(b"}\n");
+}
+
+/// A document id as JSON for [`attributes_line`]: the input's own `raw` id
+/// when it is a string or a number (kept byte for byte), else `fallback`
+/// as a string.
+pub fn id_json(raw: Option<&serde_json::value::RawValue>, fallback: &str) -> String {
+    match raw.map(|r| r.get()) {
+        Some(r)
+            if r.starts_with('"')
+                || r.starts_with('-')
+                || r.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            r.to_string()
+        }
+        _ => {
+            let mut out = Vec::new();
+            json::push_str(&mut out, fallback);
+            String::from_utf8(out).unwrap_or_default()
+        }
+    }
 }
 
 /// A record of the error report (`--errors FILE`).
@@ -625,10 +743,15 @@ pub fn written_in_place(path: &Path) -> bool {
 }
 
 enum Sink {
+    Discard,
     Stdout(BufWriter<io::Stdout>),
     Plain(Destination),
     Gzip(flate2::write::GzEncoder<Destination>),
     Zstd(zstd::stream::write::Encoder<'static, Destination>),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<crate::columnar::ParquetSink<Destination>>),
+    #[cfg(feature = "parquet")]
+    ParquetStdout(Box<crate::columnar::ParquetSink<BufWriter<io::Stdout>>>),
 }
 
 /// Where records go: standard output, or a file ([`Destination`]: written
@@ -654,6 +777,14 @@ impl Output {
         }
     }
 
+    /// No output: records are serialised and dropped (attributes alone).
+    pub fn discard() -> Self {
+        Output {
+            sink: Sink::Discard,
+            name: PathBuf::from("<none>"),
+        }
+    }
+
     /// A file at `path`, written under a temporary name until [`Output::finish`];
     /// a path [`written_in_place`] (`/dev/stdout`, a FIFO) is written directly.
     pub fn create(path: &Path) -> Result<Self> {
@@ -674,6 +805,29 @@ impl Output {
         })
     }
 
+    /// Parquet with `schema` ([`crate::columnar::output_schema`]) to the
+    /// file at `path` (as [`Output::create`] writes one), or to standard
+    /// output when `path` is `None`. Takes records serialised by
+    /// [`Format::Parquet`].
+    #[cfg(feature = "parquet")]
+    pub fn parquet(path: Option<&Path>, schema: arrow_schema::SchemaRef) -> Result<Self> {
+        use crate::columnar::ParquetSink;
+        let Some(path) = path else {
+            let w = BufWriter::with_capacity(1 << 20, io::stdout());
+            let sink = ParquetSink::new(w, schema).map_err(|e| Error::io("<stdout>", e))?;
+            return Ok(Output {
+                sink: Sink::ParquetStdout(Box::new(sink)),
+                name: PathBuf::from("<stdout>"),
+            });
+        };
+        let file = Destination::create(path)?;
+        let sink = ParquetSink::new(file, schema).map_err(|e| Error::io(path, e))?;
+        Ok(Output {
+            sink: Sink::Parquet(Box::new(sink)),
+            name: path.to_path_buf(),
+        })
+    }
+
     /// The output's name for messages (`<stdout>` or the final path).
     pub fn name(&self) -> &Path {
         &self.name
@@ -684,10 +838,15 @@ impl Output {
         let name = self.name;
         let err = |e| Error::io(&name, e);
         match self.sink {
+            Sink::Discard => Ok(()),
             Sink::Stdout(mut w) => w.flush().map_err(err),
             Sink::Plain(f) => f.commit(),
             Sink::Gzip(g) => g.finish().map_err(err)?.commit(),
             Sink::Zstd(z) => z.finish().map_err(err)?.commit(),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(p) => p.finish().map_err(err)?.commit(),
+            #[cfg(feature = "parquet")]
+            Sink::ParquetStdout(p) => p.finish().and_then(|mut w| w.flush()).map_err(err),
         }
     }
 }
@@ -695,26 +854,41 @@ impl Output {
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.sink {
+            Sink::Discard => Ok(buf.len()),
             Sink::Stdout(w) => w.write(buf),
             Sink::Plain(w) => w.write(buf),
             Sink::Gzip(w) => w.write(buf),
             Sink::Zstd(w) => w.write(buf),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(w) => w.write(buf),
+            #[cfg(feature = "parquet")]
+            Sink::ParquetStdout(w) => w.write(buf),
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.sink {
+            Sink::Discard => Ok(()),
             Sink::Stdout(w) => w.write_all(buf),
             Sink::Plain(w) => w.write_all(buf),
             Sink::Gzip(w) => w.write_all(buf),
             Sink::Zstd(w) => w.write_all(buf),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(w) => w.write_all(buf),
+            #[cfg(feature = "parquet")]
+            Sink::ParquetStdout(w) => w.write_all(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.sink {
+            Sink::Discard => Ok(()),
             Sink::Stdout(w) => w.flush(),
             Sink::Plain(w) => w.flush(),
             Sink::Gzip(w) => w.flush(),
             Sink::Zstd(w) => w.flush(),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(w) => w.flush(),
+            #[cfg(feature = "parquet")]
+            Sink::ParquetStdout(w) => w.flush(),
         }
     }
 }

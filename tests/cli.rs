@@ -790,10 +790,11 @@ fn attributes_dir_marks_removed_lines_by_character_offsets() {
         serde_json::json!([])
     );
 
-    // --attributes-dir needs --output-dir.
-    let (code, _, err) = run(rinse().args(["clean", "--attributes-dir", "x", "y.jsonl"]));
+    // --attributes-dir alone writes attributes only: not with -o.
+    let (code, _, err) =
+        run(rinse().args(["clean", "--attributes-dir", "x", "y.jsonl", "-o", "z.jsonl"]));
     assert_eq!(code, 2);
-    assert!(err.contains("--output-dir"), "{err}");
+    assert!(err.contains("attributes alone"), "{err}");
 }
 
 #[test]
@@ -870,4 +871,43 @@ fn stats_count_every_removed_line_and_fix_by_rule() {
             serde_json::from_value(got[*key].clone()).unwrap();
         assert_eq!(got, want[k], "{key}");
     }
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, out, err) = run(rinse().args(["completions", shell]));
+        let out = String::from_utf8_lossy(&out);
+        assert_eq!(code, 0, "{err}");
+        // Every command and a flag of `clean` are offered.
+        for word in ["clean", "schema", "explain", "--no-audit"] {
+            assert!(out.contains(word), "{shell}: no {word}");
+        }
+    }
+    let (code, _, _) = run(rinse().args(["completions", "tcsh"]));
+    assert_eq!(code, 2);
+    let (code, man, _) = run(rinse().arg("man"));
+    let man = String::from_utf8_lossy(&man);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH rinse 1"), "{man}");
+    assert!(man.contains("schema"), "{man}");
+}
+
+#[test]
+fn a_run_that_finds_no_input_file_says_so_and_fails() {
+    let d = tmp();
+    write(&d.path().join("a/x.jsonl.gz"), b"");
+    let out = d.path().join("out.jsonl");
+    let (code, _, err) = run(rinse().arg("clean").arg(d.path()).arg("-o").arg(&out));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no input file found under"), "{err}");
+    assert!(err.contains("--glob \"*.txt\""), "{err}");
+    assert!(!out.exists(), "nothing written");
+    // The same folder with a glob that takes its file is a run.
+    let (code, _, err) = run(rinse()
+        .args(["clean", "-q", "--glob", "*.jsonl.gz"])
+        .arg(d.path())
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
 }

@@ -2,49 +2,20 @@
 
 import os
 from collections.abc import Iterable, Sequence
-from typing import TypedDict, Union
+from typing import Union
+
+from rinse.types import Fix, Record, Related, Removed
 
 _Doc = Union[str, bytes]
 _Rules = Union[None, str, os.PathLike[str], Sequence[Union[str, os.PathLike[str]]]]
 
-class Related(TypedDict):
-    """A related-link item and the section header it stood under."""
-
-    section: str
-    title: str
-
-class Removed(TypedDict):
-    """A dropped line and the rule that dropped it (``line`` is 1-based)."""
-
-    rule: str
-    line: int
-    text: str
-
-class Fix(TypedDict):
-    """One repair: the smallest span that shows it, before and after."""
-
-    rule: str
-    line: int
-    before: str
-    after: str
-
-class Record(TypedDict):
-    """One cleaned document. Every key is always present with this type."""
-
-    id: str
-    source: str
-    title: str
-    dateline: str
-    text: str
-    captions: list[str]
-    credits: list[str]
-    related: list[Related]
-    removed: list[Removed]
-    fixes: list[Fix]
-    encoding: str
-
 FIELDS: list[str]
 """The keys of a record, in order."""
+
+AUDIT_FIELDS: list[str]
+"""The audit trail's keys, which ``no_audit=True`` leaves out."""
+
+_Fields = Union[str, Iterable[str], None]
 
 __version__: str
 
@@ -54,6 +25,10 @@ def clean(
     rules: _Rules = None,
     disable: Sequence[str] | None = (),
     guess: bool = True,
+    id: str | None = "",
+    source: str | None = "",
+    fields: _Fields = None,
+    no_audit: bool = False,
 ) -> Record:
     """Clean one document (``str``, or ``bytes`` of any encoding) into a record."""
 
@@ -63,8 +38,13 @@ def clean_batch(
     rules: _Rules = None,
     disable: Sequence[str] | None = (),
     guess: bool = True,
+    fields: _Fields = None,
+    no_audit: bool = False,
 ) -> list[Record]:
     """Clean many documents in parallel (GIL released), in input order."""
 
 def fix(text: str, *, guess: bool = True) -> str:
     """Repair mis-encoded text (the repair stage alone)."""
+
+def arrow_schema_ipc(*, fields: _Fields = None, no_audit: bool = False, error_field: bool = False) -> bytes:
+    """The record's Arrow schema as an Arrow IPC stream (see ``rinse.arrow_schema``)."""

@@ -11,6 +11,11 @@ so the work runs on rinse's threads with the GIL released.
     from rinse.datatrove import RinseClean
 
     pipeline = [JsonlReader("in/"), RinseClean(), JsonlWriter("out/")]
+
+``RinseClean(no_audit=True)`` (or ``fields=[...]``) keeps fewer of rinse's
+fields. For datatrove's ``ParquetWriter``, pass ``schema=parquet_schema(...)``:
+inferred from the first batch, a batch whose lists are all empty gives
+``list<null>`` columns that later batches cannot be written to.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.typeshelper import StatHints
 
-from rinse import clean_batch
+from rinse import arrow_schema, clean_batch
 
 #: Record keys not copied into the metadata: ``text`` replaces ``doc.text``,
 #: and ``id``/``source`` are the document's own.
@@ -39,6 +44,10 @@ class RinseClean(PipelineStep):
         metadata_key: the metadata key that receives rinse's fields.
         drop_empty: drop documents whose clean body is empty.
         batch_size: documents per :func:`rinse.clean_batch` call.
+        fields: rinse's fields to keep (names, or a comma-separated string),
+            like ``rinse clean --fields``.
+        no_audit: leave out the audit trail (``removed``, ``fixes``), like
+            ``--no-audit``.
     """
 
     name = "🧽 rinse"
@@ -53,6 +62,8 @@ class RinseClean(PipelineStep):
         metadata_key: str = "rinse",
         drop_empty: bool = False,
         batch_size: int = 256,
+        fields=None,
+        no_audit: bool = False,
     ):
         super().__init__()
         if batch_size < 1:
@@ -63,6 +74,8 @@ class RinseClean(PipelineStep):
         self.metadata_key = metadata_key
         self.drop_empty = drop_empty
         self.batch_size = batch_size
+        self.fields = fields
+        self.no_audit = no_audit
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         """Clean the documents of ``data``, in order, in batches."""
@@ -76,12 +89,17 @@ class RinseClean(PipelineStep):
                     rules=self.rules,
                     disable=self.disable,
                     guess=self.guess,
+                    fields=self.fields,
+                    no_audit=self.no_audit,
                 )
             for doc, rec in zip(batch, records):
                 self.stat_update(StatHints.total)
-                self.stat_update("lines_removed", value=len(rec["removed"]))
-                self.stat_update("fixes", value=len(rec["fixes"]))
-                doc.text = rec["text"]
+                if "removed" in rec:
+                    self.stat_update("lines_removed", value=len(rec["removed"]))
+                if "fixes" in rec:
+                    self.stat_update("fixes", value=len(rec["fixes"]))
+                if "text" in rec:
+                    doc.text = rec["text"]
                 doc.metadata[self.metadata_key] = {k: v for k, v in rec.items() if k not in _SKIP}
                 if self.drop_empty and not doc.text:
                     self.stat_update(StatHints.dropped)
@@ -89,3 +107,27 @@ class RinseClean(PipelineStep):
                 self.stat_update(StatHints.forwarded)
                 self.update_doc_stats(doc)
                 yield doc
+
+
+def metadata_type(*, fields=None, no_audit: bool = False):
+    """The Arrow type of ``doc.metadata[metadata_key]`` as :class:`RinseClean`
+    fills it: a struct of rinse's fields but ``text``, ``id`` and ``source``."""
+    import pyarrow as pa
+
+    schema = arrow_schema(fields=fields, no_audit=no_audit)
+    return pa.struct([f for f in schema if f.name not in _SKIP])
+
+
+def parquet_schema(metadata=(), *, metadata_key: str = "rinse", fields=None, no_audit: bool = False):
+    """A ``pyarrow.Schema`` for datatrove's ``ParquetWriter(schema=...)`` after
+    :class:`RinseClean`: ``text``, ``id``, and ``metadata``, a struct of the
+    ``metadata`` fields given (``pyarrow`` fields or ``(name, type)`` pairs,
+    the documents' own) and rinse's fields under ``metadata_key``.
+
+        ParquetWriter("out/", schema=parquet_schema([("url", pyarrow.string())]))
+    """
+    import pyarrow as pa
+
+    own = [f if isinstance(f, pa.Field) else pa.field(*f) for f in metadata]
+    meta = pa.struct([*own, pa.field(metadata_key, metadata_type(fields=fields, no_audit=no_audit))])
+    return pa.schema([("text", pa.string()), ("id", pa.string()), ("metadata", meta)])

@@ -11,6 +11,7 @@ use rinse::Cleaner;
 use rinse::cleaner::{DEFAULT_MAX_DOC_BYTES, Options};
 use rinse::pipeline::{self, Config, Event, OnError, Stats};
 use rinse::read::{self, InputFormat};
+use rinse::record::FieldSet;
 use rinse::rules::{self, RuleSet};
 use rinse::write::{self, Destination, ErrorRecord, Format, Output};
 
@@ -25,12 +26,16 @@ pub enum FormatArg {
     Jsonl,
     /// Comma-separated values with a header; list fields as JSON arrays.
     Csv,
+    /// Parquet (zstd): the record's fields as `rinse schema` prints them,
+    /// then a Parquet input's other columns.
+    Parquet,
 }
 
 /// Input format names for `--input-format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum InputFormatArg {
-    /// `.jsonl`/`.ndjson`/`.json` files (also `.gz`, `.zst`) are JSONL, the rest text.
+    /// `.jsonl`/`.ndjson`/`.json` files (also `.gz`, `.zst`) are JSONL,
+    /// `.parquet` files Parquet, the rest text.
     Auto,
     /// Every input is one text document.
     Text,
@@ -71,9 +76,20 @@ pub struct CleanArgs {
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     pub output: PathBuf,
 
-    /// Output format [default: from the -o extension, `.csv` or else jsonl].
+    /// Output format [default: from the -o extension, `.csv`, `.parquet` or else jsonl].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+
+    /// Write only these fields of the record, comma-separated
+    /// (`id,title,text`; `rinse schema` lists them); a JSONL or Parquet
+    /// input's own fields are all kept.
+    #[arg(long, value_name = "LIST", value_parser = FieldSet::parse, conflicts_with = "no_audit")]
+    pub fields: Option<FieldSet>,
+
+    /// Leave out the audit trail (`removed` and `fixes`): records of about
+    /// the text's size.
+    #[arg(long)]
+    pub no_audit: bool,
 
     /// How to read inputs.
     #[arg(long, value_enum, default_value = "auto")]
@@ -83,11 +99,11 @@ pub struct CleanArgs {
     #[arg(long, default_value = "*.txt", value_name = "GLOB")]
     pub glob: String,
 
-    /// JSONL input: the field that holds the text.
+    /// JSONL and Parquet input: the field (column) that holds the text.
     #[arg(long, default_value = "text", value_name = "KEY")]
     pub text_key: String,
 
-    /// JSONL input: the field that holds the document id.
+    /// JSONL and Parquet input: the field (column) that holds the document id.
     #[arg(long, default_value = "id", value_name = "KEY")]
     pub id_key: String,
 
@@ -130,11 +146,14 @@ pub struct CleanArgs {
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
-    /// With --output-dir: also write dolma attribute files under DIR, one per
-    /// input file at the input's relative path, marking by character offsets
-    /// the lines rinse removed (`rinse__boilerplate`) or kept out of the body
-    /// (`rinse__not_body`), so that dolma's mixer can apply rinse's decisions.
-    #[arg(long, value_name = "DIR", requires = "output_dir")]
+    /// Write dolma attribute files under DIR, one per input file at the
+    /// input's relative path (`documents/x.jsonl.gz` → `DIR/x.jsonl.gz`),
+    /// marking by character offsets the lines rinse removed
+    /// (`rinse__boilerplate`) or kept out of the body (`rinse__not_body`),
+    /// with document-level `rinse__body_empty` and `rinse__removed_share`, so
+    /// that dolma's mixer can apply rinse's decisions. Without --output-dir,
+    /// only the attributes are written (dolma's tagger role).
+    #[arg(long, value_name = "DIR")]
     pub attributes_dir: Option<PathBuf>,
 
     /// With --output-dir: skip inputs whose output file already exists (finished
@@ -282,8 +301,11 @@ fn count_lines(
 /// One output file and the inputs that go into it.
 struct Job {
     inputs: Vec<read::InputFile>,
-    /// The output file; `None` for standard output.
+    /// The output file; `None` for standard output, or for no records at all
+    /// when `records` is false.
     output: Option<PathBuf>,
+    /// Whether records are written (not with --attributes-dir alone).
+    records: bool,
     /// The dolma attribute file, with --attributes-dir.
     attributes: Option<PathBuf>,
 }
@@ -296,6 +318,52 @@ fn create_output(path: &Path) -> rinse::Result<Output> {
         std::fs::create_dir_all(parent).map_err(|e| rinse::Error::io(parent, e))?;
     }
     Output::create(path)
+}
+
+/// The Parquet output of `job`: the record's fields, then the other columns
+/// of its first Parquet or JSONL input (a JSONL input's types inferred from
+/// its first lines; an unreadable input adds none: its read fails and is
+/// reported).
+#[cfg(feature = "parquet")]
+fn parquet_output(
+    job: &Job,
+    args: &CleanArgs,
+    error_field: bool,
+    fields: FieldSet,
+) -> Result<Output> {
+    use rinse::columnar;
+    // The first input with a path that is read as records gives the columns.
+    let extra = job
+        .inputs
+        .iter()
+        .find(|i| i.jsonl && i.path.is_some())
+        .and_then(|i| match i.path.as_deref() {
+            Some(p) if columnar::is_parquet_name(p) => columnar::file_schema(p).ok(),
+            _ => read::open(i).ok().and_then(columnar::jsonl_schema),
+        });
+    let schema = columnar::output_schema(error_field, fields, extra.as_ref(), &args.text_key);
+    if let Some(p) = &job.output
+        && args.output_dir.is_some()
+        && let Some(parent) = p.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    Ok(Output::parquet(
+        job.output.as_deref(),
+        std::sync::Arc::new(schema),
+    )?)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_output(
+    _job: &Job,
+    _args: &CleanArgs,
+    _error_field: bool,
+    _fields: FieldSet,
+) -> Result<Output> {
+    bail!("this rinse was built without the `parquet` feature: no Parquet output")
 }
 
 /// Parses `I/N` for `--shard`.
@@ -384,15 +452,33 @@ pub fn run(mut args: CleanArgs) -> Result<u8> {
     if args.output_dir.is_some() && !to_stdout {
         bail!("give either -o/--output or --output-dir, not both");
     }
-    if args.resume && args.output_dir.is_none() {
+    if args.attributes_dir.is_some() && args.output_dir.is_none() && !to_stdout {
+        bail!(
+            "--attributes-dir without --output-dir writes the attributes alone: give no -o \
+             (or give --output-dir for the cleaned documents too)"
+        );
+    }
+    if args.resume && args.output_dir.is_none() && args.attributes_dir.is_none() {
         bail!("--resume needs --output-dir (it skips inputs whose output file exists)");
     }
     let format = match args.format {
         Some(FormatArg::Jsonl) => Format::Jsonl,
         Some(FormatArg::Csv) => Format::Csv,
+        Some(FormatArg::Parquet) => Format::Parquet,
         None if to_stdout => Format::Jsonl,
         None => Format::from_path(&args.output),
     };
+    if format == Format::Parquet {
+        if !cfg!(feature = "parquet") {
+            bail!("this rinse was built without the `parquet` feature: no Parquet output");
+        }
+        if to_stdout
+            && args.output_dir.is_none()
+            && std::io::IsTerminal::is_terminal(&std::io::stdout())
+        {
+            bail!("Parquet output is binary: give -o FILE.parquet or redirect standard output");
+        }
+    }
     let input_format = match args.input_format {
         InputFormatArg::Auto => InputFormat::Auto,
         InputFormatArg::Text => InputFormat::Text,
@@ -410,7 +496,25 @@ pub fn run(mut args: CleanArgs) -> Result<u8> {
         if interrupt.load(Ordering::SeqCst) {
             return Ok(interrupted(0));
         }
-        run_with(&args, format, to_stdout, rules, inputs?, interrupt)
+        let inputs = inputs?;
+        // Folders named, and not one file in them taken: most likely the
+        // wrong --glob, not an empty corpus.
+        if args.files_from.is_none()
+            && !args.paths.is_empty()
+            && inputs.0.is_empty()
+            && inputs.1.is_empty()
+        {
+            bail!(
+                "no input file found under {} matching --glob {:?} (give --glob to take other files)",
+                args.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                args.glob
+            );
+        }
+        run_with(&args, format, to_stdout, rules, inputs, interrupt)
     })
 }
 
@@ -487,32 +591,52 @@ fn plan_jobs(
             .files_from
             .as_ref()
             .is_some_and(|l| l.as_os_str() == "-");
-    if let Some(dir) = &args.output_dir {
+    let mirror = args.output_dir.is_some() || args.attributes_dir.is_some();
+    if mirror {
         for input in inputs {
             let Some(path) = input.path.as_deref() else {
-                bail!("--output-dir needs input files: standard input has no name to mirror");
+                bail!(
+                    "--output-dir and --attributes-dir need input files: standard input has no name to mirror"
+                );
             };
-            let rel = read::output_name(&input.id, format == Format::Csv);
-            outputs::inside(&rel, dir, &path.display().to_string())?;
-            let out = dir.join(&rel);
-            if args.resume && out.exists() {
-                skipped.extend(input.path);
-                continue;
-            }
-            plan.output(job_key(jobs.len(), false), &out);
+            let out = match &args.output_dir {
+                Some(dir) => {
+                    let ext = match format {
+                        Format::Jsonl => "jsonl",
+                        Format::Csv => "csv",
+                        Format::Parquet => "parquet",
+                    };
+                    let rel = read::output_name(&input.id, ext);
+                    outputs::inside(&rel, dir, &path.display().to_string())?;
+                    Some(dir.join(&rel))
+                }
+                None => None,
+            };
             let attributes = match &args.attributes_dir {
                 Some(a) => {
                     let rel = PathBuf::from(&input.id);
                     outputs::inside(&rel, a, &path.display().to_string())?;
-                    let p = a.join(rel);
-                    plan.output(job_key(jobs.len(), true), &p);
-                    Some(p)
+                    Some(a.join(rel))
                 }
                 None => None,
             };
+            // The file whose existence marks the input done: the output, or
+            // the attributes when they are all that is written.
+            let done = out.as_ref().or(attributes.as_ref());
+            if args.resume && done.is_some_and(|p| p.exists()) {
+                skipped.extend(input.path);
+                continue;
+            }
+            if let Some(o) = &out {
+                plan.output(job_key(jobs.len(), false), o);
+            }
+            if let Some(a) = &attributes {
+                plan.output(job_key(jobs.len(), true), a);
+            }
             jobs.push(Job {
                 inputs: vec![input],
-                output: Some(out),
+                records: out.is_some(),
+                output: out,
                 attributes,
             });
         }
@@ -525,6 +649,7 @@ fn plan_jobs(
         jobs.push(Job {
             inputs,
             output: (!to_stdout).then(|| args.output.clone()),
+            records: true,
             attributes: None,
         });
     }
@@ -703,6 +828,11 @@ fn run_with(
         },
         interrupt: Some(interrupt.clone()),
         attributes: args.attributes_dir.is_some(),
+        fields: match args.fields {
+            Some(f) => f,
+            None if args.no_audit => FieldSet::without_audit(),
+            None => FieldSet::ALL,
+        },
         ..Config::default()
     };
     // Documents done (written or failed), for the message of an interrupted run.
@@ -719,6 +849,10 @@ fn run_with(
     let stopped = || interrupt.load(Ordering::SeqCst);
     for job in &jobs {
         let mut out = match &job.output {
+            None if !job.records => Output::discard(),
+            _ if format == Format::Parquet => {
+                parquet_output(job, args, config.on_error == OnError::Record, config.fields)?
+            }
             None => Output::stdout(),
             // --output-dir creates the folders it mirrors; -o does not.
             Some(p) if args.output_dir.is_some() => create_output(p)?,

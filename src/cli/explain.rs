@@ -26,7 +26,8 @@ pub struct ExplainArgs {
     /// Turn off a rule by id (repeatable).
     #[arg(long, value_name = "ID")]
     pub disable: Vec<String>,
-    /// Colour the output: auto (when stdout is a terminal), always or never.
+    /// Colour the output: auto (when stdout is a terminal and NO_COLOR is
+    /// not set), always or never.
     #[arg(long, default_value = "auto", value_name = "WHEN")]
     pub color: String,
 }
@@ -43,17 +44,27 @@ fn colour(class: Class) -> &'static str {
     }
 }
 
+/// Whether to colour: `always`, `never`, or (auto) on a terminal unless
+/// `NO_COLOR` is set to a non-empty value (<https://no-color.org>).
+fn colour_wanted(when: &str, no_color: Option<std::ffi::OsString>, terminal: bool) -> bool {
+    match when {
+        "always" => true,
+        "never" => false,
+        _ => terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
 /// Runs `rinse explain`.
 pub fn run(args: ExplainArgs) -> Result<u8> {
     let cleaner = Cleaner::new(load_rules(&args.rules, &args.disable)?, Options::default());
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let e = cleaner.explain_bytes(&bytes)?;
-    let colour_on = match args.color.as_str() {
-        "always" => true,
-        "never" => false,
-        _ => std::io::stdout().is_terminal(),
-    };
+    let colour_on = colour_wanted(
+        &args.color,
+        std::env::var_os("NO_COLOR"),
+        std::io::stdout().is_terminal(),
+    );
     super::to_stdout(|out| {
         for ((line, d), score) in segment::lines(&e.text)
             .iter()
@@ -92,4 +103,20 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
         Ok(())
     })?;
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour_wanted;
+
+    #[test]
+    fn no_color_turns_auto_colour_off_but_not_always() {
+        let set = || Some(std::ffi::OsString::from("1"));
+        assert!(colour_wanted("auto", None, true));
+        assert!(!colour_wanted("auto", set(), true));
+        assert!(colour_wanted("auto", Some("".into()), true));
+        assert!(!colour_wanted("auto", None, false));
+        assert!(colour_wanted("always", set(), false));
+        assert!(!colour_wanted("never", None, true));
+    }
 }

@@ -9,12 +9,13 @@ mod fix;
 mod outputs;
 mod progress;
 mod rules;
+mod schema;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit code: every document cleaned.
 pub const EXIT_OK: u8 = 0;
@@ -35,6 +36,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 #[command(after_help = "Examples:\n  \
     rinse clean samples/ -o cleaned.jsonl      clean a folder of .txt files\n  \
     rinse clean shard.jsonl.gz -o out.csv      clean a JSONL shard into CSV\n  \
+    rinse clean train.parquet -o out.parquet   Parquet in, Parquet out (other columns kept)\n  \
     rinse explain page.txt                     why each line was kept or dropped\n  \
     rinse rules test my-rules/                 check your rules against their examples\n  \
     cat in.jsonl | rinse clean --input-format jsonl - > out.jsonl")]
@@ -55,6 +57,15 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Repair text only (encoding, mojibake, lost characters) and print it.
     Fix(fix::FixArgs),
+    /// Print the record's Arrow schema (what Parquet output uses) as JSON.
+    Schema(schema::SchemaArgs),
+    /// Print a shell completion script (`rinse completions bash > /etc/bash_completion.d/rinse`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print rinse's man page (roff; `rinse man > rinse.1`).
+    Man,
     /// The line model's input rows, as JSONL (for the training script).
     #[command(hide = true)]
     Features(features::FeaturesArgs),
@@ -83,6 +94,16 @@ pub fn main() -> ExitCode {
         Command::Coverage(args) => coverage::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fix(args) => fix::run(args),
+        Command::Schema(args) => schema::run(args),
+        Command::Completions { shell } => {
+            // Generated in memory: clap_complete panics on a failed write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "rinse", &mut script);
+            to_stdout(|out| out.write_all(&script)).map(|()| EXIT_OK)
+        }
+        Command::Man => {
+            to_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out)).map(|()| EXIT_OK)
+        }
         Command::Features(args) => features::run(args),
     };
     match result {
