@@ -22,7 +22,8 @@ use crate::error::{Error, Result};
 /// How to read an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
-    /// `.jsonl`, `.jsonl.gz`, `.jsonl.zst` (and `.json*` alike) are JSONL, the rest text.
+    /// `.jsonl`, `.jsonl.gz`, `.jsonl.zst` (and `.json*` alike) are JSONL, the rest text;
+    /// standard input is JSONL when it looks like it ([`detect_stdin_jsonl`]).
     #[default]
     Auto,
     /// Every input is one text document.
@@ -51,6 +52,24 @@ impl InputFile {
         }
     }
 }
+
+/// The files `rinse clean` takes from folders when no `--glob` is given:
+/// every kind it reads by name. Text (`.txt`), JSON Lines (`.jsonl`,
+/// `.ndjson`), each also gzip or zstd compressed, and Parquet (`.parquet`,
+/// when built with the cargo feature `parquet`). Not `.json`: a `.json` file
+/// is as often one (pretty-printed) JSON document as JSON Lines, such as the
+/// expected records beside the sample pages of `samples/`.
+#[cfg(feature = "parquet")]
+pub const DEFAULT_GLOB: &str =
+    "*.{txt,txt.gz,txt.zst,jsonl,jsonl.gz,jsonl.zst,ndjson,ndjson.gz,ndjson.zst,parquet}";
+/// The files `rinse clean` takes from folders when no `--glob` is given:
+/// every kind it reads by name. Text (`.txt`), JSON Lines (`.jsonl`,
+/// `.ndjson`), each also gzip or zstd compressed. Not `.json`: a `.json` file
+/// is as often one (pretty-printed) JSON document as JSON Lines, such as the
+/// expected records beside the sample pages of `samples/`.
+#[cfg(not(feature = "parquet"))]
+pub const DEFAULT_GLOB: &str =
+    "*.{txt,txt.gz,txt.zst,jsonl,jsonl.gz,jsonl.zst,ndjson,ndjson.gz,ndjson.zst}";
 
 /// A problem met while finding inputs (an unreadable folder, a broken link…).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -406,6 +425,98 @@ pub fn decompress<'a, R: BufRead + Send + 'a>(
     }
 }
 
+/// Standard input as [`detect_stdin_jsonl`] left it: the bytes it looked
+/// at, then the rest of the stream. The next open of standard input takes it,
+/// so that no byte is lost or read twice.
+type Peeked = Box<dyn BufRead + Send>;
+static PEEKED_STDIN: std::sync::Mutex<Option<Peeked>> = std::sync::Mutex::new(None);
+
+fn peeked_stdin<T>(f: impl FnOnce(&mut Option<Peeked>) -> T) -> T {
+    let mut peeked = PEEKED_STDIN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    f(&mut peeked)
+}
+
+/// The most bytes [`detect_stdin_jsonl`] reads ahead: a first line longer
+/// than this is not taken for JSON Lines.
+const PEEK_LIMIT: usize = 64 << 20;
+
+/// Reads standard input as JSON Lines when it looks like them: for the
+/// inputs of `inputs` that are standard input and not read as JSONL
+/// already, looks at the start of standard input (decompressed), and reads
+/// it as JSONL when its first non-blank byte (after a UTF-8 byte order mark)
+/// is `{` and its first non-blank line is a JSON object. The bytes looked
+/// at are kept for the read that follows ([`open_stoppable`]), nothing is
+/// lost or read twice. For [`InputFormat::Auto`]: an input format given
+/// explicitly is not second-guessed. Reads give up once `stop` is set.
+pub fn detect_stdin_jsonl(inputs: &mut [InputFile], stop: Option<&Stop>) -> Result<()> {
+    let mut looked = None;
+    for input in inputs.iter_mut().filter(|i| i.path.is_none() && !i.jsonl) {
+        let jsonl = match looked {
+            Some(j) => j,
+            None => {
+                let mut reader = open_stoppable(input, stop)?;
+                let (head, j) = looks_like_jsonl(&mut reader).map_err(|e| Error::io("-", e))?;
+                peeked_stdin(|p| *p = Some(Box::new(io::Cursor::new(head).chain(reader))));
+                looked = Some(j);
+                j
+            }
+        };
+        input.jsonl = jsonl;
+    }
+    Ok(())
+}
+
+/// Reads the start of `reader`, as far as needed to tell whether it is JSON
+/// Lines ([`detect_stdin_jsonl`]): the bytes read, and the answer.
+fn looks_like_jsonl(reader: &mut dyn BufRead) -> io::Result<(Vec<u8>, bool)> {
+    let mut head = Vec::new();
+    // Where the first non-blank byte is, once found.
+    let mut start = None;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let from = head.len();
+        let n = chunk.len();
+        head.extend_from_slice(chunk);
+        reader.consume(n);
+        if start.is_none() {
+            let bom = if head.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            };
+            if head.len() < 3 && b"\xef\xbb\xbf".starts_with(&head) {
+                continue;
+            }
+            match head[bom..].iter().position(|b| !b.is_ascii_whitespace()) {
+                Some(i) if head[bom + i] == b'{' => start = Some(bom + i),
+                Some(_) => return Ok((head, false)),
+                None => continue,
+            }
+        }
+        let begin = start.unwrap_or(0).max(from);
+        if memchr::memchr(b'\n', &head[begin..]).is_some() || head.len() > PEEK_LIMIT {
+            break;
+        }
+    }
+    let Some(start) = start else {
+        return Ok((head, false));
+    };
+    let line = &head[start..];
+    let line = match memchr::memchr(b'\n', line) {
+        Some(end) => &line[..end],
+        None if head.len() > PEEK_LIMIT => return Ok((head, false)),
+        None => line,
+    };
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let jsonl = std::str::from_utf8(line).is_ok_and(|l| JsonDoc::parse(l).is_ok());
+    Ok((head, jsonl))
+}
+
 /// Opens `input` for reading (stdin when it has no path), decompressing by magic bytes.
 pub fn open(input: &InputFile) -> Result<Box<dyn BufRead + Send>> {
     open_stoppable(input, None)
@@ -446,6 +557,11 @@ pub fn is_stop(e: &io::Error) -> bool {
 /// pipe at once. Without `stop`, the same as [`open`].
 pub fn open_stoppable(input: &InputFile, stop: Option<&Stop>) -> Result<Box<dyn BufRead + Send>> {
     const BUF: usize = 1 << 20;
+    if input.path.is_none()
+        && let Some(peeked) = peeked_stdin(Option::take)
+    {
+        return Ok(peeked);
+    }
     #[cfg(feature = "parquet")]
     if let Some(p) = input
         .path
@@ -1070,6 +1186,43 @@ mod walk_tests {
             let rel = relative_to(&p, root);
             assert_eq!(rel, p.strip_prefix(root).unwrap(), "{}", p.display());
             assert_eq!(walked_slash_path(rel), slash_path(rel));
+        }
+    }
+
+    #[test]
+    fn jsonl_is_told_from_text_a_byte_at_a_time_without_losing_one() {
+        /// Gives one byte per read, as a slow pipe may.
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.0.len().min(buf.len()).min(1);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        for (input, want) in [
+            (&b"{\"text\":\"a\"}\n{\"text\":\"b\"}\n"[..], true),
+            (b"\xef\xbb\xbf \n\r\n\t{\"a\": [1, {}]}\r\nrest", true),
+            (b"{\"text\":\"no line break\"}", true),
+            (b"{{Infobox}}\n{\"text\":\"a\"}\n", false),
+            (b"{\"a\":1} trailing\n", false),
+            (b"[1]\n", false),
+            (b"Title\n{\"text\":\"a\"}\n", false),
+            (b"\xef\xbb", false),
+            (b"  \n", false),
+            (b"{\"\xff\":1}\n", false),
+            (b"", false),
+        ] {
+            let mut r = BufReader::with_capacity(1, Trickle(input));
+            let (head, jsonl) = looks_like_jsonl(&mut r).unwrap();
+            assert_eq!(jsonl, want, "{:?}", String::from_utf8_lossy(input));
+            let mut all = Vec::new();
+            io::Cursor::new(head)
+                .chain(r)
+                .read_to_end(&mut all)
+                .unwrap();
+            assert_eq!(all, input, "{:?}", String::from_utf8_lossy(input));
         }
     }
 
