@@ -35,7 +35,8 @@ pub enum FormatArg {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum InputFormatArg {
     /// `.jsonl`/`.ndjson`/`.json` files (also `.gz`, `.zst`) are JSONL,
-    /// `.parquet` files Parquet, the rest text.
+    /// `.parquet` files Parquet, the rest text; standard input is JSONL when
+    /// its first non-blank line is a JSON object, else text.
     Auto,
     /// Every input is one text document.
     Text,
@@ -96,7 +97,10 @@ pub struct CleanArgs {
     pub input_format: InputFormatArg,
 
     /// Which files to take from folders (matched against the relative path and the file name).
-    #[arg(long, default_value = "*.txt", value_name = "GLOB")]
+    /// By default every kind rinse reads: `.txt`, `.jsonl`, `.ndjson` (each also `.gz`,
+    /// `.zst`) and `.parquet`; not `.json`, as often one JSON document as JSON Lines
+    /// (`--glob '*.json'` takes them, read as JSONL).
+    #[arg(long, default_value = read::DEFAULT_GLOB, value_name = "GLOB")]
     pub glob: String,
 
     /// JSONL and Parquet input: the field (column) that holds the text.
@@ -554,7 +558,7 @@ fn list_inputs(
         .cloned()
         .collect();
     // With --files-from, an empty list is an empty run, not a request to read stdin.
-    Ok(if paths.is_empty() && args.files_from.is_some() {
+    let mut found = if paths.is_empty() && args.files_from.is_some() {
         (Vec::new(), Vec::new())
     } else {
         read::find_inputs_skipping(
@@ -564,7 +568,11 @@ fn list_inputs(
             args.base.as_deref(),
             &skip,
         )?
-    })
+    };
+    if input_format == InputFormat::Auto {
+        read::detect_stdin_jsonl(&mut found.0, Some(stop))?;
+    }
+    Ok(found)
 }
 
 /// The jobs of a run (one per input with --output-dir, else one), with
