@@ -23,9 +23,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use rinse::Cleaner;
-use rinse::record::Record;
-use rinse::segment;
-use rinse::write::Format;
+use rinse::internals::record::Record;
+use rinse::internals::segment;
+use rinse::internals::write::Format;
 
 fn main() {
     let docs = corpus();
@@ -38,23 +38,23 @@ fn main() {
         .collect();
     let repaired: Vec<String> = docs
         .iter()
-        .map(|d| rinse::repair::repair(d, &Default::default()).text)
+        .map(|d| rinse::internals::repair::repair(d, &Default::default()).text)
         .collect();
-    let records: Vec<Record> = docs.iter().map(|d| cleaner.clean_text(d)).collect();
+    let records: Vec<Record> = docs.iter().map(|d| cleaner.clean(d).unwrap()).collect();
 
     report("decode UTF-8", mb, || {
         for d in &docs {
-            black_box(rinse::decode::decode(d.as_bytes(), None).ok());
+            black_box(rinse::internals::decode::decode(d.as_bytes(), None).ok());
         }
     });
     report("decode windows-1252", mb, || {
         for d in &latin1 {
-            black_box(rinse::decode::decode(d, None).ok());
+            black_box(rinse::internals::decode::decode(d, None).ok());
         }
     });
     report("clean_text (repair+segment+classify+assemble)", mb, || {
         for d in &docs {
-            black_box(cleaner.clean_text(d));
+            black_box(cleaner.clean(d).unwrap());
         }
     });
     report("classify", mb, || {
@@ -77,7 +77,7 @@ fn main() {
     report("document (bytes to JSONL line)", mb, || {
         let mut out = Vec::with_capacity(total * 2);
         for d in &docs {
-            let rec = cleaner.clean_bytes(d.as_bytes(), None).expect("clean");
+            let rec = cleaner.clean(d.as_bytes()).expect("clean");
             Format::Jsonl
                 .serialize(&rec, None, None, &mut out)
                 .expect("serialise");
@@ -130,5 +130,5 @@ fn clean_one_sample(bencher: divan::Bencher) {
     .expect("seed sample");
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
-        .bench(|| cleaner.clean_text(black_box(&text)));
+        .bench(|| cleaner.clean(black_box(&text)).unwrap());
 }

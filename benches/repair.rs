@@ -16,7 +16,7 @@ use std::hint::black_box;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use rinse::repair::{RepairOptions, repair};
+use rinse::internals::repair::{RepairOptions, repair};
 
 fn main() {
     let (clean, dirty) = inputs();

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong while reading, cleaning or writing.
+///
+/// New kinds of error may be added in a minor release: match with a `_` arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A file could not be opened, read or written.
     #[error("{path}: {error}")]
@@ -32,8 +35,8 @@ pub enum Error {
         limit: u64,
     },
     /// The document has more lines than the size limit allows, a line
-    /// counting as [`crate::cleaner::LINE_BYTES`] bytes however short: its
-    /// lines, not its bytes, would take the memory.
+    /// counting as 64 bytes however short: its lines, not its bytes, would
+    /// take the memory.
     #[error(
         "document has {lines} lines, over the limit of {limit} bytes at {} bytes a line (--max-doc-bytes)",
         crate::cleaner::LINE_BYTES
@@ -67,6 +70,21 @@ pub enum Error {
         rule: String,
         /// What is wrong.
         problem: String,
+    },
+    /// A folder of rule files could not be read, or holds a bad rule file
+    /// ([`crate::CleanerBuilder::rules_dir`]).
+    #[error("loading rules from {}: {error}", dir.display())]
+    RuleDir {
+        /// The folder.
+        dir: PathBuf,
+        /// What went wrong in it: [`Error::Io`] or [`Error::Rule`].
+        error: Box<Error>,
+    },
+    /// A rule id to disable is no rule's ([`crate::CleanerBuilder::disable`]).
+    #[error("no rule has the id {id:?}")]
+    UnknownRule {
+        /// The id.
+        id: String,
     },
     /// A line-model file is malformed or does not fit this build.
     #[error("line model: {problem}")]

@@ -30,11 +30,10 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString};
 use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 
-use crate::cleaner::{Cleaner, Options};
+use crate::cleaner::Cleaner;
 use crate::error::Error;
 use crate::record::{FieldSet, Fix, Record, Related, Removed};
 use crate::repair::{self, RepairOptions};
-use crate::rules::{self, RuleSet};
 
 /// At most this many cleaners are cached; past it the cache starts afresh.
 const CACHE_LIMIT: usize = 32;
@@ -88,41 +87,33 @@ fn cache() -> &'static Mutex<HashMap<Key, Arc<Cleaner>>> {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-/// The Python exception for a library error.
+/// The Python exception for a library error: `OSError` for a file or
+/// folder that cannot be read, else `ValueError`.
 fn py_err(e: Error) -> PyErr {
     match e {
         Error::Io { .. } => PyOSError::new_err(e.to_string()),
+        Error::RuleDir { ref error, .. } if matches!(**error, Error::Io { .. }) => {
+            PyOSError::new_err(e.to_string())
+        }
+        Error::UnknownRule { id } => {
+            PyValueError::new_err(format!("disable: no rule has the id {id:?}"))
+        }
         other => PyValueError::new_err(other.to_string()),
     }
 }
 
-/// Builds a cleaner as `rinse clean --rules … --disable … [--no-guess]` would.
+/// Builds a cleaner as `rinse clean --rules … --disable … [--no-guess]`
+/// does: with [`Cleaner::builder`], so that `disable` takes the ids of
+/// classification and repair rules alike.
 fn build(key: &Key) -> PyResult<Cleaner> {
-    let mut all = rules::builtin_rules().map_err(py_err)?;
+    let mut builder = Cleaner::builder().guess(key.guess);
     for dir in &key.rules {
-        if !dir.is_dir() {
-            return Err(PyOSError::new_err(format!(
-                "rules: {} is not a folder of *.toml rule files",
-                dir.display()
-            )));
-        }
-        rules::merge(&mut all, rules::load_dir(dir).map_err(py_err)?);
+        builder = builder.rules_dir(dir);
     }
     for id in &key.disable {
-        let before = all.len();
-        all.retain(|r| &r.id != id);
-        if all.len() == before {
-            return Err(PyValueError::new_err(format!(
-                "disable: no rule has the id {id:?}"
-            )));
-        }
+        builder = builder.disable(id);
     }
-    let mut options = Options::default();
-    options.repair.guess = key.guess;
-    Ok(Cleaner::new(
-        RuleSet::compile(all).map_err(py_err)?,
-        options,
-    ))
+    builder.build().map_err(py_err)
 }
 
 /// The cached cleaner for these options, built on first use.
@@ -245,8 +236,8 @@ fn input(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Input> {
 /// Cleans one document.
 fn clean_one(cleaner: &Cleaner, doc: &Input) -> Result<Record, Error> {
     match doc {
-        Input::Text(t) => cleaner.try_clean_text(t),
-        Input::Bytes(b) => cleaner.clean_bytes(b, None),
+        Input::Text(t) => cleaner.clean(t),
+        Input::Bytes(b) => cleaner.clean(b),
     }
 }
 
@@ -395,7 +386,8 @@ impl Drop for GcPause<'_> {
 /// Cleans one document (`str`, or `bytes` of any encoding) into a record dict.
 ///
 /// `rules`: extra rule folders (like `--rules`); `disable`: rule ids to turn
-/// off (like `--disable`); `guess=False` is `--no-guess`. `id` and `source`
+/// off, of line and repair rules alike (`repair.nbsp`; like `--disable`);
+/// `guess=False` is `--no-guess`. `id` and `source`
 /// fill the record's (`""` when not given). `fields` (names, or a
 /// comma-separated string) keeps only those keys, `no_audit=True` all but
 /// `removed` and `fixes` (like `--fields`, `--no-audit`). Raises `ValueError` for an unknown rule id, a malformed rule file, a

@@ -84,7 +84,7 @@ fn every_record_has_every_key_with_a_fixed_type() {
     for rec in &recs {
         let obj = rec.as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        assert_eq!(keys, rinse::record::FIELDS);
+        assert_eq!(keys, rinse::internals::record::FIELDS);
         for k in ["id", "source", "title", "dateline", "text", "encoding"] {
             assert!(obj[k].is_string(), "{k} in {rec}");
         }
@@ -130,7 +130,7 @@ fn csv_has_header_and_json_list_cells() {
     assert_eq!(code, 0, "{err}");
     let mut rdr = csv::Reader::from_path(&out).unwrap();
     let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header, rinse::record::FIELDS);
+    assert_eq!(header, rinse::internals::record::FIELDS);
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][0], "x.txt");

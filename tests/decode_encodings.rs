@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rinse::decode::decode;
+use rinse::internals::decode::decode;
 
 fn check(name: &str, want_encoding: &[&str], tld: Option<&str>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/encodings");

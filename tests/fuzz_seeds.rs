@@ -6,9 +6,9 @@ use std::fs;
 use std::path::Path;
 
 use rinse::Cleaner;
-use rinse::read::JsonDoc;
-use rinse::repair::{RepairOptions, repair};
-use rinse::write::Format;
+use rinse::internals::read::JsonDoc;
+use rinse::internals::repair::{RepairOptions, repair};
+use rinse::internals::write::Format;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,7 +29,7 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn decode_repair_seeds() {
     for (name, data) in inputs("decode_repair") {
-        if let Ok(decoded) = rinse::decode::decode(&data, None) {
+        if let Ok(decoded) = rinse::internals::decode::decode(&data, None) {
             let repaired = repair(&decoded.text, &RepairOptions::default());
             assert_eq!(
                 repaired.text.split('\n').count(),
@@ -44,7 +44,7 @@ fn decode_repair_seeds() {
 fn clean_text_seeds() {
     let cleaner = Cleaner::builtin().unwrap();
     for (name, data) in inputs("clean_text") {
-        let rec = cleaner.clean_text(&String::from_utf8_lossy(&data));
+        let rec = cleaner.clean(&*String::from_utf8_lossy(&data)).unwrap();
         let mut out = Vec::new();
         Format::Jsonl.serialize(&rec, None, None, &mut out).unwrap();
         serde_json::from_slice::<serde_json::Value>(&out).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -63,7 +63,9 @@ fn jsonl_seeds() {
             continue;
         };
         parsed += 1;
-        let rec = cleaner.clean_text(&doc.get_str("text").unwrap_or_default());
+        let rec = cleaner
+            .clean(&*doc.get_str("text").unwrap_or_default())
+            .unwrap();
         let mut out = Vec::new();
         Format::Jsonl
             .serialize(&rec, Some((&doc, "text")), Some(""), &mut out)

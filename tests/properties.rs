@@ -4,9 +4,9 @@
 
 use proptest::prelude::*;
 use rinse::Cleaner;
-use rinse::read::JsonDoc;
-use rinse::record::Record;
-use rinse::write::Format;
+use rinse::internals::read::JsonDoc;
+use rinse::internals::record::Record;
+use rinse::internals::write::Format;
 use std::sync::LazyLock;
 
 static CLEANER: LazyLock<Cleaner> = LazyLock::new(|| Cleaner::builtin().expect("built-in rules"));
@@ -225,7 +225,7 @@ proptest! {
 
     #[test]
     fn any_bytes_never_panic_and_serialise_validly(bytes in prop::collection::vec(any::<u8>(), 0..3000)) {
-        match CLEANER.clean_bytes(&bytes, None) {
+        match CLEANER.clean(&bytes) {
             Ok(rec) => {
                 roundtrip_jsonl(&rec);
                 roundtrip_csv(&rec);
@@ -236,7 +236,7 @@ proptest! {
 
     #[test]
     fn any_text_document_serialises_validly(doc in document()) {
-        let rec = CLEANER.clean_text(&doc);
+        let rec = CLEANER.clean(&doc).unwrap();
         roundtrip_jsonl(&rec);
         roundtrip_csv(&rec);
         // Every line of the body came from the input (after repair), none invented.
@@ -247,9 +247,9 @@ proptest! {
 
     #[test]
     fn cleaning_the_clean_text_of_an_article_again_keeps_it(doc in article()) {
-        let rec = CLEANER.clean_text(&doc);
+        let rec = CLEANER.clean(&doc).unwrap();
         prop_assert!(!rec.text.is_empty(), "a page with prose never comes out empty");
-        let again = CLEANER.clean_text(&rec.text);
+        let again = CLEANER.clean(&rec.text).unwrap();
         prop_assert_eq!(again.fixes.len(), 0, "repair converged: {:?}", again.fixes);
         prop_assert_eq!(&again.text, &rec.text);
         prop_assert!(again.removed.is_empty(), "{:?}", again.removed);
@@ -257,8 +257,8 @@ proptest! {
 
     #[test]
     fn repair_of_any_document_converges(doc in document()) {
-        let rec = CLEANER.clean_text(&doc);
-        let again = CLEANER.clean_text(&rec.text);
+        let rec = CLEANER.clean(&doc).unwrap();
+        let again = CLEANER.clean(&rec.text).unwrap();
         prop_assert_eq!(again.fixes.len(), 0, "repair converged: {:?}", again.fixes);
     }
 
@@ -291,8 +291,8 @@ proptest! {
     /// The pages of issue 14: a foreign-language headline and a lost line.
     #[test]
     fn cleaning_the_clean_text_of_a_perturbed_article_again_keeps_it(doc in perturbed_article()) {
-        let rec = CLEANER.clean_text(&doc);
-        let again = CLEANER.clean_text(&rec.text);
+        let rec = CLEANER.clean(&doc).unwrap();
+        let again = CLEANER.clean(&rec.text).unwrap();
         prop_assert_eq!(again.fixes.len(), 0, "repair converged: {:?}", again.fixes);
         prop_assert_eq!(&again.text, &rec.text, "title again: {:?}", again.title);
         prop_assert!(again.removed.is_empty(), "{:?}", again.removed);

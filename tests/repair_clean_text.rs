@@ -2,7 +2,7 @@
 //! quote straightening, no NFKC or full-width conversion, no "restored" spaces,
 //! no decoding of real words that happen to look like mojibake.
 
-use rinse::repair::{RepairOptions, repair};
+use rinse::internals::repair::{RepairOptions, repair};
 
 const CLEAN: &[&str] = &[
     // English with curly quotes, dashes, ellipses, symbols.

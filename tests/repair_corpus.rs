@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use rinse::repair::{RepairOptions, repair};
+use rinse::internals::repair::{RepairOptions, repair};
 
 const FFFD: char = '\u{FFFD}';
 

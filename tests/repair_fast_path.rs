@@ -2,9 +2,9 @@
 //! never skip work: trailing whitespace is still trimmed, invisible characters
 //! still removed, and a damaged line is found however much clean text surrounds it.
 
-use rinse::repair::{RepairOptions, repair};
+use rinse::internals::repair::{RepairOptions, repair};
 
-fn rules(fixes: &[rinse::record::Fix]) -> Vec<&str> {
+fn rules(fixes: &[rinse::internals::record::Fix]) -> Vec<&str> {
     fixes.iter().map(|f| f.rule.as_str()).collect()
 }
 

@@ -1,7 +1,7 @@
 //! Restoring characters lost to U+FFFD: each kind of guess, what must stay, the
 //! fixes reported, and `guess: false` (`--no-guess`) turning it all off.
 
-use rinse::repair::{RepairOptions, repair};
+use rinse::internals::repair::{RepairOptions, repair};
 
 fn fixed(s: &str) -> String {
     repair(s, &RepairOptions::default()).text

@@ -3,7 +3,7 @@
 //! entity decoding is off here because ftfy's `fix_encoding` does not do it
 //! (one case, `10Î&frac14;s`, must stay as it is).
 
-use rinse::repair::{RepairOptions, repair};
+use rinse::internals::repair::{RepairOptions, repair};
 
 #[derive(serde::Deserialize)]
 struct Case {

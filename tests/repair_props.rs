@@ -2,7 +2,7 @@
 //! line break, and is idempotent (repairing repaired text changes nothing).
 
 use proptest::prelude::*;
-use rinse::repair::{RepairOptions, repair};
+use rinse::internals::repair::{RepairOptions, repair};
 
 /// Text made of pieces that exercise the rules: mojibake, entities, U+FFFD, C1
 /// controls, accents, and plain words.

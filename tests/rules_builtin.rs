@@ -5,14 +5,14 @@ use assert_cmd::Command;
 
 #[test]
 fn every_builtin_rule_matches_its_examples_and_not_its_counterexamples() {
-    for rule in rinse::rules::builtin_rules().unwrap() {
+    for rule in rinse::internals::rules::builtin_rules().unwrap() {
         assert!(!rule.examples.is_empty(), "{} has no examples", rule.id);
         assert!(
             !rule.description.is_empty(),
             "{} has no description",
             rule.id
         );
-        let t = rinse::rules::test_rule(&rule).unwrap();
+        let t = rinse::internals::rules::test_rule(&rule).unwrap();
         assert!(
             t.passed(),
             "{}: missing {:?}, noisy {:?}",

@@ -106,7 +106,7 @@ fn samples_fire_every_builtin_rule() {
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let ids: BTreeSet<String> = rinse::rules::builtin_rules()
+    let ids: BTreeSet<String> = rinse::internals::rules::builtin_rules()
         .unwrap()
         .into_iter()
         .map(|r| r.id)

@@ -9,9 +9,9 @@ static CLEANER: LazyLock<rinse::Cleaner> =
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let rec = CLEANER.clean_text(&text);
+    let rec = CLEANER.clean(&*text).unwrap();
     let mut out = Vec::new();
-    rinse::write::Format::Jsonl
+    rinse::internals::write::Format::Jsonl
         .serialize(&rec, None, None, &mut out)
         .expect("serialise");
     let _: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");

@@ -4,9 +4,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(decoded) = rinse::decode::decode(data, None) {
-        let opts = rinse::repair::RepairOptions::default();
-        let repaired = rinse::repair::repair(&decoded.text, &opts);
+    if let Ok(decoded) = rinse::internals::decode::decode(data, None) {
+        let opts = rinse::internals::repair::RepairOptions::default();
+        let repaired = rinse::internals::repair::repair(&decoded.text, &opts);
         assert_eq!(
             repaired.text.split('\n').count(),
             decoded.text.split('\n').count(),

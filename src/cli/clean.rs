@@ -7,15 +7,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use rinse::Cleaner;
-use rinse::cleaner::{DEFAULT_MAX_DOC_BYTES, Options};
-use rinse::pipeline::{self, Config, Event, OnError, Stats};
-use rinse::read::{self, InputFormat};
-use rinse::record::FieldSet;
-use rinse::rules::{self, RuleSet};
-use rinse::write::{self, Destination, ErrorRecord, Format, Output};
+use rinse::internals::read::{self, InputFormat};
+use rinse::internals::record::FieldSet;
+use rinse::internals::rules::{self, RuleSet};
+use rinse::internals::write::{self, Destination, ErrorRecord, Format, Output};
+use rinse::pipeline::{self, Config, Event, OnError, Sink, Stats};
+use rinse::{Cleaner, CleanerBuilder, DEFAULT_MAX_DOC_BYTES};
 
-use super::outputs;
+use super::jobs::{Job, create_output, parquet_output, plan_jobs};
 use super::progress::Progress;
 use super::{EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED};
 
@@ -198,15 +197,45 @@ pub struct CleanArgs {
 /// Reads a line-model file (`--line-model`); `none` is no model.
 pub fn load_line_model(
     path: &std::path::Path,
-) -> Result<Option<std::sync::Arc<rinse::classify::model::LineModel>>> {
+) -> Result<Option<std::sync::Arc<rinse::internals::classify::model::LineModel>>> {
     if path.as_os_str() == "none" {
         return Ok(None);
     }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading --line-model {}", path.display()))?;
-    let model = rinse::classify::model::LineModel::parse(&text)
+    let model = rinse::internals::classify::model::LineModel::parse(&text)
         .with_context(|| format!("--line-model {}", path.display()))?;
     Ok(Some(std::sync::Arc::new(model)))
+}
+
+/// The cleaner builder for `--rules DIR… --disable ID…`: the one place
+/// where the commands turn them into rules (ids of line and repair rules
+/// alike), as the Python module does through the same builder.
+pub fn cleaner_builder(dirs: &[PathBuf], disable: &[String]) -> CleanerBuilder {
+    let mut builder = Cleaner::builder();
+    for dir in dirs {
+        builder = builder.rules_dir(dir);
+    }
+    for id in disable {
+        builder = builder.disable(id);
+    }
+    builder
+}
+
+/// A library error in the command line's words.
+fn flag_error(e: rinse::Error) -> anyhow::Error {
+    match e {
+        rinse::Error::UnknownRule { id } => {
+            anyhow::anyhow!("--disable {id}: no rule has that id (see `rinse rules list`)")
+        }
+        e => e.into(),
+    }
+}
+
+/// A cleaner with the built-in rules, `dirs`' rules added and the `disable`d
+/// ids turned off, and default options otherwise.
+pub fn cleaner(dirs: &[PathBuf], disable: &[String]) -> Result<Cleaner> {
+    cleaner_builder(dirs, disable).build().map_err(flag_error)
 }
 
 /// Loads built-in rules, adds `dirs`, removes `disable`d ids and compiles them.
@@ -217,157 +246,9 @@ pub fn load_rules(dirs: &[PathBuf], disable: &[String]) -> Result<RuleSet> {
 /// The built-in rules with `dirs`' rules added (a rule with a built-in id
 /// replaces it) and the `disable`d ids removed, in priority order.
 pub fn rule_list(dirs: &[PathBuf], disable: &[String]) -> Result<Vec<rules::Rule>> {
-    let mut all = rules::builtin_rules()?;
-    for dir in dirs {
-        let extra = rules::load_dir(dir)
-            .with_context(|| format!("loading rules from {}", dir.display()))?;
-        rules::merge(&mut all, extra);
-    }
-    for id in disable {
-        if rinse::repair::is_rule(id) {
-            continue; // a repair rule: goes to the repair options
-        }
-        let before = all.len();
-        all.retain(|r| &r.id != id);
-        if all.len() == before {
-            bail!("--disable {id}: no rule has that id (see `rinse rules list`)");
-        }
-    }
-    Ok(all)
-}
-
-/// The first pass of `--repeated-lines`: counts normalised lines per document.
-/// `None` when `stop` was set (a signal) before it finished.
-fn count_lines(
-    inputs: &[read::InputFile],
-    cleaner: &Cleaner,
-    text_key: &str,
-    min_docs: u32,
-    stop: &read::Stop,
-) -> Option<rinse::corpus::RepeatedLines> {
-    use rayon::prelude::*;
-    const BATCH: usize = 256;
-    let mut counter = rinse::corpus::LineCounter::new();
-    let limit = cleaner.options().max_doc_bytes;
-    // A thread reads and parses the documents, in batches of 256 (also inside
-    // a large JSONL file, so that memory stays bounded whatever the input),
-    // while the workers repair and hash the batch before; at most two batches
-    // wait between them.
-    std::thread::scope(|scope| {
-        let (send, batches) = std::sync::mpsc::sync_channel::<Vec<super::docs::Doc>>(2);
-        scope.spawn(move || {
-            let mut errors = Vec::new();
-            let mut batch = Vec::with_capacity(BATCH);
-            for input in inputs {
-                super::docs::for_each_doc(
-                    input,
-                    text_key,
-                    limit,
-                    Some(stop),
-                    &mut errors,
-                    &mut |d| {
-                        batch.push(d);
-                        if batch.len() >= BATCH {
-                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                            // The counting side has stopped: stop reading too.
-                            return send.send(full).is_ok() && !stop.load(Ordering::Relaxed);
-                        }
-                        !stop.load(Ordering::Relaxed)
-                    },
-                );
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-            }
-            if !batch.is_empty() {
-                let _ = send.send(batch);
-            }
-        });
-        for batch in batches {
-            if stop.load(Ordering::Relaxed) {
-                // Dropping the receiver ends the reading thread.
-                return;
-            }
-            let hashes: Vec<Vec<u64>> = batch
-                .into_par_iter()
-                .filter_map(|d| cleaner.repaired_text(&d.bytes).ok())
-                .map(|t| rinse::corpus::document_hashes(&t))
-                .collect();
-            for h in hashes {
-                counter.add_hashes(&h);
-            }
-        }
-    });
-    // Failures are reported by the second pass, which reads the same documents.
-    (!stop.load(Ordering::Relaxed)).then(|| counter.finish(min_docs))
-}
-
-/// One output file and the inputs that go into it.
-struct Job {
-    inputs: Vec<read::InputFile>,
-    /// The output file; `None` for standard output, or for no records at all
-    /// when `records` is false.
-    output: Option<PathBuf>,
-    /// Whether records are written (not with --attributes-dir alone).
-    records: bool,
-    /// The dolma attribute file, with --attributes-dir.
-    attributes: Option<PathBuf>,
-}
-
-/// Creates `path`'s folder and an [`Output`] at it.
-fn create_output(path: &Path) -> rinse::Result<Output> {
-    if let Some(parent) = path.parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent).map_err(|e| rinse::Error::io(parent, e))?;
-    }
-    Output::create(path)
-}
-
-/// The Parquet output of `job`: the record's fields, then the other columns
-/// of its first Parquet or JSONL input (a JSONL input's types inferred from
-/// its first lines; an unreadable input adds none: its read fails and is
-/// reported).
-#[cfg(feature = "parquet")]
-fn parquet_output(
-    job: &Job,
-    args: &CleanArgs,
-    error_field: bool,
-    fields: FieldSet,
-) -> Result<Output> {
-    use rinse::columnar;
-    // The first input with a path that is read as records gives the columns.
-    let extra = job
-        .inputs
-        .iter()
-        .find(|i| i.jsonl && i.path.is_some())
-        .and_then(|i| match i.path.as_deref() {
-            Some(p) if columnar::is_parquet_name(p) => columnar::file_schema(p).ok(),
-            _ => read::open(i).ok().and_then(columnar::jsonl_schema),
-        });
-    let schema = columnar::output_schema(error_field, fields, extra.as_ref(), &args.text_key);
-    if let Some(p) = &job.output
-        && args.output_dir.is_some()
-        && let Some(parent) = p.parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    Ok(Output::parquet(
-        job.output.as_deref(),
-        std::sync::Arc::new(schema),
-    )?)
-}
-
-#[cfg(not(feature = "parquet"))]
-fn parquet_output(
-    _job: &Job,
-    _args: &CleanArgs,
-    _error_field: bool,
-    _fields: FieldSet,
-) -> Result<Output> {
-    bail!("this rinse was built without the `parquet` feature: no Parquet output")
+    cleaner_builder(dirs, disable)
+        .rule_list()
+        .map_err(flag_error)
 }
 
 /// Parses `I/N` for `--shard`.
@@ -575,147 +456,8 @@ fn list_inputs(
     Ok(found)
 }
 
-/// The jobs of a run (one per input with --output-dir, else one), with
-/// every output checked against every input and every other output before
-/// anything is written; with --resume, the inputs whose output exists are
-/// left out, and their number returned.
-fn plan_jobs(
-    args: &CleanArgs,
-    format: Format,
-    to_stdout: bool,
-    inputs: Vec<read::InputFile>,
-) -> Result<(Vec<Job>, u64)> {
-    // Output keys: the three flags, then two per job (output, attributes).
-    const OUTPUT: usize = 0;
-    const ERRORS: usize = 1;
-    const STATS: usize = 2;
-    let job_key = |k: usize, attributes: bool| 3 + 2 * k + usize::from(attributes);
-    let mut plan = outputs::Plan::default();
-    let mut jobs: Vec<Job> = Vec::new();
-    // Inputs --resume leaves out: not read, but not to be written over.
-    let mut skipped: Vec<PathBuf> = Vec::new();
-    let stdin_read = inputs.iter().any(|i| i.path.is_none())
-        || args
-            .files_from
-            .as_ref()
-            .is_some_and(|l| l.as_os_str() == "-");
-    let mirror = args.output_dir.is_some() || args.attributes_dir.is_some();
-    if mirror {
-        for input in inputs {
-            let Some(path) = input.path.as_deref() else {
-                bail!(
-                    "--output-dir and --attributes-dir need input files: standard input has no name to mirror"
-                );
-            };
-            let out = match &args.output_dir {
-                Some(dir) => {
-                    let ext = match format {
-                        Format::Jsonl => "jsonl",
-                        Format::Csv => "csv",
-                        Format::Parquet => "parquet",
-                    };
-                    let rel = read::output_name(&input.id, ext);
-                    outputs::inside(&rel, dir, &path.display().to_string())?;
-                    Some(dir.join(&rel))
-                }
-                None => None,
-            };
-            let attributes = match &args.attributes_dir {
-                Some(a) => {
-                    let rel = PathBuf::from(&input.id);
-                    outputs::inside(&rel, a, &path.display().to_string())?;
-                    Some(a.join(rel))
-                }
-                None => None,
-            };
-            // The file whose existence marks the input done: the output, or
-            // the attributes when they are all that is written.
-            let done = out.as_ref().or(attributes.as_ref());
-            if args.resume && done.is_some_and(|p| p.exists()) {
-                skipped.extend(input.path);
-                continue;
-            }
-            if let Some(o) = &out {
-                plan.output(job_key(jobs.len(), false), o);
-            }
-            if let Some(a) = &attributes {
-                plan.output(job_key(jobs.len(), true), a);
-            }
-            jobs.push(Job {
-                inputs: vec![input],
-                records: out.is_some(),
-                output: out,
-                attributes,
-            });
-        }
-    } else {
-        if to_stdout {
-            plan.stdout(OUTPUT);
-        } else {
-            plan.output(OUTPUT, &args.output);
-        }
-        jobs.push(Job {
-            inputs,
-            output: (!to_stdout).then(|| args.output.clone()),
-            records: true,
-            attributes: None,
-        });
-    }
-    if let Some(p) = &args.errors {
-        plan.output(ERRORS, p);
-    }
-    if let Some(p) = &args.stats {
-        plan.output(STATS, p);
-    }
-    let describe = |key: usize| match key {
-        OUTPUT if to_stdout => "standard output".to_string(),
-        OUTPUT => format!("-o {}", args.output.display()),
-        ERRORS => format!(
-            "--errors {}",
-            args.errors.as_deref().unwrap_or(Path::new("")).display()
-        ),
-        STATS => format!(
-            "--stats {}",
-            args.stats.as_deref().unwrap_or(Path::new("")).display()
-        ),
-        k => {
-            let job = &jobs[(k - 3) / 2];
-            let input = job.inputs[0].source();
-            match (k % 2 == 0, &job.attributes, &job.output) {
-                (true, Some(a), _) => format!("the attributes of {input} ({})", a.display()),
-                (_, _, Some(o)) => format!("the output of {input} ({})", o.display()),
-                _ => input,
-            }
-        }
-    };
-    // The files read: every input, standard input's file, the list of
-    // --files-from and the rule files.
-    let rule_files: Vec<PathBuf> = args
-        .rules
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten().flatten())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    let listed = jobs
-        .iter()
-        .flat_map(|j| &j.inputs)
-        .filter_map(|i| i.path.as_deref())
-        .chain(skipped.iter().map(PathBuf::as_path))
-        .map(|p| ("the input", p));
-    let stdin = (stdin_read && cfg!(unix)).then_some((outputs::STDIN, Path::new("/dev/stdin")));
-    let list = args
-        .files_from
-        .as_deref()
-        .filter(|l| l.as_os_str() != "-")
-        .map(|l| ("--files-from", l));
-    let rules = rule_files.iter().map(|p| ("the rule file", p.as_path()));
-    let read = listed.chain(stdin).chain(list).chain(rules);
-    plan.check(describe, read)?;
-    Ok((jobs, skipped.len() as u64))
-}
-
-/// [`run`] once the rules are compiled and the inputs listed.
+/// [`run`] once the rules are compiled and the inputs listed: the phases of
+/// a run, in order.
 fn run_with(
     args: &CleanArgs,
     format: Format,
@@ -724,22 +466,7 @@ fn run_with(
     (mut inputs, find_errors): (Vec<read::InputFile>, Vec<read::FindError>),
     interrupt: Arc<AtomicBool>,
 ) -> Result<u8> {
-    let mut options = Options {
-        max_doc_bytes: args.max_doc_bytes,
-        ..Options::default()
-    };
-    options.repair.guess = !args.no_guess;
-    options.repair.disabled = args
-        .disable
-        .iter()
-        .filter(|id| rinse::repair::is_rule(id))
-        .cloned()
-        .collect();
-    let mut cleaner = Cleaner::new(rules, options);
-    if let Some(path) = &args.line_model {
-        cleaner = cleaner.with_line_model(load_line_model(path)?);
-    }
-
+    let mut cleaner = build_cleaner(args, rules)?;
     if let Some((i, n)) = args.shard {
         inputs = read::shard(inputs, i, n);
     }
@@ -750,173 +477,49 @@ fn run_with(
     };
     let (jobs, skipped) = plan_jobs(args, format, to_stdout, inputs)?;
     if args.resume {
-        // A killed run leaves its temporary files (no process holds them).
-        let stale: usize = args
-            .output_dir
-            .iter()
-            .chain(&args.attributes_dir)
-            .map(|d| write::remove_stale_temporary_files(d))
-            .sum();
-        if stale > 0 && !args.quiet {
-            super::say(format_args!(
-                "rinse: --resume removed {stale} temporary files left by an interrupted run"
-            ));
-        }
+        remove_stale_temporary_files(args);
     }
-    // The bar's total: one `stat` per input, only when a bar is drawn.
-    let total_bytes: u64 = if Progress::shown(args.quiet) {
-        jobs.iter()
-            .flat_map(|j| &j.inputs)
-            .filter_map(|i| i.path.as_ref())
-            .filter_map(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-            .sum()
-    } else {
-        0
-    };
-
+    let total_bytes = bar_total(&jobs, args.quiet);
     rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build_global()
         .context("starting worker threads")?;
-
     if let Some(n) = args.repeated_lines {
-        if all_inputs.iter().any(|i| i.path.is_none()) {
-            bail!("--repeated-lines reads the input twice, so it cannot read standard input");
+        match corpus_pass(args, cleaner, &all_inputs, n, &interrupt)? {
+            Some(c) => cleaner = c,
+            None => return Ok(interrupted(0)),
         }
-        // Counted over every input, also those --resume skips, so that a
-        // resumed run decides as an uninterrupted one would.
-        let Some(repeated) = count_lines(&all_inputs, &cleaner, &args.text_key, n, &interrupt)
-        else {
-            return Ok(interrupted(0));
-        };
-        cleaner = cleaner.with_repeated_lines(std::sync::Arc::new(repeated));
     }
 
-    let mut error_file = match &args.errors {
-        Some(p) => Some(Destination::create(p)?),
-        None => None,
-    };
-    let mut error_write: Option<anyhow::Error> = None;
+    let mut errors = ErrorReport::create(args.errors.as_deref())?;
     let mut progress = Progress::new(total_bytes, args.quiet);
-    let mut report = |err: &ErrorRecord, progress: &Progress| {
-        progress.println(&format!("rinse: {}: {}", err.source, err.reason));
-        if let Some(f) = error_file.as_mut()
-            && error_write.is_none()
-        {
-            let mut line = serde_json::to_vec(err).unwrap_or_default();
-            line.push(b'\n');
-            if let Err(e) = f.write_all(&line) {
-                error_write = Some(
-                    anyhow::Error::new(e)
-                        .context(format!("writing the error report {}", f.path().display())),
-                );
-            }
-        }
-    };
     for fe in &find_errors {
-        report(
-            &ErrorRecord {
-                source: fe.source.clone(),
-                id: String::new(),
-                reason: fe.reason.clone(),
-            },
-            &progress,
-        );
-    }
-
-    let config = Config {
-        format,
-        text_key: args.text_key.clone(),
-        id_key: args.id_key.clone(),
-        on_error: match args.on_error {
-            OnErrorArg::Skip => OnError::Skip,
-            OnErrorArg::Record => OnError::Record,
-            OnErrorArg::Fail => OnError::Fail,
-        },
-        interrupt: Some(interrupt.clone()),
-        attributes: args.attributes_dir.is_some(),
-        fields: match args.fields {
-            Some(f) => f,
-            None if args.no_audit => FieldSet::without_audit(),
-            None => FieldSet::ALL,
-        },
-        ..Config::default()
-    };
-    // Documents done (written or failed), for the message of an interrupted run.
-    let mut documents = 0u64;
-    let mut on_event = |ev: Event<'_>| match ev {
-        Event::Progress { bytes } => {
-            documents += 1;
-            progress.document(bytes);
-        }
-        Event::Failed(err) => report(err, &progress),
-    };
-    let mut stats = Stats::default();
-    let mut outcome: rinse::Result<()> = Ok(());
-    let stopped = || interrupt.load(Ordering::SeqCst);
-    for job in &jobs {
-        let mut out = match &job.output {
-            None if !job.records => Output::discard(),
-            _ if format == Format::Parquet => {
-                parquet_output(job, args, config.on_error == OnError::Record, config.fields)?
-            }
-            None => Output::stdout(),
-            // --output-dir creates the folders it mirrors; -o does not.
-            Some(p) if args.output_dir.is_some() => create_output(p)?,
-            Some(p) => Output::create(p)?,
+        let err = ErrorRecord {
+            source: fe.source.clone(),
+            id: String::new(),
+            reason: fe.reason.clone(),
         };
-        let mut attributes = match &job.attributes {
-            Some(p) => Some(create_output(p)?),
-            None => None,
-        };
-        let name = out.name().to_path_buf();
-        let attr_name = attributes.as_ref().map(|a| a.name().to_path_buf());
-        let attr_sink = attributes
-            .as_mut()
-            .zip(attr_name.as_deref())
-            .map(|(w, n)| (w as &mut (dyn Write + Send), n));
-        let result = pipeline::run(
-            &job.inputs,
-            &cleaner,
-            &config,
-            &mut out,
-            &name,
-            attr_sink,
-            &mut on_event,
-        );
-        match result {
-            // A signal after the last batch: the output is not committed.
-            Ok(_) if stopped() => {
-                outcome = Err(rinse::Error::Interrupted);
-                break;
-            }
-            Ok(s) => {
-                stats.add(&s);
-                // The output file last: its existence marks the input done (--resume).
-                if let Some(a) = attributes {
-                    a.finish()?;
-                }
-                out.finish()?;
-            }
-            Err(e) => {
-                // Dropping the outputs removes their temporary files.
-                outcome = Err(e);
-                break;
-            }
-        }
+        errors.report(&err, &progress);
     }
+    let config = pipeline_config(args, format, &interrupt);
+    let (mut stats, outcome, documents) = clean_jobs(
+        &jobs,
+        &cleaner,
+        &config,
+        args,
+        &interrupt,
+        &mut errors,
+        &mut progress,
+    )?;
     progress.finish();
     stats.documents_in += find_errors.len() as u64;
     stats.documents_failed += find_errors.len() as u64;
-    if let Some(e) = error_write {
-        return Err(e);
-    }
+    let error_file = errors.finish()?;
     // The error report is committed with the output, or when the run stopped
     // at a failed document (it says which); an interrupted or failed run
     // leaves it as it leaves the output: not under its final name.
     match outcome {
-        Ok(()) if stopped() => return Ok(interrupted(documents)),
+        Ok(()) if interrupt.load(Ordering::SeqCst) => return Ok(interrupted(documents)),
         Ok(()) => {}
         Err(rinse::Error::Interrupted) => return Ok(interrupted(documents)),
         Err(e @ rinse::Error::Stopped { .. }) => {
@@ -931,31 +534,221 @@ fn run_with(
     if let Some(f) = error_file {
         f.commit()?;
     }
+    report_run(args, &stats, skipped)?;
+    // In record mode a failure is reported in the output itself, in its line's
+    // place, so the run succeeded (Spark's pipe(checkCode=True) needs exit 0).
+    Ok(
+        if stats.documents_failed > 0 && config.error_handling() != OnError::Record {
+            EXIT_SOME_FAILED
+        } else {
+            EXIT_OK
+        },
+    )
+}
+
+/// The cleaner of a run: `rules` (compiled while the inputs were listed)
+/// with the repair options, the size limit and the line model of `args`.
+fn build_cleaner(args: &CleanArgs, rules: RuleSet) -> Result<Cleaner> {
+    let mut builder = cleaner_builder(&args.rules, &args.disable)
+        .guess(!args.no_guess)
+        .max_doc_bytes(args.max_doc_bytes);
+    if let Some(path) = &args.line_model {
+        builder = builder.line_model(load_line_model(path)?);
+    }
+    Ok(builder.build_with(rules))
+}
+
+/// With --resume: removes the temporary files a killed run left in the
+/// output folders (no process holds them), and says how many.
+fn remove_stale_temporary_files(args: &CleanArgs) {
+    let stale: usize = args
+        .output_dir
+        .iter()
+        .chain(&args.attributes_dir)
+        .map(|d| write::remove_stale_temporary_files(d))
+        .sum();
+    if stale > 0 && !args.quiet {
+        super::say(format_args!(
+            "rinse: --resume removed {stale} temporary files left by an interrupted run"
+        ));
+    }
+}
+
+/// The progress bar's total: one `stat` per input, only when a bar is drawn.
+fn bar_total(jobs: &[Job], quiet: bool) -> u64 {
+    if !Progress::shown(quiet) {
+        return 0;
+    }
+    jobs.iter()
+        .flat_map(|j| &j.inputs)
+        .filter_map(|i| i.path.as_ref())
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// The `--repeated-lines` pass over every input (also those --resume skips,
+/// so that a resumed run decides as an uninterrupted one would): the cleaner
+/// that treats the repeated lines as boilerplate; `None` when interrupted.
+fn corpus_pass(
+    args: &CleanArgs,
+    cleaner: Cleaner,
+    all_inputs: &[read::InputFile],
+    min_docs: u32,
+    interrupt: &read::Stop,
+) -> Result<Option<Cleaner>> {
+    if all_inputs.iter().any(|i| i.path.is_none()) {
+        bail!("--repeated-lines reads the input twice, so it cannot read standard input");
+    }
+    let repeated =
+        super::docs::count_lines(all_inputs, &cleaner, &args.text_key, min_docs, interrupt);
+    Ok(repeated.map(|r| cleaner.with_repeated_lines(Arc::new(r))))
+}
+
+/// The error report: every failure said on stderr and, with `--errors FILE`,
+/// written there as JSONL. A failure to write the file is kept for the end
+/// of the run, which it fails.
+struct ErrorReport {
+    file: Option<Destination>,
+    write_error: Option<anyhow::Error>,
+}
+
+impl ErrorReport {
+    fn create(path: Option<&Path>) -> Result<Self> {
+        Ok(ErrorReport {
+            file: path.map(Destination::create).transpose()?,
+            write_error: None,
+        })
+    }
+
+    fn report(&mut self, err: &ErrorRecord, progress: &Progress) {
+        progress.println(&format!("rinse: {}: {}", err.source, err.reason));
+        if let Some(f) = self.file.as_mut()
+            && self.write_error.is_none()
+        {
+            let mut line = serde_json::to_vec(err).unwrap_or_default();
+            line.push(b'\n');
+            if let Err(e) = f.write_all(&line) {
+                self.write_error = Some(
+                    anyhow::Error::new(e)
+                        .context(format!("writing the error report {}", f.path().display())),
+                );
+            }
+        }
+    }
+
+    /// The report's file, not yet committed; the write error if there was one.
+    fn finish(self) -> Result<Option<Destination>> {
+        match self.write_error {
+            Some(e) => Err(e),
+            None => Ok(self.file),
+        }
+    }
+}
+
+/// The pipeline's settings for `args`.
+fn pipeline_config(args: &CleanArgs, format: Format, interrupt: &Arc<AtomicBool>) -> Config {
+    Config::default()
+        .format(format)
+        .text_key(&args.text_key)
+        .id_key(&args.id_key)
+        .on_error(match args.on_error {
+            OnErrorArg::Skip => OnError::Skip,
+            OnErrorArg::Record => OnError::Record,
+            OnErrorArg::Fail => OnError::Fail,
+        })
+        .interrupt(interrupt.clone())
+        .fields(match args.fields {
+            Some(f) => f,
+            None if args.no_audit => FieldSet::without_audit(),
+            None => FieldSet::ALL,
+        })
+}
+
+/// Cleans the jobs one after the other, each output committed when its job
+/// is done: the summed figures, how the run ended (stopped at the first job
+/// that failed as a whole, or interrupted), and the documents done (written
+/// or failed). An output that cannot be created or committed is an error.
+fn clean_jobs(
+    jobs: &[Job],
+    cleaner: &Cleaner,
+    config: &Config,
+    args: &CleanArgs,
+    interrupt: &AtomicBool,
+    errors: &mut ErrorReport,
+    progress: &mut Progress,
+) -> Result<(Stats, rinse::Result<()>, u64)> {
+    let format = config.output_format();
+    let mut documents = 0u64;
+    let mut on_event = |ev: Event<'_>| match ev {
+        Event::Progress { bytes } => {
+            documents += 1;
+            progress.document(bytes);
+        }
+        Event::Failed(err) => errors.report(err, progress),
+        _ => {}
+    };
+    let mut stats = Stats::default();
+    let stopped = || interrupt.load(Ordering::SeqCst);
+    for job in jobs {
+        let error_field = config.error_handling() == OnError::Record;
+        let mut out = match &job.output {
+            None if !job.records => Output::discard(),
+            _ if format == Format::Parquet => {
+                parquet_output(job, args, error_field, config.written_fields())?
+            }
+            None => Output::stdout(),
+            // --output-dir creates the folders it mirrors; -o does not.
+            Some(p) if args.output_dir.is_some() => create_output(p)?,
+            Some(p) => Output::create(p)?,
+        };
+        let mut attributes = match &job.attributes {
+            Some(p) => Some(create_output(p)?),
+            None => None,
+        };
+        let name = out.name().to_path_buf();
+        let attr_name = attributes.as_ref().map(|a| a.name().to_path_buf());
+        let mut sink = Sink::new(&mut out, &name);
+        if let (Some(w), Some(n)) = (attributes.as_mut(), attr_name.as_deref()) {
+            sink = sink.with_attributes(w, n);
+        }
+        match pipeline::run(cleaner, config, &job.inputs, sink, &mut on_event) {
+            // A signal after the last batch: the output is not committed.
+            Ok(_) if stopped() => return Ok((stats, Err(rinse::Error::Interrupted), documents)),
+            Ok(s) => {
+                stats.add(&s);
+                // The output file last: its existence marks the input done (--resume).
+                if let Some(a) = attributes {
+                    a.finish()?;
+                }
+                out.finish()?;
+            }
+            // Dropping the outputs removes their temporary files.
+            Err(e) => return Ok((stats, Err(e), documents)),
+        }
+    }
+    Ok((stats, Ok(()), documents))
+}
+
+/// Writes `--stats FILE` and says the summary (unless `--quiet`).
+fn report_run(args: &CleanArgs, stats: &Stats, skipped: u64) -> Result<()> {
     if let Some(p) = &args.stats {
         let mut f = Destination::create(p)?;
-        serde_json::to_writer_pretty(&mut f, &stats)
+        serde_json::to_writer_pretty(&mut f, stats)
             .map_err(std::io::Error::from)
             .and_then(|()| f.write_all(b"\n"))
             .with_context(|| format!("writing {}", p.display()))?;
         f.commit()?;
     }
     if !args.quiet {
-        super::say(format_args!("{}", summary(&stats)));
+        super::say(format_args!("{}", summary(stats)));
         if skipped > 0 {
             super::say(format_args!(
                 "rinse: --resume skipped {skipped} inputs whose output already exists"
             ));
         }
     }
-    // In record mode a failure is reported in the output itself, in its line's
-    // place, so the run succeeded (Spark's pipe(checkCode=True) needs exit 0).
-    Ok(
-        if stats.documents_failed > 0 && config.on_error != OnError::Record {
-            EXIT_SOME_FAILED
-        } else {
-            EXIT_OK
-        },
-    )
+    Ok(())
 }
 
 fn human(bytes: u64) -> String {

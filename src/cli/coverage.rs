@@ -6,10 +6,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use rayon::prelude::*;
-use rinse::Cleaner;
-use rinse::cleaner::Options;
 
-use super::clean::load_rules;
+use super::clean::cleaner;
 use super::docs;
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 
@@ -41,9 +39,9 @@ pub struct CoverageArgs {
 
 /// Runs `rinse coverage`.
 pub fn run(args: CoverageArgs) -> Result<u8> {
-    let cleaner = Cleaner::new(load_rules(&args.rules, &args.disable)?, Options::default());
+    let cleaner = cleaner(&args.rules, &args.disable)?;
     let (inputs, mut errors) = docs::inputs(&args.paths, &args.glob)?;
-    let limit = cleaner.options().max_doc_bytes;
+    let limit = cleaner.max_doc_bytes();
     // id -> (lines, documents)
     let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut documents = 0u64;
@@ -54,11 +52,11 @@ pub fn run(args: CoverageArgs) -> Result<u8> {
         let per_doc: Vec<Result<BTreeMap<String, u64>, String>> = batch
             .par_iter()
             .map(|d| {
-                let e = cleaner
-                    .clean_bytes_detailed(&d.bytes, None)
+                let decisions = cleaner
+                    .line_decisions(&d.bytes)
                     .map_err(|e| format!("{}: {e}", d.source))?;
                 let mut m = BTreeMap::new();
-                for dec in e.decisions {
+                for dec in decisions {
                     *m.entry(dec.reason.into_owned()).or_insert(0u64) += 1;
                 }
                 Ok(m)

@@ -6,13 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use rinse::Cleaner;
-use rinse::classify::Class;
-use rinse::cleaner::Options;
-use rinse::segment;
+use rinse::internals::classify::Class;
+use rinse::internals::segment;
 
 use super::EXIT_OK;
-use super::clean::load_rules;
+use super::clean::cleaner;
 
 /// Arguments of `rinse explain`.
 #[derive(Debug, Args)]
@@ -56,10 +54,10 @@ fn colour_wanted(when: &str, no_color: Option<std::ffi::OsString>, terminal: boo
 
 /// Runs `rinse explain`.
 pub fn run(args: ExplainArgs) -> Result<u8> {
-    let cleaner = Cleaner::new(load_rules(&args.rules, &args.disable)?, Options::default());
+    let cleaner = cleaner(&args.rules, &args.disable)?;
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let e = cleaner.explain_bytes(&bytes)?;
+    let e = cleaner.explain(&bytes)?;
     let colour_on = colour_wanted(
         &args.color,
         std::env::var_os("NO_COLOR"),

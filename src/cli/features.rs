@@ -10,10 +10,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use rayon::prelude::*;
-use rinse::Cleaner;
-use rinse::cleaner::Options;
 
-use super::clean::load_rules;
+use super::clean::cleaner_builder;
 use super::docs;
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 
@@ -36,12 +34,13 @@ pub struct FeaturesArgs {
 
 /// Runs `rinse features`.
 pub fn run(args: FeaturesArgs) -> Result<u8> {
-    let mut cleaner = Cleaner::new(load_rules(&args.rules, &[])?, Options::default());
+    let mut builder = cleaner_builder(&args.rules, &[]);
     if let Some(path) = &args.line_model {
-        cleaner = cleaner.with_line_model(super::clean::load_line_model(path)?);
+        builder = builder.line_model(super::clean::load_line_model(path)?);
     }
+    let cleaner = builder.build()?;
     let (inputs, mut errors) = docs::inputs(&args.paths, &args.glob)?;
-    let limit = cleaner.options().max_doc_bytes;
+    let limit = cleaner.max_doc_bytes();
     let mut docs = Vec::new();
     for input in &inputs {
         docs::for_each_doc(input, "text", limit, None, &mut errors, &mut |d| {
@@ -56,7 +55,7 @@ pub fn run(args: FeaturesArgs) -> Result<u8> {
                 .feature_rows_bytes(&d.bytes)
                 .map_err(|e| format!("{}: {e}", d.source))?;
             let (idx, rows) = (&fr.idx, &fr.rows);
-            let lines = rinse::segment::lines(&text);
+            let lines = rinse::internals::segment::lines(&text);
             let probs = args.line_model.as_ref().and(fr.probabilities.as_ref());
             let mut v = serde_json::json!({
                 "id": id,
@@ -64,7 +63,7 @@ pub fn run(args: FeaturesArgs) -> Result<u8> {
                 "no": idx.iter().map(|&i| lines[i].no).collect::<Vec<_>>(),
                 "text": idx.iter().map(|&i| lines[i].text).collect::<Vec<_>>(),
                 "free": fr.free,
-                "x": rows.iter().map(|r| &r[..rinse::classify::context::COLUMNS]).collect::<Vec<_>>(),
+                "x": rows.iter().map(|r| &r[..rinse::internals::classify::context::COLUMNS]).collect::<Vec<_>>(),
             });
             if let Some((p1, p2)) = probs {
                 v["p1"] = serde_json::json!(p1);
@@ -74,7 +73,8 @@ pub fn run(args: FeaturesArgs) -> Result<u8> {
         })
         .collect();
     super::to_stdout(|out| {
-        let names = serde_json::json!({ "names": rinse::classify::context::NAMES.as_slice() });
+        let names =
+            serde_json::json!({ "names": rinse::internals::classify::context::NAMES.as_slice() });
         writeln!(out, "{names}")?;
         for r in rows {
             match r {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use rinse::decode;
-use rinse::repair::{self, RepairOptions};
+use rinse::internals::decode;
+use rinse::internals::repair::{self, RepairOptions};
 
 use super::EXIT_OK;
 

@@ -6,6 +6,7 @@ mod docs;
 mod explain;
 mod features;
 mod fix;
+mod jobs;
 mod outputs;
 mod progress;
 mod rules;

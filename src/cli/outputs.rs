@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Result, bail};
-use rinse::read::FileId;
+use rinse::internals::read::FileId;
 
 /// What [`Plan::check`] calls standard input, read as the path
 /// `/dev/stdin` (its file, where the platform has one).

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
-use rinse::rules::{self, Rule};
+use rinse::internals::rules::{self, Rule};
 
 use super::clean::{load_rules, rule_list};
 use super::{EXIT_OK, EXIT_SOME_FAILED, to_stdout};

@@ -11,8 +11,8 @@ pub struct SchemaArgs {
     pub error_field: bool,
 
     /// The schema of `rinse clean --fields LIST` output.
-    #[arg(long, value_name = "LIST", value_parser = rinse::record::FieldSet::parse, conflicts_with = "no_audit")]
-    pub fields: Option<rinse::record::FieldSet>,
+    #[arg(long, value_name = "LIST", value_parser = rinse::internals::record::FieldSet::parse, conflicts_with = "no_audit")]
+    pub fields: Option<rinse::internals::record::FieldSet>,
 
     /// The schema of `rinse clean --no-audit` output.
     #[arg(long)]
@@ -22,14 +22,14 @@ pub struct SchemaArgs {
 /// Runs `rinse schema`.
 #[cfg(feature = "parquet")]
 pub fn run(args: SchemaArgs) -> Result<u8> {
-    use rinse::record::FieldSet;
+    use rinse::internals::record::FieldSet;
     let fields = match args.fields {
         Some(f) => f,
         None if args.no_audit => FieldSet::without_audit(),
         None => FieldSet::ALL,
     };
-    let schema = rinse::columnar::output_schema(args.error_field, fields, None, "text");
-    let json = rinse::columnar::schema_json(&schema);
+    let schema = rinse::internals::columnar::output_schema(args.error_field, fields, None, "text");
+    let json = rinse::internals::columnar::schema_json(&schema);
     super::to_stdout(|out| {
         serde_json::to_writer_pretty(&mut *out, &json)?;
         out.write_all(b"\n")

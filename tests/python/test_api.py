@@ -75,6 +75,42 @@ def test_record_equals_the_cli_record_for_the_same_document(story, rinse_bin, tm
     assert list(cli)[: len(rinse.FIELDS)] == rinse.FIELDS
 
 
+@pytest.mark.parametrize(
+    "disable, guess",
+    [
+        ((), True),
+        (("promo.follow-channel",), True),
+        # A repair rule's id, which `disable` takes as `--disable` does.
+        (("repair.nbsp", "promo.follow-channel"), True),
+        (("repair.fffd-space",), False),
+    ],
+)
+def test_options_give_the_cli_record(story, rinse_bin, tmp_path, disable, guess):
+    """The same rules/disable/guess make the same record through the CLI and
+    through `rinse.clean`: both build their cleaner with the library's one builder."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "site.toml").write_text(
+        '[[rule]]\nid = "site.expelled"\ndescription = "test rule"\naction = "remove"\n'
+        'contains = ["expelled two French"]\nexamples = ["Azerbaijan expelled two French diplomats"]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "story.txt"
+    path.write_text(story, encoding="utf-8")
+    args = [str(rinse_bin), "clean", "-q", str(path), "--rules", str(rules)]
+    for id in disable:
+        args += ["--disable", id]
+    if not guess:
+        args.append("--no-guess")
+    cli = json.loads(subprocess.run(args, capture_output=True, check=True).stdout)
+    rec = rinse.clean(story, rules=rules, disable=list(disable), guess=guess, id=cli["id"], source=cli["source"])
+    assert rec == {k: cli[k] for k in rinse.FIELDS}
+    assert [r["rule"] for r in rec["removed"]].count("site.expelled") == 1
+    if "repair.nbsp" in disable:
+        assert "contacts\u00a0with" in rec["text"]
+        assert not any(f["rule"] == "repair.nbsp" for f in rec["fixes"])
+
+
 def test_bytes_are_decoded_from_their_encoding():
     text = "Le café de la gare ferme ses portes après cinquante années de service.\n"
     rec = rinse.clean(("Une histoire\n\n" + text * 3).encode("windows-1252"))

@@ -1,0 +1,118 @@
+//! What the workers and the writer share: rule counts and spare buffers.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use crate::record::Record;
+
+/// allocated. With glibc's allocator, a block freed by another thread than its
+/// own takes the lock of its owner's arena; at `-j 2` the workers slept on it,
+/// the writer freeing every record's buffers. So the rule counts are kept
+/// where the documents are cleaned (the rule names are freed there), and the
+/// writer hands each written record's buffer back for another record.
+#[derive(Default)]
+pub(super) struct Shared {
+    /// Lines removed and characters fixed, by rule.
+    pub(super) counts: Mutex<(BTreeMap<String, u64>, BTreeMap<String, u64>)>,
+    /// Written records' buffers, empty, for reuse, and their capacity in all.
+    buffers: Mutex<(Vec<Vec<u8>>, usize)>,
+}
+
+/// The bytes of spare buffers [`Shared`] keeps at most, and the largest
+/// buffer it keeps: memory stays bounded whatever the records.
+const SPARE_BYTES: usize = 16 << 20;
+const SPARE_BUFFER_BYTES: usize = 256 << 10;
+
+impl Shared {
+    /// An empty buffer for a record.
+    pub(super) fn buffer(&self) -> Vec<u8> {
+        let Ok(mut spare) = self.buffers.lock() else {
+            return Vec::new();
+        };
+        match spare.0.pop() {
+            Some(b) => {
+                spare.1 -= b.capacity();
+                b
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Takes back a written record's buffer.
+    pub(super) fn recycle(&self, mut buf: Vec<u8>) {
+        if buf.capacity() > SPARE_BUFFER_BYTES {
+            return;
+        }
+        buf.clear();
+        if let Ok(mut spare) = self.buffers.lock()
+            && spare.1 + buf.capacity() <= SPARE_BYTES
+        {
+            spare.1 += buf.capacity();
+            spare.0.push(buf);
+        }
+    }
+
+    /// Counts a record's removed lines and fixes by rule.
+    pub(super) fn count(&self, rec: Record) {
+        if rec.removed.is_empty() && rec.fixes.is_empty() {
+            return;
+        }
+        if let Ok(mut c) = self.counts.lock() {
+            for r in rec.removed {
+                *c.0.entry(r.rule).or_default() += 1;
+            }
+            for f in rec.fixes {
+                *c.1.entry(f.rule).or_default() += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spare_buffers_come_back_empty_and_stay_within_their_bound() {
+        let shared = Shared::default();
+        let mut b = Vec::with_capacity(1000);
+        b.extend_from_slice(b"a written record");
+        shared.recycle(b);
+        let again = shared.buffer();
+        assert!(again.is_empty() && again.capacity() >= 1000);
+        assert_eq!(shared.buffers.lock().unwrap().1, 0);
+        // A buffer too large for reuse is let go; the rest up to the bound.
+        shared.recycle(Vec::with_capacity(SPARE_BUFFER_BYTES + 1));
+        assert!(shared.buffers.lock().unwrap().0.is_empty());
+        for _ in 0..(SPARE_BYTES / SPARE_BUFFER_BYTES + 5) {
+            shared.recycle(Vec::with_capacity(SPARE_BUFFER_BYTES));
+        }
+        let spare = shared.buffers.lock().unwrap();
+        assert!(spare.1 <= SPARE_BYTES);
+        assert_eq!(spare.1, spare.0.iter().map(Vec::capacity).sum::<usize>());
+    }
+
+    #[test]
+    fn rule_counts_are_kept_by_the_workers() {
+        let shared = Shared::default();
+        let rec = Record {
+            removed: vec![
+                crate::record::Removed {
+                    rule: "promo.app".into(),
+                    line: 1,
+                    text: "Get our app".into(),
+                },
+                crate::record::Removed {
+                    rule: "promo.app".into(),
+                    line: 2,
+                    text: "Download the app".into(),
+                },
+            ],
+            ..Record::default()
+        };
+        shared.count(rec);
+        let (removed, fixes) = shared.counts.into_inner().unwrap();
+        assert_eq!(removed.get("promo.app"), Some(&2));
+        assert!(fixes.is_empty());
+    }
+}
