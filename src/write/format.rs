@@ -19,9 +19,9 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row; list fields as JSON arrays.
     Csv,
-    /// Parquet ([`crate::columnar`], cargo feature `parquet`). Records are
-    /// serialised as JSONL lines holding the record's fields, then the
-    /// input's other fields, which [`Output::parquet`](super::Output::parquet) writes as rows.
+    /// Parquet (cargo feature `parquet`). Records are serialised as JSONL
+    /// lines holding the record's fields, then the input's other fields,
+    /// which the Parquet writer turns into rows.
     Parquet,
 }
 
