@@ -188,3 +188,30 @@ fn text_on_stdin_starting_with_a_brace_stays_one_text_document() {
         recs[0]
     );
 }
+
+/// `rinse coverage` finds inputs as `rinse clean` does: JSONL shards in a
+/// folder by default, and JSON Lines on standard input.
+#[test]
+fn coverage_reads_jsonl_folders_and_jsonl_on_stdin_by_default() {
+    let dir = tmp();
+    let lines = format!("{}{}{}", line("a", 1), line("b", 2), line("c", 3));
+    std::fs::write(dir.path().join("shard.jsonl.gz"), gzip(lines.as_bytes())).unwrap();
+    let summary = |out: std::process::Output| {
+        assert!(
+            out.status.success() || out.status.code() == Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let folder = summary(rinse().arg("coverage").arg(dir.path()).output().unwrap());
+    assert!(folder.contains("3 documents,"), "{folder}");
+    let piped = summary(
+        rinse()
+            .args(["coverage", "-"])
+            .write_stdin(lines)
+            .output()
+            .unwrap(),
+    );
+    assert!(piped.contains("3 documents,"), "{piped}");
+}

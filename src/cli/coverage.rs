@@ -23,8 +23,9 @@ pub struct CoverageArgs {
     /// Turn off a rule by id (repeatable).
     #[arg(long, value_name = "ID")]
     pub disable: Vec<String>,
-    /// Which files to take from folders.
-    #[arg(long, default_value = "*.txt", value_name = "GLOB")]
+    /// Which files to take from folders (by default every kind rinse reads, as
+    /// for `rinse clean`).
+    #[arg(long, default_value = rinse::internals::read::DEFAULT_GLOB, value_name = "GLOB")]
     pub glob: String,
     /// JSONL input: the field that holds the text.
     #[arg(long, default_value = "text", value_name = "KEY")]

@@ -19,9 +19,11 @@ pub struct Doc {
     pub bytes: Vec<u8>,
 }
 
-/// Finds the inputs under `paths` (as `rinse clean` does).
+/// Finds the inputs under `paths` (as `rinse clean` does, JSONL on standard
+/// input included).
 pub fn inputs(paths: &[PathBuf], glob: &str) -> Result<(Vec<InputFile>, Vec<String>)> {
-    let (inputs, errors) = read::find_inputs(paths, glob, InputFormat::Auto, None)?;
+    let (mut inputs, errors) = read::find_inputs(paths, glob, InputFormat::Auto, None)?;
+    read::detect_stdin_jsonl(&mut inputs, None)?;
     Ok((
         inputs,
         errors

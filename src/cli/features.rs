@@ -24,8 +24,9 @@ pub struct FeaturesArgs {
     /// Add the rules in this folder.
     #[arg(long, value_name = "DIR")]
     pub rules: Vec<PathBuf>,
-    /// Which files to take from folders.
-    #[arg(long, default_value = "*.txt", value_name = "GLOB")]
+    /// Which files to take from folders (by default every kind rinse reads, as
+    /// for `rinse clean`).
+    #[arg(long, default_value = rinse::internals::read::DEFAULT_GLOB, value_name = "GLOB")]
     pub glob: String,
     /// Also give each row's probabilities (`p1`, `p2`) under this line model.
     #[arg(long, value_name = "FILE")]
