@@ -70,6 +70,9 @@ pub struct Rule {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RuleFile {
+    /// Named lists of literal text, used in a regex as `{name}`.
+    #[serde(default)]
+    pub(super) lists: super::lists::Lists,
     #[serde(default)]
     pub(super) rule: Vec<Rule>,
 }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::format::{Rule, RuleFile};
+use super::lists::{self, Lists};
 use crate::error::{Error, Result};
 
 /// The built-in rule files, embedded at compile time: (file name, contents).
@@ -26,18 +27,32 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("copyright.toml", include_str!("../../rules/copyright.toml")),
 ];
 
-/// Parses one rule file. `name` is used in error messages.
+/// Parses one rule file. `name` is used in error messages. A rule's regex
+/// comes back with the file's named lists (`{name}`) expanded.
 pub fn parse_file(name: &str, text: &str) -> Result<Vec<Rule>> {
-    let file: RuleFile = toml::from_str(text).map_err(|e| Error::Rule {
+    parse(name, text).map(|(rules, _)| rules)
+}
+
+/// [`parse_file`], with the file's named lists.
+pub(super) fn parse(name: &str, text: &str) -> Result<(Vec<Rule>, Lists)> {
+    let problem = |rule: &str, problem: String| Error::Rule {
         file: name.to_string(),
-        rule: String::new(),
-        problem: e.to_string().trim().to_string(),
-    })?;
+        rule: rule.to_string(),
+        problem,
+    };
+    let file: RuleFile =
+        toml::from_str(text).map_err(|e| problem("", e.to_string().trim().to_string()))?;
+    if let Some(p) = lists::problems(&file.lists).into_iter().next() {
+        return Err(problem("", p));
+    }
     let mut rules = file.rule;
     for r in &mut rules {
         r.file = name.to_string();
+        if let Some(re) = &r.regex {
+            r.regex = Some(lists::expand(re, &file.lists).map_err(|p| problem(&r.id, p))?);
+        }
     }
-    Ok(rules)
+    Ok((rules, file.lists))
 }
 
 /// Parses the built-in rule files.

@@ -34,6 +34,27 @@
 //! every document). Ids are `family.name`; a built-in rule's family is its file
 //! name. Every rule needs `examples`: `rinse rules test` fails without them.
 //!
+//! A file may name lists of literal text in a `[lists]` table, which its
+//! rules' regexes use as `{name}`:
+//!
+//! ```toml
+//! [lists]
+//! agency = ["afp", "reuters", "the associated press"]
+//!
+//! [[rule]]
+//! id = "credit.agency-slug"
+//! # …
+//! regex = '(?i)^\(\s*{agency}\s*\)$|^with {agency}$'
+//! ```
+//!
+//! `{agency}` becomes `(?:afp|reuters|the associated press)`, each item
+//! regex-escaped (`a.p` matches only `a.p`). A list name is lower-case letters,
+//! digits, `-` and `_`, starting with a letter; a list serves the rules of its
+//! own file. A `{` that opens no name (`x{2,5}`, `\p{Lu}`, inside `[…]`) is
+//! the regex's own. A regex naming a list the file lacks is an error naming
+//! the file and the rule. The built-in files' lists are also read by the
+//! program where it must agree with the rules ([`builtin_list`]).
+//!
 //! The built-in rules are embedded in the binary ([`BUILTIN`]); users add a folder
 //! of their own, whose rules add to them or replace a built-in rule of the same id.
 //!
@@ -52,6 +73,7 @@ use crate::error::{Error, Result};
 
 mod fast;
 mod format;
+mod lists;
 mod literal;
 mod load;
 mod plan;
@@ -62,6 +84,7 @@ mod tests;
 use fast::Fast;
 use format::valid_id;
 pub use format::{Action, Rule};
+pub use lists::{Lists, builtin_list};
 pub use literal::normalize;
 use literal::{Lowered, normalize_whole, word_count};
 pub use load::{BUILTIN, builtin_rules, load_dir, merge, parse_file};

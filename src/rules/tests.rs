@@ -654,3 +654,96 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_rule_using_a_list_matches_what_the_written_out_regex_matches() {
+    let text = "[lists]\nagency = [\"afp\", \"a.p\", \"the associated press\"]\n\
+                [[rule]]\nid = \"x.list\"\ndescription = \"d\"\naction = \"credit\"\n\
+                regex = '(?i)^\\(\\s*{agency}\\s*\\)$|^with {agency}$'\n";
+    let listed = parse_file("my.toml", text).unwrap();
+    let written = rule(
+        "x.list",
+        r#"regex = '(?i)^\(\s*(?:afp|a\.p|the associated press)\s*\)$|^with (?:afp|a\.p|the associated press)$'"#,
+    );
+    assert_eq!(listed[0].regex, written.regex);
+    let (a, b) = (
+        RuleSet::compile(listed).unwrap(),
+        RuleSet::compile(vec![written]).unwrap(),
+    );
+    for line in [
+        "(AFP)",
+        "( a.p )",
+        "(a-p)",
+        "with the associated press",
+        "With AFP",
+        "with apx",
+        "(Reuters)",
+    ] {
+        assert_eq!(a.matches(line), b.matches(line), "{line:?}");
+    }
+    // Items are literal text: `a.p` does not match `a-p`.
+    assert!(a.matches("(a-p)").is_empty() && !a.matches("(a.p)").is_empty());
+}
+
+#[test]
+fn an_unknown_list_name_is_an_error_naming_file_and_rule() {
+    let text = "[lists]\nagency = [\"afp\"]\n[[rule]]\nid = \"x.bad\"\ndescription = \"d\"\n\
+                action = \"credit\"\nregex = '^with {agnecy}$'\n";
+    let err = parse_file("my.toml", text).unwrap_err().to_string();
+    assert!(
+        err.contains("my.toml") && err.contains("x.bad") && err.contains("agnecy"),
+        "{err}"
+    );
+    for (lists, want) in [
+        ("[lists]\nBad = [\"a\"]\n", "list \"Bad\""),
+        ("[lists]\nempty = []\n", "empty"),
+    ] {
+        let err = parse_file("my.toml", lists).unwrap_err().to_string();
+        assert!(err.contains("my.toml") && err.contains(want), "{err}");
+    }
+}
+
+#[test]
+fn braces_that_name_no_list_are_left_alone() {
+    let lists: Lists = [("a".to_string(), vec!["x".to_string()])].into();
+    for re in [
+        r"\p{Lu}\P{greek}x{2,3}",
+        r"\x{41}\u{2014}\{a\}",
+        "[{a}]",
+        "[[:alpha:]{a}]",
+        "{}",
+        "{2}",
+    ] {
+        assert_eq!(super::lists::expand(re, &lists).as_deref(), Ok(re), "{re}");
+    }
+    assert_eq!(
+        super::lists::expand("^{a}[{]{a}", &lists).as_deref(),
+        Ok("^(?:x)[{](?:x)")
+    );
+}
+
+#[test]
+fn builtin_lists_are_used_and_keep_the_agency_slug_regex() {
+    // The regex as written out before lists: the list must not change it.
+    let agency = "(?:afp|ap|reuters|dpa|efe|ansa|apa|kna|europa press|agencies|agences|\
+                  agenturen|agencias|the associated press|associated press|xinhua|bloomberg)";
+    let slug = builtin_rules()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == "credit.agency-slug")
+        .unwrap();
+    let re = slug.regex.unwrap();
+    assert_eq!(re.matches(agency).count(), 5, "{re}");
+    assert!(!re.contains("{agency}"));
+    // The program reads `dateline-agency`; no name is defined twice.
+    assert!(builtin_list("dateline-agency").contains(&"Reuters".to_string()));
+    let mut names = Vec::new();
+    for (file, text) in BUILTIN {
+        let (_, lists) = super::load::parse(file, text).unwrap();
+        names.extend(lists.into_keys());
+    }
+    let n = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), n, "a list name defined in two built-in files");
+}
