@@ -442,7 +442,7 @@ impl Fast {
                     }
                     split.push((i, anchored, true));
                 }
-                Some(Plan::Whole) => split.push((i, None, false)),
+                Some(Plan::Whole(_)) => split.push((i, None, false)),
                 None => {}
             }
         }

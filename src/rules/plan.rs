@@ -18,8 +18,8 @@ use super::REGEX_SIZE_LIMIT;
 
 /// How the fast path runs one rule's regex.
 pub(super) enum Plan {
-    /// The whole regex, on every line the rule fits.
-    Whole,
+    /// The whole regex, on every line the rule fits; why it cannot be split.
+    Whole(String),
     /// Split into its anchored branches (one alternation) and its gated
     /// unanchored branches, each with its gate literals.
     Split {
@@ -66,10 +66,12 @@ pub(super) fn meta_builder_kind(kind: regex_automata::MatchKind) -> meta::Builde
 pub(super) fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
     // The parser `regex` uses, with its default settings.
     let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(re) else {
-        return Plan::Whole;
+        return Plan::Whole("the planner cannot parse the regex".into());
     };
     if hir.properties().look_set().contains_word_unicode() {
-        return Plan::Whole;
+        return Plan::Whole(
+            "a Unicode word boundary `\\b`: write `(?-u:\\b)` for an ASCII one".into(),
+        );
     }
     let branches = match hir.kind() {
         HirKind::Alternation(bs) => bs.clone(),
@@ -78,16 +80,30 @@ pub(super) fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
     let mut anchored = Vec::new();
     let mut gated = Vec::new();
     let mut wild_here = Vec::new();
-    for b in branches {
+    let n = branches.len();
+    // Which branch, for a reader: its printed regex may be long (`\d` is
+    // every Unicode digit).
+    let which = |k: usize| {
+        if n == 1 {
+            "the regex".to_string()
+        } else {
+            format!("top-level branch {} of {n}", k + 1)
+        }
+    };
+    for (k, b) in branches.into_iter().enumerate() {
         if b.properties().look_set_prefix().contains(Look::Start) {
             anchored.push(b);
             continue;
         }
         let Some(lits) = gate_literals(&b, &mut wild_here) else {
-            return Plan::Whole;
+            return Plan::Whole(format!(
+                "{} is not anchored with `^` and does not start with a literal of at \
+                 least {GATE_MIN_LEN} bytes (at most {GATE_MAX_LITERALS} of them)",
+                which(k)
+            ));
         };
         let Ok(re) = meta_builder().build_from_hir(&b) else {
-            return Plan::Whole;
+            return Plan::Whole(format!("{} does not build on its own", which(k)));
         };
         gated.push((re, lits));
     }
@@ -428,4 +444,13 @@ pub(super) fn prefix_free(
 pub(super) fn folds_to(ch: char, letter: u8) -> bool {
     let is_letter = |c: char| c.eq_ignore_ascii_case(&char::from(letter));
     ch.to_lowercase().any(is_letter) || ch.to_uppercase().any(is_letter)
+}
+
+/// Why `re` would run whole, off the fast path (see [`plan`]); `None` when the
+/// fast path splits it.
+pub(super) fn why_whole(re: &str) -> Option<String> {
+    match plan(re, &mut Vec::new()) {
+        Plan::Whole(why) => Some(why),
+        Plan::Split { .. } => None,
+    }
 }

@@ -19,6 +19,10 @@ pub struct RuleTest {
     pub noisy: Vec<String>,
     /// Counterexamples the rule left alone, as it should.
     pub quiet: usize,
+    /// Why the rule's regex falls off the fast path and runs whole on every
+    /// line it fits (slower, still correct); `None` when it has no regex or
+    /// the fast path serves it. A warning, not a failure.
+    pub slow_path: Option<String>,
 }
 
 impl RuleTest {
@@ -36,6 +40,7 @@ pub fn test_rule(rule: &Rule) -> Result<RuleTest> {
     let mut t = RuleTest {
         id: rule.id.clone(),
         file: rule.file.clone(),
+        slow_path: rule.regex.as_deref().and_then(super::plan::why_whole),
         ..RuleTest::default()
     };
     for e in &rule.examples {
