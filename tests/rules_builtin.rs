@@ -48,6 +48,16 @@ fn clean_with_rules(dir: &std::path::Path) -> (Option<i32>, String) {
     )
 }
 
+/// Runs `rinse rules test DIR`.
+fn rules_test(dir: &std::path::Path) -> std::process::Output {
+    Command::cargo_bin("rinse")
+        .unwrap()
+        .args(["rules", "test"])
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
 fn rule_dir(body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mine.toml"), body).unwrap();
@@ -59,12 +69,7 @@ fn rules_test_fails_on_a_missed_example_and_names_it() {
     let dir = rule_dir(
         "[[rule]]\nid = \"mine.promo\"\ndescription = \"d\"\naction = \"remove\"\nequals = [\"Buy now\"]\nexamples = [\"Buy now\", \"Shop today\"]\n",
     );
-    let out = Command::cargo_bin("rinse")
-        .unwrap()
-        .args(["rules", "test"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = rules_test(dir.path());
     assert_eq!(out.status.code(), Some(1));
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("missing: \"Shop today\""), "{s}");
@@ -240,12 +245,7 @@ fn rules_test_warns_of_a_rule_off_the_fast_path_and_says_why() {
         "[[rule]]\nid = \"mine.fast\"\ndescription = \"d\"\naction = \"remove\"\n",
         "regex = '(?i)^breaking news|(?-u:\\b)cookie wall'\nexamples = [\"Breaking news\"]\n",
     ));
-    let out = Command::cargo_bin("rinse")
-        .unwrap()
-        .args(["rules", "test"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = rules_test(dir.path());
     // A warning, not a failure.
     assert_eq!(out.status.code(), Some(0));
     let s = String::from_utf8_lossy(&out.stdout);
