@@ -11,6 +11,7 @@
 //! 3. else C1 control characters, read as the windows-1252 characters they were.
 
 use super::pages::{self, PAGES, W1252};
+use super::{Disabled, RepairRule};
 
 /// True for the C1 control characters U+0080–U+009F.
 pub fn is_c1(c: char) -> bool {
@@ -978,7 +979,7 @@ pub(crate) fn known_words(s: &str) -> usize {
 }
 
 /// One step of mojibake repair on a line: the new line and the rule that made it.
-pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, &'static str)> {
+pub fn fix_step(line: &str, off: Disabled) -> Option<(String, RepairRule)> {
     if line.is_ascii() || !may_be_bad(line) {
         return None;
     }
@@ -986,23 +987,23 @@ pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, 
     if !is_bad(&chars) {
         return None;
     }
-    if !disabled("repair.mojibake") {
+    if !off.contains(RepairRule::Mojibake) {
         match whole_line(line, &chars) {
-            Choice::One(fixed) => return Some((fixed, "repair.mojibake")),
+            Choice::One(fixed) => return Some((fixed, RepairRule::Mojibake)),
             // Pages that disagree and nothing to choose between them: the
             // line is left as it is.
             Choice::Undecided => return None,
             Choice::None => {}
         }
     }
-    if !disabled("repair.mojibake-inline") {
+    if !off.contains(RepairRule::MojibakeInline) {
         match inline_through_pages(line, &chars) {
-            Choice::One(fixed) => return Some((fixed, "repair.mojibake-inline")),
+            Choice::One(fixed) => return Some((fixed, RepairRule::MojibakeInline)),
             // Pages that disagree: C1 controls can still be read.
             Choice::Undecided | Choice::None => {}
         }
     }
-    if !disabled("repair.c1-controls") && chars.iter().any(|&c| is_c1(c)) {
+    if !off.contains(RepairRule::C1Controls) && chars.iter().any(|&c| is_c1(c)) {
         let fixed: String = chars
             .iter()
             .map(|&c| {
@@ -1014,7 +1015,7 @@ pub fn fix_step(line: &str, disabled: &dyn Fn(&str) -> bool) -> Option<(String, 
             })
             .collect();
         if fixed != line {
-            return Some((fixed, "repair.c1-controls"));
+            return Some((fixed, RepairRule::C1Controls));
         }
     }
     None
@@ -1134,7 +1135,7 @@ mod tests {
             "Óæskileg",
             "Ој",
         ] {
-            assert_eq!(fix_step(s, &|_| false), None, "{s}");
+            assert_eq!(fix_step(s, Disabled::NONE), None, "{s}");
         }
         assert_eq!(mixed_words("ڞasný deň"), 1);
         // Greek in a Latin word, Cyrillic with a Latin typo, scripts across
@@ -1146,7 +1147,7 @@ mod tests {
 
     #[test]
     fn pages_that_disagree_give_the_least_weird_text_or_nothing() {
-        let step = |s: &str| fix_step(s, &|_| false).map(|(f, _)| f);
+        let step = |s: &str| fix_step(s, Disabled::NONE).map(|(f, _)| f);
         // windows-1250 gives `vrátili`, ISO-8859-2 `vr÷tili`.
         assert_eq!(
             step("Deti sa vrĂˇtili do ĹˇkĂ´l").as_deref(),
@@ -1162,7 +1163,7 @@ mod tests {
 
     #[test]
     fn damaged_words_in_clean_lines_through_any_page() {
-        let step = |s: &str| fix_step(s, &|_| false).map(|(f, _)| f);
+        let step = |s: &str| fix_step(s, Disabled::NONE).map(|(f, _)| f);
         for (damaged, want) in [
             // Polish (windows-1252 or -1250), Turkish, Lithuanian (-1257),
             // Croatian, Czech, Russian (-1251), Greek (-1253).
@@ -1260,7 +1261,7 @@ mod tests {
     fn steps_layer_by_layer() {
         let mut cur = "The Mona Lisa doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t have eyebrows.".to_string();
         let mut rules = Vec::new();
-        while let Some((f, r)) = fix_step(&cur, &|_| false) {
+        while let Some((f, r)) = fix_step(&cur, Disabled::NONE) {
             rules.push(r);
             cur = f;
         }
