@@ -185,15 +185,57 @@ pub(super) const ANCHOR_WINDOW: usize = 15;
 /// An anchored span must reach this share of the best span's score.
 pub(super) const ANCHOR_SHARE: f64 = 0.2;
 
+/// The headline's line and the signal that found it.
+type Headline = (usize, &'static str);
+
+/// The scores of phase 1 of [`Classifier::heuristic`].
+pub(super) struct Scored {
+    /// Each line's score.
+    pub(super) scores: Vec<i64>,
+    /// Lines that are items of a related box inside the article.
+    pub(super) box_item: Vec<bool>,
+    /// The first line of a thread of reader comments.
+    pub(super) comments: Option<usize>,
+}
+
 impl Classifier {
     /// The heuristic classification: rule decisions, the maximum-sum article
-    /// span anchored on the headline, related lists and runs.
+    /// span anchored on the headline, related lists and runs. Three phases:
+    /// [`Classifier::score_lines`], [`Classifier::anchor_on_headline`],
+    /// [`Classifier::label_lines`].
     pub(super) fn heuristic(
         &self,
         lines: &[Line<'_>],
         infos: &[Info],
         lang: Option<features::Lang>,
     ) -> Heuristic {
+        let scored = self.score_lines(lines, infos, lang);
+        let first = infos.iter().position(|i| !i.blank);
+        let (title_line, span) = self.anchor_on_headline(
+            lines,
+            infos,
+            &scored.scores,
+            first,
+            best_span(&scored.scores),
+        );
+        let decisions = self.label_lines(lines, infos, &scored, first, title_line, span);
+        Heuristic {
+            scores: scored.scores,
+            span,
+            title: title_line.map(|(t, _)| t),
+            decisions,
+        }
+    }
+
+    /// Phase 1: each line's score ([`line_score`]), with related headers inside
+    /// the article crossed, related boxes marked, and everything from a thread
+    /// of reader comments on scored as boilerplate.
+    fn score_lines(
+        &self,
+        lines: &[Line<'_>],
+        infos: &[Info],
+        lang: Option<features::Lang>,
+    ) -> Scored {
         let mut scratch = features::Scratch::default();
         let action = |i: usize| infos[i].rule.map(|r| self.rules.rules()[r].action);
         let mut scores: Vec<i64> = (0..lines.len())
@@ -243,13 +285,27 @@ impl Classifier {
                 *s = (*s).min(BOILERPLATE_SCORE);
             }
         }
-        let span = best_span(&scores);
+        Scored {
+            scores,
+            box_item,
+            comments,
+        }
+    }
 
+    /// Phase 2: the headline, and the article span it anchors. `first` is the
+    /// first line that is not blank (the page title), `span` the best span by
+    /// score alone; returns the headline line with its signal, and the span.
+    fn anchor_on_headline(
+        &self,
+        lines: &[Line<'_>],
+        infos: &[Info],
+        scores: &[i64],
+        first: Option<usize>,
+        mut span: Option<(usize, usize)>,
+    ) -> (Option<Headline>, Option<(usize, usize)>) {
+        let mut title_line: Option<Headline> = None;
         // The headline: the page title (first line) repeated above the article. The
         // earliest repeat followed closely by a strong enough run anchors the span.
-        let first = infos.iter().position(|i| !i.blank);
-        let mut title_line: Option<(usize, &'static str)> = None;
-        let mut span = span;
         if let Some(first) = first
             && infos[first].rule.is_none()
             && !is_prose_sentence(&infos[first].f)
@@ -271,7 +327,7 @@ impl Classifier {
             let mut fallback = None;
             for of_head in [true, false] {
                 for t in (first + 1..lines.len()).filter(|&i| repeat(i, of_head)) {
-                    if let Some((score, s, e)) = anchored_span(&scores, t, ANCHOR_WINDOW)
+                    if let Some((score, s, e)) = anchored_span(scores, t, ANCHOR_WINDOW)
                         && score as f64 >= best_score as f64 * ANCHOR_SHARE
                     {
                         title_line = Some((t, signal::TITLE_REPEAT));
@@ -296,7 +352,24 @@ impl Classifier {
                 }
             }
         }
+        (title_line, span)
+    }
 
+    /// Phase 3: each line's decision, from its rule, its place against the
+    /// span and the headline, related headers and runs, and trailers.
+    fn label_lines(
+        &self,
+        lines: &[Line<'_>],
+        infos: &[Info],
+        scored: &Scored,
+        first: Option<usize>,
+        title_line: Option<Headline>,
+        span: Option<(usize, usize)>,
+    ) -> Vec<Decision> {
+        let Scored {
+            box_item, comments, ..
+        } = scored;
+        let comments = *comments;
         let mut out = Vec::with_capacity(lines.len());
         let (start, end) = span.unwrap_or((usize::MAX, usize::MAX));
         let mut in_related = false;
@@ -397,12 +470,7 @@ impl Classifier {
             }
             out.push(Decision::new(Class::Trailer, signal::AFTER));
         }
-        Heuristic {
-            scores,
-            span,
-            title: title_line.map(|(t, _)| t),
-            decisions: out,
-        }
+        out
     }
 
     /// The items of a related box set inside the article, when the related header
