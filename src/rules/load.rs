@@ -42,16 +42,22 @@ pub(super) fn parse(name: &str, text: &str) -> Result<(Vec<Rule>, Lists)> {
     };
     let file: RuleFile =
         toml::from_str(text).map_err(|e| problem("", e.to_string().trim().to_string()))?;
-    if let Some(p) = lists::problems(&file.lists).into_iter().next() {
-        return Err(problem("", p));
-    }
+    // Every problem of the file, not only the first.
+    let mut problems: Vec<Error> = lists::problems(&file.lists)
+        .into_iter()
+        .map(|p| problem("", p))
+        .collect();
     let mut rules = file.rule;
     for r in &mut rules {
         r.file = name.to_string();
         if let Some(re) = &r.regex {
-            r.regex = Some(lists::expand(re, &file.lists).map_err(|p| problem(&r.id, p))?);
+            match lists::expand(re, &file.lists) {
+                Ok(expanded) => r.regex = Some(expanded),
+                Err(p) => problems.push(problem(&r.id, p)),
+            }
         }
     }
+    super::validate::all(problems)?;
     Ok((rules, file.lists))
 }
 

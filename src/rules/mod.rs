@@ -80,9 +80,9 @@ mod plan;
 mod selftest;
 #[cfg(test)]
 mod tests;
+mod validate;
 
 use fast::Fast;
-use format::valid_id;
 pub use format::{Action, Rule};
 pub use lists::{Lists, builtin_list};
 pub use literal::normalize;
@@ -152,7 +152,8 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// Compiles `rules`. Fails on a duplicate id, a rule with nothing to match,
-    /// or a regex that does not compile within [`REGEX_SIZE_LIMIT`].
+    /// or a regex that does not compile within [`REGEX_SIZE_LIMIT`], among
+    /// others: the error lists every problem of every rule, one a line.
     pub fn compile(rules: Vec<Rule>) -> Result<Self> {
         let mut equals: HashMap<String, Vec<usize>> = HashMap::new();
         let mut patterns = Vec::new();
@@ -160,60 +161,19 @@ impl RuleSet {
         let mut regexes = Vec::new();
         let mut regex_of = vec![None; rules.len()];
         let mut seen = HashMap::new();
+        let mut problems = Vec::new();
         for (i, r) in rules.iter().enumerate() {
-            let problem = |p: String| Error::Rule {
-                file: r.file.clone(),
-                rule: r.id.clone(),
-                problem: p,
-            };
-            if r.id.trim().is_empty() {
-                return Err(problem("empty id".into()));
-            }
-            if !valid_id(&r.id) {
-                return Err(problem(
-                    "id must be `family.name`: lower-case letters, digits, `-` and one or more `.`"
-                        .into(),
-                ));
-            }
-            if let Some(bad) = r
-                .languages
-                .iter()
-                .find(|l| l.len() != 2 || !l.bytes().all(|b| b.is_ascii_lowercase()))
-            {
-                return Err(problem(format!(
-                    "language {bad:?} is not a two-letter ISO 639-1 code"
-                )));
-            }
-            if r.description.trim().is_empty() {
-                return Err(problem("empty description".into()));
-            }
-            if let (Some(lo), Some(hi)) = (r.min_words, r.max_words)
-                && lo > hi
-            {
-                return Err(problem(format!("min_words {lo} > max_words {hi}")));
-            }
-            if let Some(prev) = seen.insert(r.id.as_str(), &r.file) {
-                return Err(problem(format!("duplicate id (also in {prev})")));
-            }
-            if r.equals.is_empty()
-                && r.starts_with.is_empty()
-                && r.contains.is_empty()
-                && r.regex.is_none()
-            {
-                return Err(problem(
-                    "matches nothing: give equals, starts_with, contains or regex".into(),
-                ));
+            let bad = validate::rule_problems(r, &mut seen);
+            if !bad.is_empty() {
+                problems.extend(bad.into_iter().map(|p| validate::problem(r, p)));
+                continue;
             }
             for e in &r.equals {
                 equals.entry(normalize_whole(e)).or_default().push(i);
             }
             for (list, anchored) in [(&r.starts_with, true), (&r.contains, false)] {
                 for p in list {
-                    let p = normalize(p);
-                    if p.is_empty() {
-                        return Err(problem("empty phrase".into()));
-                    }
-                    patterns.push(p);
+                    patterns.push(normalize(p));
                     literal_rule.push((i, anchored));
                 }
             }
@@ -223,13 +183,21 @@ impl RuleSet {
                     re: std::sync::OnceLock::new(),
                 };
                 if !BUILTIN_REGEXES.contains(re) {
-                    let built = build_regex(re).map_err(|e| problem(format!("bad regex: {e}")))?;
-                    let _ = whole.re.set(Some(built));
+                    match build_regex(re) {
+                        Ok(built) => {
+                            let _ = whole.re.set(Some(built));
+                        }
+                        Err(e) => {
+                            problems.push(validate::problem(r, format!("bad regex: {e}")));
+                            continue;
+                        }
+                    }
                 }
                 regex_of[i] = Some(regexes.len());
                 regexes.push((i, whole));
             }
         }
+        validate::all(problems)?;
         let equals_max_words = equals
             .keys()
             .map(|k| {

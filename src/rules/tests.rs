@@ -747,3 +747,45 @@ fn builtin_lists_are_used_and_keep_the_agency_slug_regex() {
     names.dedup();
     assert_eq!(names.len(), n, "a list name defined in two built-in files");
 }
+
+#[test]
+fn every_problem_of_a_file_is_reported_not_only_the_first() {
+    let text = "[[rule]]\nid = \"Bad Id\"\ndescription = \"d\"\naction = \"remove\"\ncontains = [\"a\"]\n\
+                [[rule]]\nid = \"x.ok\"\ndescription = \"d\"\naction = \"remove\"\ncontains = [\"b\"]\n\
+                [[rule]]\nid = \"x.two\"\ndescription = \" \"\naction = \"remove\"\n\
+                languages = [\"english\"]\nregex = \"(\"\n\
+                [[rule]]\nid = \"x.ok\"\ndescription = \"d\"\naction = \"remove\"\nregex = \"(\"\n";
+    let err = RuleSet::compile(parse_file("my.toml", text).unwrap())
+        .unwrap_err()
+        .to_string();
+    let lines: Vec<&str> = err.lines().collect();
+    for want in [
+        "rule \"Bad Id\": id must be",
+        "rule \"x.two\": language \"english\"",
+        "rule \"x.two\": empty description",
+        "rule \"x.ok\": duplicate id",
+    ] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("my.toml: ") && l.contains(want)),
+            "{want}: {err}"
+        );
+    }
+    // A rule with problems of its own is not also compiled: no regex error
+    // for x.two, whose other problems come first.
+    assert!(!err.contains("x.two\": bad regex"), "{err}");
+    // Lists: every unknown name, each with its rule.
+    let text = "[lists]\na = [\"x\"]\nBad = [\"y\"]\n\
+                [[rule]]\nid = \"x.one\"\ndescription = \"d\"\naction = \"remove\"\nregex = '{b}'\n\
+                [[rule]]\nid = \"x.two\"\ndescription = \"d\"\naction = \"remove\"\nregex = '{c}'\n";
+    let err = parse_file("my.toml", text).unwrap_err().to_string();
+    assert_eq!(err.lines().count(), 3, "{err}");
+    assert!(
+        err.contains("x.one")
+            && err.contains("{b}")
+            && err.contains("x.two")
+            && err.contains("{c}"),
+        "{err}"
+    );
+}
