@@ -114,7 +114,8 @@ pub(super) fn expand(re: &str, lists: &Lists) -> Result<String, String> {
 /// built-in files define one name).
 static BUILTIN_LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let mut all = Lists::new();
-    for (name, text) in BUILTIN {
+    // Only the files that have lists are parsed again.
+    for (name, text) in BUILTIN.iter().filter(|(_, t)| t.contains("[lists]")) {
         if let Ok((_, lists)) = super::load::parse(name, text) {
             all.extend(lists);
         }

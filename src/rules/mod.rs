@@ -59,10 +59,12 @@
 //! of their own, whose rules add to them or replace a built-in rule of the same id.
 //!
 //! The module is split by concern: `format` (the types of a rule file),
-//! `load` (the built-in files, a user folder, merging), `literal` (the
-//! normal form and literal phrases), `plan` and `fast` (the regex fast path,
-//! which must agree with the reference matcher [`RuleSet::matches`]) and
-//! `selftest` ([`test_rule`]). Compiling a [`RuleSet`] validates the rules.
+//! `load` (the built-in files, a user folder, merging), `lists` (named lists
+//! and their expansion), `validate` (every problem of every rule), `literal`
+//! (the normal form and literal phrases), `plan` and `fast` (the regex fast
+//! path, which must agree with the reference matcher [`RuleSet::matches`])
+//! and `selftest` ([`test_rule`]). Compiling a [`RuleSet`] validates the
+//! rules.
 
 use std::collections::HashMap;
 
