@@ -14,31 +14,16 @@ use crate::classify::{Class, Decision, signal, title};
 use crate::record::{Record, Related, Removed};
 use crate::segment::Line;
 
-/// The news agencies a dateline names in brackets.
-const AGENCIES: [&str; 17] = [
-    "Reuters",
-    "AP",
-    "AFP",
-    "Bloomberg",
-    "dpa",
-    "DPA",
-    "EFE",
-    "Europa Press",
-    "ANSA",
-    "APA",
-    "KNA",
-    "Belga",
-    "ATS",
-    "SDA",
-    "Xinhua",
-    "IANS",
-    "PTI",
-];
+/// The news agencies a dateline names in brackets, matched as written: the
+/// `dateline-agency` list of `rules/credit.toml` (see [`crate::rules::builtin_list`]).
+fn agencies() -> &'static [String] {
+    crate::rules::builtin_list("dateline-agency")
+}
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"^(\p{{Lu}}[\p{{Lu}}\p{{M}} .'-]*\p{{Lu}}(?:, \p{{Lu}}[\p{{L}}\p{{M}} .'-]*?)?) \((?:{})\) ?[-–—:]",
-        AGENCIES.join("|")
+        agencies().join("|")
     ))
     .expect("dateline regex")
 });
@@ -51,7 +36,7 @@ fn dateline_of(paragraph: &str) -> Option<&str> {
     let open = paragraph.find('(')?;
     let agency = &paragraph[open + 1..];
     let plausible = paragraph[..open].ends_with(' ')
-        && AGENCIES
+        && agencies()
             .iter()
             .any(|a| agency.strip_prefix(a).is_some_and(|r| r.starts_with(')')));
     if !plausible {

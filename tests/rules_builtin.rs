@@ -48,6 +48,16 @@ fn clean_with_rules(dir: &std::path::Path) -> (Option<i32>, String) {
     )
 }
 
+/// Runs `rinse rules test DIR`.
+fn rules_test(dir: &std::path::Path) -> std::process::Output {
+    Command::cargo_bin("rinse")
+        .unwrap()
+        .args(["rules", "test"])
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
 fn rule_dir(body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mine.toml"), body).unwrap();
@@ -59,12 +69,7 @@ fn rules_test_fails_on_a_missed_example_and_names_it() {
     let dir = rule_dir(
         "[[rule]]\nid = \"mine.promo\"\ndescription = \"d\"\naction = \"remove\"\nequals = [\"Buy now\"]\nexamples = [\"Buy now\", \"Shop today\"]\n",
     );
-    let out = Command::cargo_bin("rinse")
-        .unwrap()
-        .args(["rules", "test"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = rules_test(dir.path());
     assert_eq!(out.status.code(), Some(1));
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("missing: \"Shop today\""), "{s}");
@@ -228,4 +233,38 @@ fn coverage_lists_signals_on_request_and_explain_colours_when_asked() {
         coloured.stdout.contains(&0x1b),
         "ANSI escapes with --color always"
     );
+}
+
+#[test]
+fn rules_test_warns_of_a_rule_off_the_fast_path_and_says_why() {
+    let dir = rule_dir(concat!(
+        "[[rule]]\nid = \"mine.slow\"\ndescription = \"d\"\naction = \"remove\"\n",
+        "regex = '\\d+ comments?'\nexamples = [\"12 comments\"]\n",
+        "[[rule]]\nid = \"mine.unicode\"\ndescription = \"d\"\naction = \"remove\"\n",
+        "regex = '(?i)\\bcafé\\b'\nexamples = [\"Café\"]\n",
+        "[[rule]]\nid = \"mine.fast\"\ndescription = \"d\"\naction = \"remove\"\n",
+        "regex = '(?i)^breaking news|(?-u:\\b)cookie wall'\nexamples = [\"Breaking news\"]\n",
+    ));
+    let out = rules_test(dir.path());
+    // A warning, not a failure.
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    let warns: Vec<&str> = s.lines().filter(|l| l.starts_with("warn ")).collect();
+    assert_eq!(warns.len(), 2, "{s}");
+    assert!(
+        warns[0].contains("mine.slow") && warns[0].contains("not anchored"),
+        "{s}"
+    );
+    assert!(
+        warns[1].contains("mine.unicode") && warns[1].contains("Unicode word boundary"),
+        "{s}"
+    );
+}
+
+#[test]
+fn no_builtin_rule_is_off_the_fast_path() {
+    for rule in rinse::internals::rules::builtin_rules().unwrap() {
+        let t = rinse::test_rule(&rule).unwrap();
+        assert_eq!(t.slow_path, None, "{}", rule.id);
+    }
 }

@@ -25,7 +25,8 @@ enum RulesCommand {
         rules: Vec<PathBuf>,
     },
     /// Run every example and counterexample of every rule; prints validated /
-    /// missing / noisy per rule. Exit status 1 on any miss, any noisy
+    /// missing / noisy per rule, and warns of a rule whose regex the fast
+    /// path cannot serve. Exit status 1 on any miss, any noisy
     /// counterexample, a rule without examples, or an unknown --only id.
     Test {
         /// Also test the rules of this folder, added to the built-in rules as
@@ -108,6 +109,13 @@ pub fn run(args: RulesArgs) -> Result<u8> {
                     }
                     for n in &t.noisy {
                         writeln!(out, "     noisy:   {n:?}")?;
+                    }
+                    if let Some(why) = &t.slow_path {
+                        writeln!(
+                            out,
+                            "warn {}: off the fast path, its regex runs whole on every line it fits: {why}",
+                            t.id
+                        )?;
                     }
                 }
                 writeln!(

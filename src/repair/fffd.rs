@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::words::{self, Lang};
+use super::{Disabled, RepairRule};
 use crate::record::Fix;
 
 const FFFD: char = '\u{FFFD}';
@@ -93,16 +94,16 @@ fn guess(
     chars: &[char],
     k: usize,
     lang: Option<Lang>,
-    disabled: &dyn Fn(&str) -> bool,
-) -> Option<(char, &'static str)> {
+    off: Disabled,
+) -> Option<(char, RepairRule)> {
     let prev = k.checked_sub(1).map(|j| chars[j]);
     let next = chars.get(k + 1).copied();
-    let on = |id: &str| !disabled(id);
-    if on("repair.fffd-dash")
+    let on = |rule: RepairRule| !off.contains(rule);
+    if on(RepairRule::FffdDash)
         && prev.is_some_and(|c| c.is_ascii_digit())
         && next.is_some_and(|c| c.is_ascii_digit())
     {
-        return Some(('–', "repair.fffd-dash"));
+        return Some(('–', RepairRule::FffdDash));
     }
     // The word around k: letters, digits and U+FFFD.
     let start = (0..k)
@@ -132,7 +133,7 @@ fn guess(
     let l: String = left.iter().collect::<String>().to_lowercase();
     let r: String = right.iter().collect::<String>().to_lowercase();
 
-    if on("repair.fffd-letter")
+    if on(RepairRule::FffdLetter)
         && let Some(lang) = lang
         && left.len() + right.len() >= 2
         && (left_alpha || left.is_empty())
@@ -153,9 +154,9 @@ fn guess(
         } else {
             c
         };
-        return Some((c, "repair.fffd-letter"));
+        return Some((c, RepairRule::FffdLetter));
     }
-    if on("repair.fffd-apostrophe") && left_alpha && right_alpha {
+    if on(RepairRule::FffdApostrophe) && left_alpha && right_alpha {
         let english = lang == Some(Lang::En);
         let contraction = (r == "t" && NOT.contains(&l.as_str()))
             || (PRONOUNS.contains(&l.as_str())
@@ -190,10 +191,10 @@ fn guess(
                     | "un"
             );
         if contraction || elision {
-            return Some(('’', "repair.fffd-apostrophe"));
+            return Some(('’', RepairRule::FffdApostrophe));
         }
     }
-    if on("repair.fffd-space")
+    if on(RepairRule::FffdSpace)
         && left.len() >= 2
         && right.len() >= 2
         && left.iter().all(|c| c.is_ascii_alphanumeric())
@@ -206,7 +207,7 @@ fn guess(
             && right.iter().all(|c| c.is_ascii_lowercase());
         let known = words::is_english_word(&l) && words::is_english_word(&r);
         if acronym || known {
-            return Some((' ', "repair.fffd-space"));
+            return Some((' ', RepairRule::FffdSpace));
         }
     }
     None
@@ -264,9 +265,9 @@ fn quote_pairs(
 }
 
 /// Restores what it can of the U+FFFD in `line`; the fixes name line `line_no`.
-pub fn restore(line: &str, line_no: usize, disabled: &dyn Fn(&str) -> bool) -> (String, Vec<Fix>) {
+pub fn restore(line: &str, line_no: usize, off: Disabled) -> (String, Vec<Fix>) {
     let chars: Vec<char> = line.chars().collect();
-    let mut repl: Vec<Option<(char, &'static str)>> = vec![None; chars.len()];
+    let mut repl: Vec<Option<(char, RepairRule)>> = vec![None; chars.len()];
     let lower = line.to_lowercase();
     let lang = words::line_lang(
         lower
@@ -275,10 +276,10 @@ pub fn restore(line: &str, line_no: usize, disabled: &dyn Fn(&str) -> bool) -> (
     );
     for k in 0..chars.len() {
         if chars[k] == FFFD {
-            repl[k] = guess(&chars, k, lang, disabled);
+            repl[k] = guess(&chars, k, lang, off);
         }
     }
-    if !disabled("repair.fffd-quotes") {
+    if !off.contains(RepairRule::FffdQuotes) {
         let open: Vec<usize> = (0..chars.len())
             .filter(|&k| chars[k] == FFFD && repl[k].is_none())
             .collect();
@@ -287,11 +288,11 @@ pub fn restore(line: &str, line_no: usize, disabled: &dyn Fn(&str) -> bool) -> (
             chars[k] == FFFD
                 && chars[k - 1].is_alphabetic()
                 && chars[k + 1].is_alphabetic()
-                && repl[k].is_none_or(|(_, rule)| rule != "repair.fffd-apostrophe")
+                && repl[k].is_none_or(|(_, rule)| rule != RepairRule::FffdApostrophe)
         });
         for (o, c) in quote_pairs(&chars, &open, letter_lost, lang) {
-            repl[o] = Some(('“', "repair.fffd-quotes"));
-            repl[c] = Some(('”', "repair.fffd-quotes"));
+            repl[o] = Some(('“', RepairRule::FffdQuotes));
+            repl[c] = Some(('”', RepairRule::FffdQuotes));
         }
     }
     let new: Vec<char> = chars
@@ -307,7 +308,7 @@ pub fn restore(line: &str, line_no: usize, disabled: &dyn Fn(&str) -> bool) -> (
             k += 1;
             continue;
         }
-        let rule = repl[k].map_or("", |(_, r)| r);
+        let rule = repl[k].map_or("", |(_, r)| r.id());
         let start = (0..k)
             .rev()
             .take_while(|&j| !chars[j].is_whitespace())
@@ -334,7 +335,7 @@ mod tests {
     use super::*;
 
     fn fix(s: &str) -> String {
-        restore(s, 1, &|_| false).0
+        restore(s, 1, Disabled::NONE).0
     }
 
     #[test]

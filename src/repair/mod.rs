@@ -18,12 +18,14 @@ use std::collections::BTreeSet;
 
 use crate::record::Fix;
 use crate::simd;
+pub use rule::{Disabled, RepairRule};
 
 pub mod entities;
 mod entity_table;
 pub mod fffd;
 pub mod mojibake;
 mod pages;
+mod rule;
 mod tables;
 mod words;
 
@@ -46,9 +48,14 @@ impl Default for RepairOptions {
 }
 
 impl RepairOptions {
-    /// Whether rule `id` is turned off.
-    pub fn is_disabled(&self, id: &str) -> bool {
-        self.disabled.contains(id)
+    /// Whether `rule` is turned off.
+    pub fn is_disabled(&self, rule: RepairRule) -> bool {
+        self.disabled.contains(rule.id())
+    }
+
+    /// The repair rules turned off, as a set (the ids parsed once).
+    pub fn disabled_rules(&self) -> Disabled {
+        Disabled::from_ids(self.disabled.iter().map(String::as_str))
     }
 }
 
@@ -72,61 +79,20 @@ impl Repaired {
     }
 }
 
-/// The repair rules: id and what each does.
-pub const RULES: &[(&str, &str)] = &[
-    (
-        "repair.html-entities",
-        "HTML character references (`&eacute;`, `&#233;`, `&#x92;` as windows-1252) decoded, only with the `;` and only in text that is not HTML",
-    ),
-    (
-        "repair.mojibake",
-        "a line that is UTF-8 read through a single-byte code page (windows-1252/1250/1251/1253/1254/1257, latin-1, ISO-8859-2, MacRoman, CP437), re-encoded and decoded as UTF-8, layer by layer",
-    ),
-    (
-        "repair.mojibake-inline",
-        "mojibake runs inside an otherwise good line (`l’Ã©valuation`, `zsynchronizowaÄ‡`), decoded as UTF-8 through windows-1252 or, when the line is less weird for it, another code page",
-    ),
-    (
-        "repair.c1-controls",
-        "C1 control characters (U+0080–U+009F) read as the windows-1252 characters they were",
-    ),
-    (
-        "repair.fffd-apostrophe",
-        "U+FFFD in a contraction or elision was an apostrophe: `don\u{FFFD}t` → `don’t`",
-    ),
-    (
-        "repair.fffd-space",
-        "U+FFFD between two words was a lost no-break space: a space",
-    ),
-    (
-        "repair.fffd-dash",
-        "U+FFFD between two numbers was an en dash: `2019\u{FFFD}2020` → `2019–2020`",
-    ),
-    (
-        "repair.fffd-quotes",
-        "a pair of U+FFFD around words were curly double quotes",
-    ),
-    (
-        "repair.fffd-letter",
-        "U+FFFD inside a word was the one letter that makes a known word (`caf\u{FFFD}` → `café`)",
-    ),
-    (
-        "repair.whitespace",
-        "trailing whitespace removed, whitespace-only lines emptied (not reported per line)",
-    ),
-    (
-        "repair.nbsp",
-        "no-break spaces (U+00A0, U+202F, U+2007) to plain spaces, after mojibake repair (not reported per line)",
-    ),
-    (
-        "repair.invisible",
-        "zero-width spaces, word joiners, stray byte-order marks, soft hyphens and control characters other than tab removed",
-    ),
-];
+/// The repair rules: id and what each does ([`RepairRule::ALL`] in order).
+pub const RULES: &[(&str, &str)] = &{
+    let mut out = [("", ""); RepairRule::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = (RepairRule::ALL[i].id(), RepairRule::ALL[i].description());
+        i += 1;
+    }
+    out
+};
 
 /// Whether `id` names a repair rule.
 pub fn is_rule(id: &str) -> bool {
-    RULES.iter().any(|(r, _)| *r == id)
+    RepairRule::from_id(id).is_some()
 }
 
 /// What one scan of a line found: whether it needs the normalisations (invisible
@@ -326,10 +292,10 @@ pub(crate) fn known_words_in(text: &str) -> usize {
 
 /// Repairs `text`.
 pub fn repair(text: &str, opts: &RepairOptions) -> Repaired {
-    let trim = !opts.is_disabled("repair.whitespace");
+    let trim = !opts.is_disabled(RepairRule::Whitespace);
     // Whether a line is HTML is decided line by line, so that dropping a line
     // with markup never changes how the others are repaired (cleaning is stable).
-    let amp = !opts.is_disabled("repair.html-entities");
+    let amp = !opts.is_disabled(RepairRule::HtmlEntities);
     let mut out = String::with_capacity(text.len());
     let mut fixes = Vec::new();
     let mut line_ends = Vec::with_capacity(text.len() / 32 + 1);
@@ -394,7 +360,7 @@ fn repair_slow<'a>(
     // together by the other rules (and a second pass finds nothing to do).
     let (visible, seen) = match strip_invisible(line, found.invisible, opts) {
         Some(v) => {
-            record(fixes, "repair.invisible", line_no, line, &v);
+            record(fixes, RepairRule::Invisible, line_no, line, &v);
             // What the removed characters hid at the end is trailing space now.
             let v = if trim { v.trim_end().to_string() } else { v };
             let seen = scan(&v, amp);
@@ -432,7 +398,7 @@ fn repair_slow<'a>(
 /// non-joiner, which scripts and emoji need.
 /// `found` is what [`scan`] said of `line`.
 fn strip_invisible(line: &str, found: bool, opts: &RepairOptions) -> Option<String> {
-    if !found || opts.is_disabled("repair.invisible") {
+    if !found || opts.is_disabled(RepairRule::Invisible) {
         return None;
     }
     let invisible = |c: char| {
@@ -458,12 +424,12 @@ fn late_chars(
         return None;
     }
     let mut cur = Cow::Borrowed(line);
-    if !opts.is_disabled("repair.invisible") && cur.contains('\u{AD}') {
+    if !opts.is_disabled(RepairRule::Invisible) && cur.contains('\u{AD}') {
         let out = cur.replace('\u{AD}', "");
-        record(fixes, "repair.invisible", line_no, &cur, &out);
+        record(fixes, RepairRule::Invisible, line_no, &cur, &out);
         cur = Cow::Owned(out);
     }
-    if !opts.is_disabled("repair.nbsp") && cur.contains(['\u{A0}', '\u{202F}', '\u{2007}']) {
+    if !opts.is_disabled(RepairRule::Nbsp) && cur.contains(['\u{A0}', '\u{202F}', '\u{2007}']) {
         cur = Cow::Owned(cur.replace(['\u{A0}', '\u{202F}', '\u{2007}'], " "));
     }
     match cur {
@@ -514,12 +480,12 @@ fn repair_round(
         && !entities::looks_like_html(&cur)
         && let Some(fixed) = entities::unescape(&cur)
     {
-        record(fixes, "repair.html-entities", line_no, &cur, &fixed);
+        record(fixes, RepairRule::HtmlEntities, line_no, &cur, &fixed);
         cur = Cow::Owned(fixed);
     }
-    let disabled = |id: &str| opts.is_disabled(id);
+    let off = opts.disabled_rules();
     for _ in 0..8 {
-        match mojibake::fix_step(&cur, &disabled) {
+        match mojibake::fix_step(&cur, off) {
             Some((fixed, rule)) => {
                 record(fixes, rule, line_no, &cur, &fixed);
                 cur = Cow::Owned(fixed);
@@ -528,7 +494,7 @@ fn repair_round(
         }
     }
     if opts.guess && cur.contains('\u{FFFD}') {
-        let (fixed, mut found) = fffd::restore(&cur, line_no, &disabled);
+        let (fixed, mut found) = fffd::restore(&cur, line_no, off);
         fixes.append(&mut found);
         cur = Cow::Owned(fixed);
     }
@@ -537,10 +503,10 @@ fn repair_round(
 
 /// Records the change from `old` to `new` as fixes that show the whitespace-delimited
 /// tokens around each change.
-pub(crate) fn record(fixes: &mut Vec<Fix>, rule: &str, line: usize, old: &str, new: &str) {
+pub(crate) fn record(fixes: &mut Vec<Fix>, rule: RepairRule, line: usize, old: &str, new: &str) {
     for (before, after) in changed_tokens(old, new) {
         fixes.push(Fix {
-            rule: rule.to_string(),
+            rule: rule.id().to_string(),
             line,
             before,
             after,
@@ -774,7 +740,7 @@ mod tests {
         ) {
             let mut opts = RepairOptions::default();
             if !trim {
-                opts.disabled.insert("repair.whitespace".into());
+                opts.disabled.insert(RepairRule::Whitespace.id().into());
             }
             let r = repair(&s, &opts);
             prop_assert_eq!(r.lines(), crate::segment::lines(&r.text));

@@ -1,0 +1,232 @@
+//! Tests of the classifier: rules, the heuristic and the line model together.
+
+use super::*;
+use crate::segment;
+
+/// The heuristic's classes and reasons (no line model), which these
+/// tests hold; the line model reads them as inputs.
+fn classify(text: &str) -> Vec<(Class, String)> {
+    let c = Classifier::new(RuleSet::builtin().unwrap()).with_model(None);
+    let lines = segment::lines(text);
+    c.classify(&lines)
+        .into_iter()
+        .map(|d| (d.class, d.reason.into_owned()))
+        .collect()
+}
+
+const PROSE: &str = "The council voted on Tuesday to expand the city's tram network, a plan that will cost more than two hundred million euros over ten years.";
+
+#[test]
+fn span_is_the_densest_prose_run() {
+    assert_eq!(best_span(&[-30, 100, -30, 200, -30, -30]), Some((1, 3)));
+    assert_eq!(best_span(&[-30, -30]), None);
+    assert_eq!(best_span(&[100, BARRIER, 50]), Some((0, 0)));
+}
+
+#[test]
+fn short_lines_inside_the_span_are_kept_and_nav_outside_is_dropped() {
+    let text = format!(
+        "City votes on trams - Example Times\nHome\nNews\nSport\nCity votes on trams\n{PROSE}\nWhat happens next:\n{PROSE}\nPuzzles\nCrosswords\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[0].1, signal::PAGE_TITLE_DUP);
+    assert_eq!(got[1], (Class::Boilerplate, "nav.menu-item".to_string()));
+    assert_eq!(got[2], (Class::Boilerplate, signal::BEFORE.to_string()));
+    assert_eq!(got[4], (Class::Title, signal::TITLE_REPEAT.to_string()));
+    assert_eq!(got[5].0, Class::Body);
+    assert_eq!(got[6], (Class::Body, signal::ARTICLE.to_string()));
+    assert_eq!(got[8], (Class::Trailer, signal::AFTER.to_string()));
+}
+
+#[test]
+fn headerless_headline_run_after_the_body_is_related() {
+    let text = format!(
+        "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\nMayor opens new bridge over the river\nFestival draws record crowds this summer\nSchools reopen after the long strike\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[0].0, Class::Title);
+    let related: Vec<_> = got.iter().filter(|(c, _)| *c == Class::Related).collect();
+    assert_eq!(related.len(), 3, "{got:?}");
+    assert_eq!(related[0].1, signal::RELATED_RUN);
+}
+
+#[test]
+fn a_sentence_that_mentions_follow_us_stays_in_the_body() {
+    let text = format!(
+        "Trams win the vote\n\n{PROSE}\n\nFollow us on the tram line, the mayor joked to reporters at the depot on Tuesday, before the first test run began.\n\n{PROSE}\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[4].0, Class::Body, "{got:?}");
+}
+
+#[test]
+fn a_menu_copy_of_the_headline_far_above_the_article_does_not_anchor_it() {
+    let nav: String = (0..20).map(|i| format!("Section {i}\n")).collect();
+    let prose = format!("{PROSE}\n").repeat(6);
+    let text = format!(
+        "City votes on trams - Example Times\nCity votes on trams\n{nav}City votes on trams\n{prose}"
+    );
+    let got = classify(&text);
+    assert_eq!(
+        got[22],
+        (Class::Title, signal::TITLE_REPEAT.to_string()),
+        "{got:?}"
+    );
+    assert!(got[2..22].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+    assert_eq!(got[23].0, Class::Body);
+}
+
+#[test]
+fn an_inline_read_more_label_above_a_paragraph_does_not_end_the_article() {
+    let text = format!(
+        "Trams win the vote\n\n{PROSE}\n\nRead More\n\n{PROSE}\n\nRelated\n\nMayor opens new bridge over the river\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[6].0, Class::Body, "{got:?}");
+    assert_eq!(got[8].0, Class::RelatedHeader, "{got:?}");
+    assert_eq!(got[10].0, Class::Related, "{got:?}");
+}
+
+#[test]
+fn a_related_box_between_paragraphs_does_not_end_the_article() {
+    let text = format!(
+        "Trams win the vote\n\n{PROSE}\n\nRelated\n\nMayor opens new bridge over the river\nFestival draws record crowds this summer\n\n{PROSE}\n\n{PROSE}\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[4].0, Class::RelatedHeader, "{got:?}");
+    assert_eq!(
+        got[6],
+        (Class::Related, signal::RELATED_BOX.to_string()),
+        "{got:?}"
+    );
+    assert_eq!(got[7].0, Class::Related, "{got:?}");
+    assert_eq!(got[9].0, Class::Body, "{got:?}");
+    assert_eq!(got[11].0, Class::Body, "{got:?}");
+}
+
+#[test]
+fn headlines_alternating_with_teasers_after_a_header_are_not_a_box() {
+    let teaser = "The festival drew more visitors than ever before, organisers said on Sunday after the final concert.";
+    let text = format!(
+        "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\nMost Popular\n\nMayor opens new bridge over the river\n{teaser}\nSchools reopen after the long strike\n{teaser}\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[6].0, Class::RelatedHeader, "{got:?}");
+    assert!(got[7..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+}
+
+#[test]
+fn teasers_under_a_second_header_after_a_list_are_not_the_article() {
+    let teaser = "The festival drew more visitors than ever before, organisers said on Sunday after the final concert.";
+    let text = format!(
+        "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}\n\nNext Up In Science\n\nMayor opens new bridge over the river\nFestival draws record crowds this summer\n\nMost Read\n\n{teaser}\n{teaser}\n{teaser}\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[6].0, Class::Body, "{got:?}");
+    assert_eq!(got[8].0, Class::RelatedHeader, "{got:?}");
+    assert!(got[9..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+}
+
+#[test]
+fn a_list_header_below_a_short_line_is_not_an_inline_label() {
+    let text = format!(
+        "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}\n\nGet the app\n\nMost Popular Today\n\n{PROSE}\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[6].0, Class::Body, "{got:?}");
+    assert_eq!(got[10].0, Class::RelatedHeader, "{got:?}");
+    assert_ne!(got[12].0, Class::Body, "{got:?}");
+}
+
+#[test]
+fn an_anchored_article_does_not_start_below_a_comments_header() {
+    let comment = "I think this is the best thing that could have happened to the city, and I hope they build more lines soon.";
+    let comments = format!("{comment}\n").repeat(20);
+    let prose = format!("{PROSE}\n").repeat(6);
+    let text = format!(
+        "City votes on trams - Example Times\nCity votes on trams\n{prose}Comments\n{comments}"
+    );
+    let got = classify(&text);
+    assert_eq!(got[1].0, Class::Title, "{got:?}");
+    assert!(got[2..8].iter().all(|(c, _)| *c == Class::Body), "{got:?}");
+    assert!(got[9..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+}
+
+/// Classes and reasons with the built-in line model.
+fn classify_model(text: &str) -> Vec<(Class, String)> {
+    let c = Classifier::new(RuleSet::builtin().unwrap());
+    assert!(c.model().is_some());
+    let lines = segment::lines(text);
+    c.classify(&lines)
+        .into_iter()
+        .map(|d| (d.class, d.reason.into_owned()))
+        .collect()
+}
+
+/// A page: the page title, a menu, the headline, a byline, paragraphs,
+/// then a thread of reader comments with their bylines and reply links.
+fn page_with_comments() -> String {
+    let comment = "I think this is the best thing that could have happened to the city, and I hope they build more lines soon.";
+    let mut thread = String::new();
+    for (k, name) in ["Anna", "Bob", "Carla", "Dan"].iter().enumerate() {
+        thread.push_str(&format!(
+            "{name} on January {}, 2012 at 9:{:02} am\n{comment}\nReply\n",
+            k + 3,
+            k * 7
+        ));
+    }
+    format!(
+        "City votes on trams - Example Times\nHome\nNews\nCity votes on trams\nby Jane Roe on January 2, 2012 at 8:15 am\n{PROSE}\n{PROSE}\n{PROSE}\n4 Comments\n{thread}"
+    )
+}
+
+#[test]
+fn a_comment_thread_is_removed_as_comments_and_never_wins_the_article() {
+    for got in [
+        classify(&page_with_comments()),
+        classify_model(&page_with_comments()),
+    ] {
+        // The article's own time stamp under the headline starts no thread.
+        assert_eq!(got[3].0, Class::Title, "{got:?}");
+        assert_eq!(got[4].1, "comments.posted-at", "{got:?}");
+        assert!(got[5..8].iter().all(|(c, _)| *c == Class::Body), "{got:?}");
+        assert!(got[8..].iter().all(|(c, _)| *c != Class::Body), "{got:?}");
+        let comments = got.iter().filter(|(_, r)| r == signal::COMMENTS).count();
+        assert_eq!(comments, 4, "{got:?}");
+    }
+}
+
+#[test]
+fn a_lone_comment_marker_starts_no_thread() {
+    let text = format!("Trams win the vote\n\n{PROSE}\n\nReply\n\n{PROSE}\n\n{PROSE}\n");
+    let got = classify(&text);
+    assert!(got.iter().all(|(_, r)| r != signal::COMMENTS), "{got:?}");
+    assert_eq!(got[6].0, Class::Body, "{got:?}");
+}
+
+#[test]
+fn the_model_finds_the_headline_above_the_body_when_the_page_title_is_a_site_name() {
+    let text = format!(
+        "Example Times\nSkip to main content\nHome\nNews\nSport\nTrams win the council vote after a long debate\nBy Jane Roe\n{PROSE}\n{PROSE}\n{PROSE}\n"
+    );
+    let got = classify_model(&text);
+    assert_eq!(
+        got[5],
+        (Class::Title, signal::HEADLINE.to_string()),
+        "{got:?}"
+    );
+    assert_ne!(got[0].0, Class::Title, "{got:?}");
+    assert!(got[7..10].iter().all(|(c, _)| *c == Class::Body), "{got:?}");
+}
+
+#[test]
+fn model_decisions_are_named_by_where_they_stand() {
+    let got = classify_model(&page_with_comments());
+    assert!(got.iter().any(|(_, r)| r == signal::MODEL_BODY), "{got:?}");
+    assert!(
+        got[1..3]
+            .iter()
+            .all(|(_, r)| r.starts_with("nav.") || r == signal::MODEL_BEFORE),
+        "{got:?}"
+    );
+}

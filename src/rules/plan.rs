@@ -1,0 +1,456 @@
+//! The fast-path planner: how [`super::fast`] runs one rule's regex. A regex
+//! is split into its top-level branches; those anchored at the line start go
+//! to the anchored automaton, the others are gated by literal prefixes that
+//! every match starts with ([`gate_literals`]); the gates of all branches are
+//! chosen together ([`choose_gates`]). A regex that cannot be split soundly
+//! runs whole ([`Plan::Whole`]).
+//!
+//! Soundness is the contract: a gate may let through lines the branch does
+//! not match, never hide one it does, so that the fast path agrees with the
+//! reference matcher [`super::RuleSet::matches`].
+
+use std::collections::HashMap;
+
+use regex_automata::meta;
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
+
+use super::REGEX_SIZE_LIMIT;
+
+/// How the fast path runs one rule's regex.
+pub(super) enum Plan {
+    /// The whole regex, on every line the rule fits; why it cannot be split.
+    Whole(String),
+    /// Split into its anchored branches (one alternation) and its gated
+    /// unanchored branches, each with its gate literals.
+    Split {
+        anchored: Option<Hir>,
+        gated: Vec<(meta::Regex, Vec<Vec<u8>>)>,
+    },
+}
+
+/// At most this many gate literals per branch (else the branch runs whole).
+pub(super) const GATE_MAX_LITERALS: usize = 64;
+/// Gate literals are cut to this many bytes.
+pub(super) const GATE_MAX_LEN: usize = 32;
+/// Gate literals are searched for by a window of this many bytes (see
+/// [`choose_gates`]).
+pub(super) const GATE_WINDOW: usize = 6;
+/// A branch whose shortest gate literal is shorter runs whole: such a gate
+/// would let through most lines.
+pub(super) const GATE_MIN_LEN: usize = 3;
+
+/// The matcher configuration of `regex::Regex` (leftmost-first, same limits),
+/// with only the implicit whole-match group: the fast path reads no other.
+pub(super) fn meta_builder() -> meta::Builder {
+    meta_builder_kind(regex_automata::MatchKind::LeftmostFirst)
+}
+
+/// [`meta_builder`] with match kind `kind`.
+pub(super) fn meta_builder_kind(kind: regex_automata::MatchKind) -> meta::Builder {
+    let mut b = meta::Builder::new();
+    b.configure(
+        meta::Config::new()
+            .match_kind(kind)
+            .utf8_empty(true)
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .hybrid_cache_capacity(REGEX_SIZE_LIMIT)
+            .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+    );
+    b
+}
+
+/// Splits regex `re` for the fast path (see [`Fast`]). Characters that ASCII
+/// lower-casing cannot fold onto a gate literal (the Kelvin sign for `(?i)k`,
+/// the long s for `(?i)s`) are added to `wild`: a line holding one lets every
+/// gated branch run.
+pub(super) fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
+    // The parser `regex` uses, with its default settings.
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(re) else {
+        return Plan::Whole("the planner cannot parse the regex".into());
+    };
+    if hir.properties().look_set().contains_word_unicode() {
+        return Plan::Whole(
+            "a Unicode word boundary `\\b`: write `(?-u:\\b)` for an ASCII one".into(),
+        );
+    }
+    let branches = match hir.kind() {
+        HirKind::Alternation(bs) => bs.clone(),
+        _ => vec![hir],
+    };
+    let mut anchored = Vec::new();
+    let mut gated = Vec::new();
+    let mut wild_here = Vec::new();
+    let n = branches.len();
+    // Which branch, for a reader: its printed regex may be long (`\d` is
+    // every Unicode digit).
+    let which = |k: usize| {
+        if n == 1 {
+            "the regex".to_string()
+        } else {
+            format!("top-level branch {} of {n}", k + 1)
+        }
+    };
+    for (k, b) in branches.into_iter().enumerate() {
+        if b.properties().look_set_prefix().contains(Look::Start) {
+            anchored.push(b);
+            continue;
+        }
+        let Some(lits) = gate_literals(&b, &mut wild_here) else {
+            return Plan::Whole(format!(
+                "{} is not anchored with `^` and does not start with a literal of at \
+                 least {GATE_MIN_LEN} bytes (at most {GATE_MAX_LITERALS} of them)",
+                which(k)
+            ));
+        };
+        let Ok(re) = meta_builder().build_from_hir(&b) else {
+            return Plan::Whole(format!("{} does not build on its own", which(k)));
+        };
+        gated.push((re, lits));
+    }
+    wild.extend(wild_here);
+    Plan::Split {
+        anchored: (!anchored.is_empty()).then(|| Hir::alternation(anchored)),
+        gated,
+    }
+}
+
+/// A literal prefix: its bytes (ASCII lower case) and whether it covers the
+/// whole of what it came from, so that what follows may extend it.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Lit {
+    pub(super) bytes: Vec<u8>,
+    pub(super) exact: bool,
+}
+
+impl Lit {
+    pub(super) fn exact(bytes: Vec<u8>) -> Lit {
+        Lit { bytes, exact: true }
+    }
+
+    /// Nothing known: the empty prefix, which does not extend.
+    pub(super) fn open() -> Lit {
+        Lit {
+            bytes: Vec::new(),
+            exact: false,
+        }
+    }
+}
+
+/// The gate literals of an unanchored branch: every match of `hir` in a line
+/// starts where one of them occurs in the ASCII-lower-cased line (characters
+/// in `wild` aside). `None` when there is no such short list of literals of at
+/// least [`GATE_MIN_LEN`] bytes.
+pub(super) fn gate_literals(hir: &Hir, wild: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
+    let lits = prefixes(hir, wild);
+    if lits.is_empty() || lits.iter().any(|l| l.bytes.len() < GATE_MIN_LEN) {
+        return None;
+    }
+    let mut out: Vec<Vec<u8>> = lits.into_iter().map(|l| l.bytes).collect();
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The literal prefixes of `hir`'s matches, ASCII lower-cased (see
+/// [`gate_literals`]). Sound rather than complete: a prefix may be cut short
+/// (not exact), and the empty open prefix means nothing is known.
+pub(super) fn prefixes(hir: &Hir, wild: &mut Vec<char>) -> Vec<Lit> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => vec![Lit::exact(Vec::new())],
+        HirKind::Literal(lit) => vec![Lit::exact(lit.0.to_ascii_lowercase())],
+        HirKind::Class(class) => match class_alternatives(class, wild) {
+            Some(alts) => alts.into_iter().map(Lit::exact).collect(),
+            None => vec![Lit::open()],
+        },
+        HirKind::Capture(c) => prefixes(&c.sub, wild),
+        HirKind::Repetition(r) => {
+            let mut lits = prefixes(&r.sub, wild);
+            if r.max != Some(1) {
+                // `x{2,}` starts with `x` but may go on with more of it.
+                for l in &mut lits {
+                    l.exact = false;
+                }
+            }
+            if r.min == 0 {
+                // `x?`: the empty string, then what follows the repetition.
+                lits.push(Lit::exact(Vec::new()));
+            }
+            lits
+        }
+        HirKind::Concat(subs) => {
+            let mut acc = vec![Lit::exact(Vec::new())];
+            for sub in subs {
+                if acc.iter().all(|l| !l.exact) {
+                    break;
+                }
+                let next = prefixes(sub, wild);
+                let mut out = Vec::new();
+                for a in &acc {
+                    if !a.exact {
+                        out.push(a.clone());
+                        continue;
+                    }
+                    for n in &next {
+                        let mut bytes = [a.bytes.as_slice(), n.bytes.as_slice()].concat();
+                        let mut exact = n.exact;
+                        if bytes.len() >= GATE_MAX_LEN {
+                            bytes.truncate(GATE_MAX_LEN);
+                            exact = false;
+                        }
+                        out.push(Lit { bytes, exact });
+                    }
+                }
+                out.sort();
+                out.dedup();
+                if out.len() > GATE_MAX_LITERALS {
+                    for a in &mut acc {
+                        a.exact = false;
+                    }
+                    break;
+                }
+                acc = out;
+            }
+            acc
+        }
+        HirKind::Alternation(subs) => {
+            let mut out = Vec::new();
+            for sub in subs {
+                out.extend(prefixes(sub, wild));
+                if out.len() > GATE_MAX_LITERALS {
+                    return vec![Lit::open()];
+                }
+            }
+            out.sort();
+            out.dedup();
+            out
+        }
+    }
+}
+
+/// The byte strings a one-character class can put in the ASCII-lower-cased
+/// line: ASCII letters folded to lower case, other characters as they are.
+/// A class that folds to one ASCII letter plus case variants of it outside
+/// ASCII (`(?i)k` is `[Kk\u{212A}]`) yields that letter, the others going to
+/// `wild`. `None` for larger classes.
+pub(super) fn class_alternatives(class: &Class, wild: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
+    const MAX_CHARS: u32 = 8;
+    const MAX_ALTS: usize = 4;
+    let mut ascii: Vec<u8> = Vec::new();
+    let mut other: Vec<char> = Vec::new();
+    match class {
+        Class::Unicode(c) => {
+            let mut n = 0u32;
+            for r in c.ranges() {
+                n += u32::from(r.end()) - u32::from(r.start()) + 1;
+                if n > MAX_CHARS {
+                    return None;
+                }
+                for ch in r.start()..=r.end() {
+                    if ch.is_ascii() {
+                        ascii.push(ch.to_ascii_lowercase() as u8);
+                    } else {
+                        other.push(ch);
+                    }
+                }
+            }
+        }
+        Class::Bytes(c) => {
+            let mut n = 0u32;
+            for r in c.ranges() {
+                n += u32::from(r.end()) - u32::from(r.start()) + 1;
+                if n > MAX_CHARS || !r.end().is_ascii() {
+                    return None;
+                }
+                for b in r.start()..=r.end() {
+                    ascii.push(b.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    ascii.sort_unstable();
+    ascii.dedup();
+    if let [letter] = ascii[..]
+        && letter.is_ascii_lowercase()
+        && !other.is_empty()
+        && other.iter().all(|&ch| folds_to(ch, letter))
+    {
+        wild.extend(other);
+        return Some(vec![vec![letter]]);
+    }
+    if ascii.len() + other.len() > MAX_ALTS {
+        return None;
+    }
+    let mut alts: Vec<Vec<u8>> = ascii.into_iter().map(|b| vec![b]).collect();
+    alts.extend(other.iter().map(|ch| ch.to_string().into_bytes()));
+    Some(alts)
+}
+
+/// How common byte `b` is in lower-cased, mostly Latin-script text (higher
+/// is more common).
+pub(super) fn byte_rank(b: u8) -> u32 {
+    const LETTERS: &[u8] = b"etaoinshrdlcumwfgypbvkjxqz";
+    match b {
+        b' ' => 300,
+        b'a'..=b'z' => {
+            let pos = LETTERS.iter().position(|&l| l == b).unwrap_or(0);
+            250 - 8 * pos as u32
+        }
+        b'0'..=b'9' => 120,
+        // The lead byte of the accented Latin letters.
+        0xC3 => 180,
+        0x80.. => 80,
+        _ => 60,
+    }
+}
+
+/// Chooses the gate patterns for `lits`, (gated branch, literal) pairs: a few
+/// short windows, each a substring of some literals, such that every literal
+/// holds one. A line holding a literal holds its window, so a branch can
+/// match only if the window assigned to one of its literals is there.
+///
+/// The SIMD searcher is fast while few places in a line look like a pattern,
+/// so the windows should be rare in text: a window inside a long word
+/// (`javasc`, from `javascript`) is rarer than one inside a short word
+/// (`todos`) or across a space (`you ar`). The choice is a greedy set cover
+/// of the literals, by estimated cost per literal covered.
+///
+/// Returns the patterns and, for each, the branches it lets through
+/// (ascending).
+pub(super) fn choose_gates(lits: Vec<(usize, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    /// Above this many literals, each gets its own window without the search.
+    const MAX_GREEDY: usize = 1024;
+    let mut chosen: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+    if lits.len() > MAX_GREEDY {
+        for (k, lit) in &lits {
+            // (`gate_windows` always gives one; the literal itself would do.)
+            let (w, _) = gate_windows(lit)
+                .into_iter()
+                .min_by_key(|(w, cost)| (*cost, window_rank(w)))
+                .unwrap_or_else(|| (lit.clone(), 0));
+            chosen.push((w, vec![*k]));
+        }
+    } else {
+        // Each candidate window, with its cost and the literals it is in.
+        let mut cands: HashMap<Vec<u8>, (u64, Vec<usize>)> = HashMap::new();
+        for (j, (_, lit)) in lits.iter().enumerate() {
+            for (w, cost) in gate_windows(lit) {
+                let c = cands.entry(w).or_insert((cost, Vec::new()));
+                c.0 = c.0.min(cost);
+                if c.1.last() != Some(&j) {
+                    c.1.push(j);
+                }
+            }
+        }
+        let mut cands: Vec<(Vec<u8>, u64, Vec<usize>)> =
+            cands.into_iter().map(|(w, (c, js))| (w, c, js)).collect();
+        cands.sort();
+        let mut covered = vec![false; lits.len()];
+        let mut left = lits.len();
+        while left > 0 {
+            // The lowest cost per literal newly covered; then the rarest.
+            let mut best: Option<(usize, u64, u64)> = None;
+            for (x, (w, cost, js)) in cands.iter().enumerate() {
+                let n = js.iter().filter(|&&j| !covered[j]).count() as u64;
+                if n == 0 {
+                    continue;
+                }
+                let better = best.is_none_or(|(bx, bcost, bn)| {
+                    (cost * bn, window_rank(w)) < (bcost * n, window_rank(&cands[bx].0))
+                });
+                if better {
+                    best = Some((x, *cost, n));
+                }
+            }
+            let (x, _, _) = best.expect("every literal has a window");
+            let (w, _, js) = &cands[x];
+            let mut targets = Vec::new();
+            for &j in js {
+                if !covered[j] {
+                    covered[j] = true;
+                    left -= 1;
+                    targets.push(lits[j].0);
+                }
+            }
+            chosen.push((w.clone(), targets));
+        }
+    }
+    let mut patterns = Vec::new();
+    let mut targets = Vec::new();
+    for (w, mut t) in chosen {
+        t.sort_unstable();
+        t.dedup();
+        patterns.push(w);
+        targets.push(t);
+    }
+    (patterns, targets)
+}
+
+/// The candidate gate windows of literal `lit` (at least [`GATE_MIN_LEN`]
+/// bytes), with an estimated cost (how often text holds them): windows of
+/// [`GATE_WINDOW`] bytes (or whole shorter words) inside its words of at least
+/// three bytes, dearer for shorter words; if it has none, every window of it,
+/// dearer still.
+pub(super) fn gate_windows(lit: &[u8]) -> Vec<(Vec<u8>, u64)> {
+    let mut out = Vec::new();
+    for word in lit.split(u8::is_ascii_whitespace) {
+        if word.len() < GATE_MIN_LEN {
+            continue;
+        }
+        let cost = 1u64 << (8 - word.len().min(8));
+        for s in 0..=word.len().saturating_sub(GATE_WINDOW) {
+            out.push((word[s..word.len().min(s + GATE_WINDOW)].to_vec(), cost));
+        }
+    }
+    if out.is_empty() {
+        for s in 0..=lit.len().saturating_sub(GATE_WINDOW) {
+            out.push((lit[s..lit.len().min(s + GATE_WINDOW)].to_vec(), 1 << 8));
+        }
+    }
+    out
+}
+
+/// How common the first three bytes of window `w` are (lower is rarer): the
+/// SIMD searcher filters on those.
+pub(super) fn window_rank(w: &[u8]) -> u32 {
+    w.iter().take(3).map(|&b| byte_rank(b)).sum()
+}
+
+/// Makes `patterns` prefix-free: a pattern that starts with another is
+/// dropped, its branches going to the shorter one, which occurs wherever it
+/// does. Duplicates merge the same way.
+pub(super) fn prefix_free(
+    patterns: Vec<Vec<u8>>,
+    targets: Vec<Vec<usize>>,
+) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    let mut pairs: Vec<(Vec<u8>, Vec<usize>)> = patterns.into_iter().zip(targets).collect();
+    // Sorted, a pattern comes right after the shortest pattern it starts with,
+    // or after others that start with that one too.
+    pairs.sort();
+    let mut out: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+    for (p, t) in pairs {
+        match out.last_mut() {
+            Some((q, qt)) if p.starts_with(q) => {
+                qt.extend(t);
+                qt.sort_unstable();
+                qt.dedup();
+            }
+            _ => out.push((p, t)),
+        }
+    }
+    out.into_iter().unzip()
+}
+
+/// Whether non-ASCII `ch` is a case variant of ASCII letter `letter`.
+pub(super) fn folds_to(ch: char, letter: u8) -> bool {
+    let is_letter = |c: char| c.eq_ignore_ascii_case(&char::from(letter));
+    ch.to_lowercase().any(is_letter) || ch.to_uppercase().any(is_letter)
+}
+
+/// Why `re` would run whole, off the fast path (see [`plan`]); `None` when the
+/// fast path splits it.
+pub(super) fn why_whole(re: &str) -> Option<String> {
+    match plan(re, &mut Vec::new()) {
+        Plan::Whole(why) => Some(why),
+        Plan::Split { .. } => None,
+    }
+}
