@@ -125,7 +125,7 @@ static BUILTIN_LISTS: LazyLock<Lists> = LazyLock::new(|| {
 
 /// The items of the built-in list `name` (`[lists]` of a file in `rules/`),
 /// for code that must agree with the built-in rules: the dateline agencies of
-/// [`crate::assemble`] come from `rules/credit.toml`. Empty if there is no such
+/// the assembly stage come from `rules/credit.toml`. Empty if there is no such
 /// list; the tests check every name the program asks for.
 pub fn builtin_list(name: &str) -> &'static [String] {
     BUILTIN_LISTS.get(name).map_or(&[], Vec::as_slice)
