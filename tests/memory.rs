@@ -30,6 +30,11 @@ const BATCHES: u64 = (2 * (8 + 8) + 16) * MIB;
 const DOC_FACTOR: u64 = 6;
 /// What a line counts for, however short.
 const LINE_BYTES: u64 = 64;
+/// Room for the allocator's timing: the debug binary's peak on the same
+/// input varies by up to 9 MiB between runs (81–91 MB measured on the
+/// 8 MiB-limit document of short lines, 2026-12-05; jemalloc returns freed
+/// pages in the background), so each bound allows this much on top.
+const SLACK: u64 = 8 * MIB;
 
 /// Runs `cmd` to its end; its exit code and peak RSS in bytes (wait4).
 ///
@@ -129,10 +134,11 @@ fn clean_within(args: &[&std::ffi::OsStr], code: i32, bound: u64, what: &str) {
     );
     assert_eq!(got, code, "{what}: exit code");
     assert!(
-        rss <= bound,
-        "{what}: peak {:.0} MiB over the bound {:.0} MiB",
+        rss <= bound + SLACK,
+        "{what}: peak {:.0} MiB over the bound {:.0} MiB (+ {:.0} MiB slack)",
         mib(rss),
-        mib(bound)
+        mib(bound),
+        mib(SLACK)
     );
 }
 
