@@ -31,7 +31,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 ///
 /// rinse decodes any encoding, repairs mojibake and lost characters, strips
 /// boilerplate by named rules, separates the article from captions, credits and
-/// related links, and writes JSONL or CSV with an audit trail of every change.
+/// related links, and writes JSONL, CSV or Parquet with an audit trail of every change.
 #[derive(Debug, Parser)]
 #[command(name = "rinse", version, propagate_version = true)]
 #[command(after_help = "Examples:\n  \
@@ -48,7 +48,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Clean documents into JSONL or CSV records.
+    /// Clean documents into JSONL, CSV or Parquet records.
     Clean(Box<clean::CleanArgs>),
     /// List the rules, or test every rule against its examples.
     Rules(rules::RulesArgs),
