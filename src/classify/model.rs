@@ -14,7 +14,11 @@
 //!    is the sequence decoder, learned rather than hand-set).
 //!
 //! A line is body when the second stage's probability reaches the model's
-//! threshold (a lower one for lines the heuristic span also took for body). Inference is plain Rust: each tree is a flat array of nodes.
+//! threshold (a lower one for lines the heuristic span also took for body).
+//! Inference is plain Rust: each tree is a flat array of nodes for
+//! explanations (and the reference walk of the tests), and a list of tests
+//! with leaf bitvectors for scoring eight rows at once
+//! ([`Ensemble::score_lanes`]).
 
 use serde::Deserialize;
 
@@ -80,13 +84,30 @@ struct Tree {
     start: u32,
     /// Its inner nodes, slots `0..inner`; the leaves follow.
     inner: u16,
-    /// The longest path from the root to a leaf.
+    /// The longest path from the root to a leaf (for the reference walk).
+    #[cfg_attr(not(test), allow(dead_code))]
     depth: u16,
 }
 
-/// Rows scored together, their walks interleaved so that the processor
-/// overlaps them.
+/// Rows scored together: their tests run side by side (in vector lanes).
 const LANES: usize = 8;
+
+/// A node of a tree in the bitvector layout of [`Ensemble::score_lanes`]
+/// (QuickScorer's): when a row fails the node's test, the leaves of the
+/// node's left subtree are out of its reach.
+#[derive(Debug, Clone, Copy)]
+struct Test {
+    threshold: f32,
+    /// The column tested, as an index into [`Ensemble::used`].
+    column: u16,
+    /// The tree's leaves (bit `j` for its `j`-th leaf from the left) that a
+    /// row failing the test can still reach: all but the left subtree's.
+    keep: u32,
+}
+
+/// The rows of [`LANES`] lines, column by column: only the columns the
+/// trees read ([`Ensemble::used`]), each value of a column for one row.
+type Columns = [[f32; LANES]; ROW_WIDTH];
 
 /// Slots of a tree in memory: room for 32 leaves and 31 inner nodes, a power
 /// of two so that a walk indexes them with a mask instead of a bounds check.
@@ -101,6 +122,13 @@ pub(crate) struct Ensemble {
     values: Vec<f32>,
     trees: Vec<Tree>,
     width: usize,
+    /// The nodes of every tree, tree after tree, in the tree's node order.
+    tests: Vec<Test>,
+    /// Each tree's leaf values, from the left (leaf `j` of the bitvector
+    /// layout); unused entries 0.
+    leaves: Vec<[f32; 32]>,
+    /// The columns the trees read, in the order of [`Test::column`].
+    used: Vec<u16>,
 }
 
 impl Ensemble {
@@ -187,6 +215,19 @@ impl Ensemble {
                 });
                 values.push(0.0);
             }
+            // Every node but the root and every leaf has one parent: the
+            // nodes make a tree (what the bitvector layout needs).
+            let mut parents = vec![0u8; 2 * n + 1];
+            for s in &slots[start as usize..][..n] {
+                for c in [s.left, s.right] {
+                    parents[usize::from(c)] = parents[usize::from(c)].saturating_add(1);
+                }
+            }
+            if parents.iter().skip(1).any(|&p| p != 1) {
+                return Err(bad(format!(
+                    "tree {k}: a node or a leaf is reached twice or never"
+                )));
+            }
             // Depths: children come after their parents.
             let mut depth = vec![0u16; 2 * n + 1];
             for i in 0..n {
@@ -200,12 +241,72 @@ impl Ensemble {
                 depth: depth.into_iter().max().unwrap_or(0),
             });
         }
-        Ok(Ensemble {
+        let mut ensemble = Ensemble {
             slots,
             values,
             trees,
             width: names.len(),
-        })
+            tests: Vec::new(),
+            leaves: Vec::new(),
+            used: Vec::new(),
+        };
+        ensemble.lay_out_bitvectors();
+        Ok(ensemble)
+    }
+
+    /// Fills [`Ensemble::tests`], [`Ensemble::leaves`] and
+    /// [`Ensemble::used`] from the slots.
+    fn lay_out_bitvectors(&mut self) {
+        let mut column_of = vec![u16::MAX; ROW_WIDTH];
+        for tree in &self.trees {
+            let slots = &self.slots[tree.start as usize..][..TREE_SLOTS];
+            let values = &self.values[tree.start as usize..][..TREE_SLOTS];
+            // Leaves from the left: a depth-first walk, left child first.
+            // Leaf slot `s` is the tree's `first[s]`-th leaf from the left.
+            let mut order = [0u16; TREE_SLOTS / 2];
+            let mut leaves = 0;
+            let mut first = [0u32; TREE_SLOTS];
+            let mut stack = vec![0u16];
+            while let Some(at) = stack.pop() {
+                let s = slots[usize::from(at)];
+                if at < tree.inner {
+                    stack.push(s.right);
+                    stack.push(s.left);
+                } else {
+                    first[usize::from(at)] = leaves;
+                    order[leaves as usize] = at;
+                    leaves += 1;
+                }
+            }
+            // Left subtrees' leaves: children come after their parents, so
+            // a backward pass sees every child before its parent.
+            let mut under = [0u32; TREE_SLOTS];
+            for at in (0..usize::from(tree.inner) * 2 + 1).rev() {
+                under[at] = if at < usize::from(tree.inner) {
+                    let s = slots[at];
+                    under[usize::from(s.left)] | under[usize::from(s.right)]
+                } else {
+                    1 << first[at]
+                };
+            }
+            for s in &slots[..usize::from(tree.inner)] {
+                let f = usize::from(s.feature);
+                if column_of[f] == u16::MAX {
+                    column_of[f] = self.used.len() as u16;
+                    self.used.push(s.feature);
+                }
+                self.tests.push(Test {
+                    threshold: s.threshold,
+                    column: column_of[f],
+                    keep: !under[usize::from(s.left)],
+                });
+            }
+            let mut by_leaf = [0f32; 32];
+            for (j, &at) in order[..leaves as usize].iter().enumerate() {
+                by_leaf[j] = values[usize::from(at)];
+            }
+            self.leaves.push(by_leaf);
+        }
     }
 
     /// The raw score (log-odds) of `row`.
@@ -214,8 +315,48 @@ impl Ensemble {
         self.score_lanes(&[*row; LANES])[0]
     }
 
-    /// The raw scores of [`LANES`] rows, their walks interleaved.
+    /// The raw scores of [`LANES`] rows.
     pub(crate) fn score_lanes(&self, lane: &[Row; LANES]) -> [f32; LANES] {
+        self.score_columns(&self.columns(lane))
+    }
+
+    /// The columns the trees read of [`LANES`] rows.
+    fn columns(&self, lane: &[Row; LANES]) -> Columns {
+        let mut cols: Columns = [[0f32; LANES]; ROW_WIDTH];
+        for (col, &f) in cols.iter_mut().zip(&self.used) {
+            for (v, row) in col.iter_mut().zip(lane) {
+                *v = row[usize::from(f) & (ROW_WIDTH - 1)];
+            }
+        }
+        cols
+    }
+
+    /// The raw scores of the [`LANES`] rows in `cols`, the trees evaluated
+    /// QuickScorer's way: every node of a tree is tested, each failed test
+    /// takes the leaves of the node's left subtree out of the row's reach,
+    /// and the row's leaf is the leftmost left. No branch depends on a row,
+    /// and the lanes' tests run side by side. The tests are those of the
+    /// walk (`row[feature] <= threshold`) and the leaf values are added tree
+    /// after tree as the walk adds them: the scores are the same, bit for bit.
+    fn score_columns(&self, cols: &Columns) -> [f32; LANES] {
+        let mut sum = [0f32; LANES];
+        let mut tests = &self.tests[..];
+        for (tree, leaves) in self.trees.iter().zip(&self.leaves) {
+            let (mine, rest) = tests.split_at(usize::from(tree.inner).min(tests.len()));
+            tests = rest;
+            let reach = reach(mine, cols);
+            for k in 0..LANES {
+                sum[k] += leaves[reach[k].trailing_zeros() as usize & 31];
+            }
+        }
+        sum
+    }
+
+    /// The raw scores of [`LANES`] rows, each tree walked from its root to
+    /// its leaf (the walks of the rows interleaved): the reference of
+    /// [`Ensemble::score_lanes`].
+    #[cfg(test)]
+    fn walk_lanes(&self, lane: &[Row; LANES]) -> [f32; LANES] {
         {
             let mut sum = [0f32; LANES];
             for tree in &self.trees {
@@ -324,6 +465,64 @@ impl LineModel {
         })
     }
 }
+
+/// The leaves of a tree that each of [`LANES`] rows can reach after its
+/// `tests` (see [`Ensemble::score_columns`]): SSE2 compares on x86-64 (in
+/// every x86-64 processor), four lanes at a time; lane by lane elsewhere.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[allow(unsafe_code)]
+#[inline(always)]
+fn reach(tests: &[Test], cols: &Columns) -> [u32; LANES] {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_castps_si128, _mm_cmple_ps, _mm_loadu_ps, _mm_or_si128,
+        _mm_set1_epi32, _mm_set1_ps, _mm_storeu_si128,
+    };
+    // SAFETY: SSE2 is present (see the `cfg`); the loads read the eight
+    // floats of one column and the stores write into `out`, in bounds.
+    unsafe {
+        let mut lo = _mm_set1_epi32(-1);
+        let mut hi = lo;
+        for t in tests {
+            let col = &cols[usize::from(t.column) & (ROW_WIDTH - 1)];
+            let threshold = _mm_set1_ps(t.threshold);
+            let keep = _mm_set1_epi32(t.keep as i32);
+            // All ones where `col[k] <= threshold` (false for NaN, as `<=`).
+            let a = _mm_castps_si128(_mm_cmple_ps(_mm_loadu_ps(col.as_ptr()), threshold));
+            let b = _mm_castps_si128(_mm_cmple_ps(_mm_loadu_ps(col.as_ptr().add(4)), threshold));
+            lo = _mm_and_si128(lo, _mm_or_si128(a, keep));
+            hi = _mm_and_si128(hi, _mm_or_si128(b, keep));
+        }
+        let mut out = [0u32; LANES];
+        _mm_storeu_si128(out.as_mut_ptr().cast::<__m128i>(), lo);
+        _mm_storeu_si128(out.as_mut_ptr().add(4).cast::<__m128i>(), hi);
+        out
+    }
+}
+
+/// The leaves of a tree that each of [`LANES`] rows can reach after its
+/// `tests`, lane by lane (where there is no SSE2; the tests' reference).
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[cfg_attr(
+    all(test, target_arch = "x86_64", target_feature = "sse2"),
+    allow(dead_code)
+)]
+fn reach_plain(tests: &[Test], cols: &Columns) -> [u32; LANES] {
+    let mut reach = [u32::MAX; LANES];
+    for t in tests {
+        let col = &cols[usize::from(t.column) & (ROW_WIDTH - 1)];
+        for k in 0..LANES {
+            reach[k] &= if col[k] <= t.threshold {
+                u32::MAX
+            } else {
+                t.keep
+            };
+        }
+    }
+    reach
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+use reach_plain as reach;
 
 /// A stage's probabilities of the free rows (0 for the others), the rows
 /// written by `fill` [`LANES`] at a time into one buffer.
@@ -475,7 +674,8 @@ mod tests {
         let column = r#"[{"feature":[999],"threshold":[0],"left":[-1],"right":[-2],"value":[0],"leaf":[0,0]}]"#;
         let leaves =
             r#"[{"feature":[0],"threshold":[0],"left":[-1],"right":[-2],"value":[0],"leaf":[0]}]"#;
-        for trees in [cycle, outside, column, leaves] {
+        let twice = r#"[{"feature":[0,1],"threshold":[0,0],"left":[1,-1],"right":[-1,-2],"value":[0,0],"leaf":[0,0,0]}]"#;
+        for trees in [cycle, outside, column, leaves, twice] {
             let e = LineModel::parse(&file(trees, "[]"))
                 .unwrap_err()
                 .to_string();
@@ -489,6 +689,44 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("format 2"), "{e}");
+    }
+
+    /// The bitvector scorer gives the walk's scores bit for bit, on rows of
+    /// the built-in model's own thresholds (and the floats next to them, and
+    /// the odd ones: ±0, ±∞, NaN), so that every test goes both ways.
+    #[test]
+    fn bitvector_scores_are_the_walks_bit_for_bit() {
+        let m = LineModel::builtin().unwrap();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for stage in [&m.stage1, &m.stage2] {
+            let mut by_column =
+                vec![vec![0f32, -0.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN]; ROW_WIDTH];
+            for t in &stage.tests {
+                let f = usize::from(stage.used[usize::from(t.column)]);
+                let x = t.threshold;
+                by_column[f].extend([x, x.next_down(), x.next_up()]);
+            }
+            for _ in 0..2000 {
+                let lanes: [Row; LANES] = std::array::from_fn(|_| {
+                    std::array::from_fn(|f| {
+                        let pick = &by_column[f];
+                        pick[next() as usize % pick.len()]
+                    })
+                });
+                let (fast, walk) = (stage.score_lanes(&lanes), stage.walk_lanes(&lanes));
+                assert_eq!(fast.map(f32::to_bits), walk.map(f32::to_bits));
+                let cols = stage.columns(&lanes);
+                for tree in stage.tests.chunks(14) {
+                    assert_eq!(reach(tree, &cols), reach_plain(tree, &cols));
+                }
+            }
+        }
     }
 
     #[test]
