@@ -13,10 +13,11 @@ use crate::simd::{Bytes16, Mask16};
 /// A block of 64 bytes of a line, as four [`Bytes16`]; a line's last block
 /// is padded with spaces, which are in no class but whitespace.
 #[derive(Clone, Copy)]
-struct Block64([Bytes16; 4]);
+pub(super) struct Block64([Bytes16; 4]);
 
 impl Block64 {
-    fn new(block: &[u8]) -> Block64 {
+    /// The block of `block` (at most 64 bytes).
+    pub(super) fn new(block: &[u8]) -> Block64 {
         let mut padded = [b' '; 64];
         let block: &[u8; 64] = match block.try_into() {
             Ok(full) => full,
@@ -33,7 +34,7 @@ impl Block64 {
 
     /// The mask of the bytes of the block in `class`, bit `i` for byte `i`.
     #[inline(always)]
-    fn mask(self, class: impl Fn(Bytes16) -> Mask16) -> u64 {
+    pub(super) fn mask(self, class: impl Fn(Bytes16) -> Mask16) -> u64 {
         let [a, b, c, d] = self.0.map(|x| u64::from(class(x).bits()));
         a | b << 16 | c << 32 | d << 48
     }

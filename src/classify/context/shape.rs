@@ -1,7 +1,10 @@
 //! A line's shape for the line model: counts of digits, capitals,
 //! separators, times, years, month names, bullets and URL marks, read in one
-//! pass over the bytes through a class table. [`shape`] must agree with the
-//! plain character-by-character reference the tests keep (`shape_plain`).
+//! pass over the bytes, 64 at a time. [`shape`] must agree with the plain
+//! character-by-character reference the tests keep (`shape_plain`).
+
+use crate::classify::masks::Block64;
+use crate::simd::Bytes16;
 
 /// Text measures the classifier does not need for itself.
 #[derive(Clone, Copy, Default, Debug, PartialEq)]
@@ -148,100 +151,105 @@ pub(super) fn is_month(word: &str) -> bool {
     MONTH_SET.contains(lower)
 }
 
-/// Classes of ASCII bytes for [`shape`]: white space (as
-/// `char::is_whitespace` has it), digit, letter, capital, separator.
-pub(super) const SPACE: u8 = 1;
-pub(super) const DIGIT: u8 = 2;
-pub(super) const LETTER: u8 = 4;
-pub(super) const CAPITAL: u8 = 8;
-pub(super) const SEPARATOR: u8 = 16;
-
-/// The class bits of each ASCII byte.
-pub(super) static ASCII_CLASS: [u8; 128] = {
-    let mut t = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        t[b] = if c == b' ' || (c >= b'\t' && c <= b'\r') {
-            SPACE
-        } else if c.is_ascii_digit() {
-            DIGIT
-        } else if c.is_ascii_uppercase() {
-            LETTER | CAPITAL
-        } else if c.is_ascii_lowercase() {
-            LETTER
-        } else if c == b'|' || c == b'>' || c == b'/' {
-            SEPARATOR
-        } else {
-            0
-        };
-        b += 1;
-    }
-    t
-};
-
-/// The searchers of [`Shape::url`]'s marks but `@`.
-pub(super) static URL_MARKS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
-    std::sync::LazyLock::new(|| {
-        ["http", "www.", ".com"].map(|m| memchr::memmem::Finder::new(m.as_bytes()).into_owned())
-    });
-
-/// The shape of `text` (trimmed). ASCII bytes are counted through a table,
-/// without a branch on their class; other characters are decoded. The plain
+/// The shape of `text` (trimmed). Its ASCII letters, capitals, digits,
+/// separators and spaces are found 64 bytes at a time as bit masks
+/// ([`Block64`]) and counted with popcounts; other characters are decoded,
+/// times and years are looked for at the digits only, URL marks where a
+/// mark's first two bytes stand. The plain
 /// reference is `shape_plain` in the tests.
 pub(super) fn shape(text: &str) -> Shape {
     let t = crate::text::trim(text);
     let mut s = Shape::default();
-    let mut word_start = true;
     let bytes = t.as_bytes();
     let (mut letters, mut capitals, mut digits, mut separators) = (0u32, 0u32, 0u32, 0u32);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            let class = ASCII_CLASS[usize::from(b)];
-            letters += u32::from(class & LETTER != 0);
-            capitals += u32::from(class & CAPITAL != 0 && word_start);
-            separators += u32::from(class & SEPARATOR != 0);
-            if class & DIGIT != 0 {
-                digits += 1;
-                let at = i;
-                if !s.time
-                    && bytes.get(at + 1) == Some(&b':')
-                    && bytes.get(at + 2).is_some_and(u8::is_ascii_digit)
-                    && bytes.get(at + 3).is_some_and(u8::is_ascii_digit)
-                {
-                    s.time = true;
-                }
-                if !s.year
-                    && word_start
-                    && bytes.len() >= at + 4
-                    && matches!(&bytes[at..at + 2], b"19" | b"20")
-                    && bytes[at + 2..at + 4].iter().all(u8::is_ascii_digit)
-                    && !bytes.get(at + 4).is_some_and(u8::is_ascii_digit)
-                {
-                    s.year = true;
+    // Whether the byte before the block ends a white-space character (the
+    // line's start counts as one): the next character starts a word.
+    let mut space_before = true;
+    // The end of a white-space character that runs into the next block.
+    let mut space_ends_next = 0u64;
+    for (b, chunk) in bytes.chunks(64).enumerate() {
+        let x = Block64::new(chunk);
+        let upper = x.mask(|v| v.range(b'A', b'Z'));
+        let alpha = upper | x.mask(|v| v.range(b'a', b'z'));
+        let digit = x.mask(|v| v.range(b'0', b'9'));
+        let separator = x.mask(|v| v.eq(b'|') | v.eq(b'>') | v.eq(b'/'));
+        // Bits of bytes that end a white-space character.
+        let mut space = x.mask(|v| v.range(9, 13) | v.eq(b' ')) | space_ends_next;
+        space_ends_next = 0;
+        let high = x.mask(Bytes16::high);
+        if high != 0 {
+            // Lead bytes: not ASCII, not a continuation byte.
+            let mut leads = high & !x.mask(|v| v.range(0x80, 0xBF));
+            while leads != 0 {
+                let p = leads.trailing_zeros() as usize;
+                leads &= leads - 1;
+                let at = 64 * b + p;
+                let c = t[at..].chars().next().unwrap_or('\0');
+                if c.is_whitespace() {
+                    let end = p + c.len_utf8() - 1;
+                    if end < 64 {
+                        space |= 1 << end;
+                    } else {
+                        space_ends_next = 1 << (end - 64);
+                    }
+                } else if c.is_alphabetic() {
+                    letters += 1;
+                    let word_start = if p == 0 {
+                        space_before
+                    } else {
+                        space >> (p - 1) & 1 != 0
+                    };
+                    capitals += u32::from(word_start && c.is_uppercase());
+                } else if matches!(c, '»' | '›' | '•' | '·') {
+                    separators += 1;
                 }
             }
-            word_start = class & SPACE != 0;
-            i += 1;
-            continue;
         }
-        let c = t[i..].chars().next().unwrap_or('\0');
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            word_start = true;
-            continue;
-        }
-        if c.is_alphabetic() {
-            letters += 1;
-            if word_start && c.is_uppercase() {
-                capitals += 1;
+        let word_start = space << 1 | u64::from(space_before);
+        letters += alpha.count_ones();
+        capitals += (upper & word_start).count_ones();
+        digits += digit.count_ones();
+        separators += separator.count_ones();
+        if !s.url {
+            // `@`, or a byte that starts `http`, `www.` or `.com` and is
+            // followed by the mark's second byte (or ends the block); those
+            // are checked in full.
+            let then = |c: u8| x.mask(|v| v.eq(c)) >> 1 | 1 << 63;
+            let mut starts = x.mask(|v| v.eq(b'h')) & then(b't')
+                | x.mask(|v| v.eq(b'w')) & then(b'w')
+                | x.mask(|v| v.eq(b'.')) & then(b'c');
+            s.url = x.mask(|v| v.eq(b'@')) != 0;
+            while starts != 0 && !s.url {
+                let rest = &bytes[64 * b + starts.trailing_zeros() as usize..];
+                starts &= starts - 1;
+                s.url = [b"http", b"www.", b".com"]
+                    .iter()
+                    .any(|m| rest.starts_with(*m));
             }
-        } else if matches!(c, '»' | '›' | '•' | '·') {
-            separators += 1;
         }
-        word_start = false;
+        let mut at_digits = digit;
+        while at_digits != 0 && !(s.time && s.year) {
+            let p = at_digits.trailing_zeros() as usize;
+            at_digits &= at_digits - 1;
+            let at = 64 * b + p;
+            if !s.time
+                && bytes.get(at + 1) == Some(&b':')
+                && bytes.get(at + 2).is_some_and(u8::is_ascii_digit)
+                && bytes.get(at + 3).is_some_and(u8::is_ascii_digit)
+            {
+                s.time = true;
+            }
+            if !s.year
+                && word_start >> p & 1 != 0
+                && bytes.len() >= at + 4
+                && matches!(&bytes[at..at + 2], b"19" | b"20")
+                && bytes[at + 2..at + 4].iter().all(u8::is_ascii_digit)
+                && !bytes.get(at + 4).is_some_and(u8::is_ascii_digit)
+            {
+                s.year = true;
+            }
+        }
+        space_before = space >> 63 != 0;
     }
     s.letters = letters;
     s.capitals = capitals;
@@ -258,7 +266,5 @@ pub(super) fn shape(text: &str) -> Shape {
     s.quote = matches!(first, Some('"' | '“' | '«' | '„' | '‘' | '\''));
     s.ellipsis = t.ends_with("...") || t.ends_with('…');
     s.month = s.digits > 0 && t.split_whitespace().take(24).any(is_month);
-    s.url =
-        memchr::memchr(b'@', bytes).is_some() || URL_MARKS.iter().any(|f| f.find(bytes).is_some());
     s
 }

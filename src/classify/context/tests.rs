@@ -151,6 +151,30 @@ proptest::proptest! {
     }
 }
 
+/// Marks, spaces and characters that straddle [`shape`]'s 64-byte blocks.
+#[test]
+fn shape_agrees_with_the_plain_reference_across_blocks() {
+    for piece in [
+        "http",
+        "www.",
+        ".com",
+        "@",
+        "12:30",
+        " 2019 ",
+        "\u{2003}Émile",
+        "\u{a0}Kelvin",
+        "中",
+        "» ",
+    ] {
+        for pad in 56..72 {
+            for before in ["a", " ", "é"] {
+                let t = format!("x{}{piece}A b", before.repeat(pad));
+                assert_eq!(shape(&t), shape_plain(&t), "{t:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn shape_finds_times_years_bullets_and_capitals() {
     let s = shape("• Posted by Jane at 02:30 PM, October 28, 2012");
