@@ -430,6 +430,13 @@ impl<'a, 'b> RowMaker<'a, 'b> {
 
     /// Writes row `r` into `row` (its first [`COLUMNS`] values).
     pub(super) fn fill(&self, r: usize, row: &mut Row) {
+        self.fill_with(r, |c, v| row[c] = v);
+    }
+
+    /// Gives each of the first [`COLUMNS`] values of row `r` to `set`, with
+    /// its column.
+    #[inline(always)]
+    pub(super) fn fill_with(&self, r: usize, mut set: impl FnMut(usize, f32)) {
         let inp = self.inp;
         let n = self.idx.len();
         let i = self.idx[r];
@@ -462,7 +469,7 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         let (stamps, comments, dups) = (&self.stamps_upto, &self.comments_upto, &self.dups_upto);
         let mut c = 0;
         let mut put = |v: f32| {
-            row[c] = v;
+            set(c, v);
             c += 1;
         };
         put(b.log_weight);

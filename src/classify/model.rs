@@ -98,15 +98,15 @@ const LANES: usize = 8;
 #[derive(Debug, Clone, Copy)]
 struct Test {
     threshold: f32,
-    /// The column tested, as an index into [`Ensemble::used`].
+    /// The column tested.
     column: u16,
     /// The tree's leaves (bit `j` for its `j`-th leaf from the left) that a
     /// row failing the test can still reach: all but the left subtree's.
     keep: u32,
 }
 
-/// The rows of [`LANES`] lines, column by column: only the columns the
-/// trees read ([`Ensemble::used`]), each value of a column for one row.
+/// The rows of [`LANES`] lines, column by column: `cols[c][k]` is column
+/// `c` of row `k`.
 type Columns = [[f32; LANES]; ROW_WIDTH];
 
 /// Slots of a tree in memory: room for 32 leaves and 31 inner nodes, a power
@@ -127,8 +127,9 @@ pub(crate) struct Ensemble {
     /// Each tree's leaf values, from the left (leaf `j` of the bitvector
     /// layout); unused entries 0.
     leaves: Vec<[f32; 32]>,
-    /// The columns the trees read, in the order of [`Test::column`].
-    used: Vec<u16>,
+    /// Whether the processor has AVX2 (for [`Ensemble::score_columns`]).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    avx2: bool,
 }
 
 impl Ensemble {
@@ -248,16 +249,17 @@ impl Ensemble {
             width: names.len(),
             tests: Vec::new(),
             leaves: Vec::new(),
-            used: Vec::new(),
+            #[cfg(target_arch = "x86_64")]
+            avx2: std::arch::is_x86_feature_detected!("avx2"),
+            #[cfg(not(target_arch = "x86_64"))]
+            avx2: false,
         };
         ensemble.lay_out_bitvectors();
         Ok(ensemble)
     }
 
-    /// Fills [`Ensemble::tests`], [`Ensemble::leaves`] and
-    /// [`Ensemble::used`] from the slots.
+    /// Fills [`Ensemble::tests`] and [`Ensemble::leaves`] from the slots.
     fn lay_out_bitvectors(&mut self) {
-        let mut column_of = vec![u16::MAX; ROW_WIDTH];
         for tree in &self.trees {
             let slots = &self.slots[tree.start as usize..][..TREE_SLOTS];
             let values = &self.values[tree.start as usize..][..TREE_SLOTS];
@@ -290,14 +292,9 @@ impl Ensemble {
                 };
             }
             for s in &slots[..usize::from(tree.inner)] {
-                let f = usize::from(s.feature);
-                if column_of[f] == u16::MAX {
-                    column_of[f] = self.used.len() as u16;
-                    self.used.push(s.feature);
-                }
                 self.tests.push(Test {
                     threshold: s.threshold,
-                    column: column_of[f],
+                    column: s.feature,
                     keep: !under[usize::from(s.left)],
                 });
             }
@@ -316,19 +313,9 @@ impl Ensemble {
     }
 
     /// The raw scores of [`LANES`] rows.
+    #[cfg(test)]
     pub(crate) fn score_lanes(&self, lane: &[Row; LANES]) -> [f32; LANES] {
-        self.score_columns(&self.columns(lane))
-    }
-
-    /// The columns the trees read of [`LANES`] rows.
-    fn columns(&self, lane: &[Row; LANES]) -> Columns {
-        let mut cols: Columns = [[0f32; LANES]; ROW_WIDTH];
-        for (col, &f) in cols.iter_mut().zip(&self.used) {
-            for (v, row) in col.iter_mut().zip(lane) {
-                *v = row[usize::from(f) & (ROW_WIDTH - 1)];
-            }
-        }
-        cols
+        self.score_columns(&columns(lane))
     }
 
     /// The raw scores of the [`LANES`] rows in `cols`, the trees evaluated
@@ -339,6 +326,36 @@ impl Ensemble {
     /// walk (`row[feature] <= threshold`) and the leaf values are added tree
     /// after tree as the walk adds them: the scores are the same, bit for bit.
     fn score_columns(&self, cols: &Columns) -> [f32; LANES] {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: the processor has AVX2 (`Ensemble::avx2`).
+            #[allow(unsafe_code)]
+            return unsafe { self.score_columns_avx2(cols) };
+        }
+        self.score_columns_with(cols, reach)
+    }
+
+    /// [`Ensemble::score_columns`] compiled for AVX2, eight lanes to a compare.
+    ///
+    /// # Safety
+    /// The processor must have AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    #[target_feature(enable = "avx2")]
+    unsafe fn score_columns_avx2(&self, cols: &Columns) -> [f32; LANES] {
+        self.score_columns_with(cols, |tests, cols| {
+            // SAFETY: the processor has AVX2 (this function's contract).
+            unsafe { reach_avx2(tests, cols) }
+        })
+    }
+
+    /// [`Ensemble::score_columns`] with `reach` for the trees' tests.
+    #[inline(always)]
+    fn score_columns_with(
+        &self,
+        cols: &Columns,
+        reach: impl Fn(&[Test], &Columns) -> [u32; LANES],
+    ) -> [f32; LANES] {
         let mut sum = [0f32; LANES];
         let mut tests = &self.tests[..];
         for (tree, leaves) in self.trees.iter().zip(&self.leaves) {
@@ -499,6 +516,35 @@ fn reach(tests: &[Test], cols: &Columns) -> [u32; LANES] {
     }
 }
 
+/// [`reach`] with AVX2 compares, eight lanes at a time.
+///
+/// # Safety
+/// The processor must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn reach_avx2(tests: &[Test], cols: &Columns) -> [u32; LANES] {
+    use std::arch::x86_64::{
+        __m256i, _CMP_LE_OQ, _mm256_and_si256, _mm256_castps_si256, _mm256_cmp_ps, _mm256_loadu_ps,
+        _mm256_or_si256, _mm256_set1_epi32, _mm256_set1_ps, _mm256_storeu_si256,
+    };
+    let mut reach = _mm256_set1_epi32(-1);
+    for t in tests {
+        let col = &cols[usize::from(t.column) & (ROW_WIDTH - 1)];
+        // SAFETY: the load reads the eight floats of one column.
+        let x = unsafe { _mm256_loadu_ps(col.as_ptr()) };
+        // All ones where `col[k] <= threshold`: an ordered compare, false
+        // for NaN as `<=` is.
+        let le = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_LE_OQ>(x, _mm256_set1_ps(t.threshold)));
+        reach = _mm256_and_si256(reach, _mm256_or_si256(le, _mm256_set1_epi32(t.keep as i32)));
+    }
+    let mut out = [0u32; LANES];
+    // SAFETY: the store writes the eight lanes into `out`.
+    unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast::<__m256i>(), reach) };
+    out
+}
+
 /// The leaves of a tree that each of [`LANES`] rows can reach after its
 /// `tests`, lane by lane (where there is no SSE2; the tests' reference).
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
@@ -525,31 +571,42 @@ fn reach_plain(tests: &[Test], cols: &Columns) -> [u32; LANES] {
 use reach_plain as reach;
 
 /// A stage's probabilities of the free rows (0 for the others), the rows
-/// written by `fill` [`LANES`] at a time into one buffer.
-fn score_free(stage: &Ensemble, free: &[bool], fill: impl Fn(usize, &mut Row)) -> Vec<f32> {
+/// written by `fill` [`LANES`] at a time into one buffer of columns
+/// (`fill(r, k, cols)` writes row `r` as row `k` of `cols`).
+fn score_free(
+    stage: &Ensemble,
+    free: &[bool],
+    fill: impl Fn(usize, usize, &mut Columns),
+) -> Vec<f32> {
     let mut out = vec![0f32; free.len()];
-    let mut buf = [[0f32; ROW_WIDTH]; LANES];
+    let mut cols: Columns = [[0f32; LANES]; ROW_WIDTH];
     let mut at = [0usize; LANES];
     let mut k = 0;
-    let flush = |buf: &[Row; LANES], at: &[usize; LANES], k: usize, out: &mut [f32]| {
-        let scores = stage.score_lanes(buf);
+    let flush = |cols: &Columns, at: &[usize; LANES], k: usize, out: &mut [f32]| {
+        let scores = stage.score_columns(cols);
         for j in 0..k {
             out[at[j]] = sigmoid(scores[j]);
         }
     };
     for (r, _) in free.iter().enumerate().filter(|(_, f)| **f) {
-        fill(r, &mut buf[k]);
+        fill(r, k, &mut cols);
         at[k] = r;
         k += 1;
         if k == LANES {
-            flush(&buf, &at, k, &mut out);
+            flush(&cols, &at, k, &mut out);
             k = 0;
         }
     }
     if k > 0 {
-        flush(&buf, &at, k, &mut out);
+        flush(&cols, &at, k, &mut out);
     }
     out
+}
+
+/// [`LANES`] rows, column by column.
+#[cfg(test)]
+fn columns(lane: &[Row; LANES]) -> Columns {
+    std::array::from_fn(|c| std::array::from_fn(|k| lane[k][c]))
 }
 
 /// The logistic function.
@@ -575,12 +632,14 @@ impl LineModel {
         rows: &RowMaker<'_, '_>,
         free: &[bool],
     ) -> (Vec<f32>, Vec<f32>) {
-        let p1 = score_free(&self.stage1, free, |r, row| rows.fill(r, row));
+        let p1 = score_free(&self.stage1, free, |r, k, cols| {
+            rows.fill_with(r, |c, v| cols[c][k] = v);
+        });
         let weight = rows.weights();
         let stage2 = Stage2::new(&p1, &weight);
-        let p2 = score_free(&self.stage2, free, |r, row| {
-            rows.fill(r, row);
-            stage2.fill(r, row);
+        let p2 = score_free(&self.stage2, free, |r, k, cols| {
+            rows.fill_with(r, |c, v| cols[c][k] = v);
+            stage2.fill_with(r, |c, v| cols[c][k] = v);
         });
         (p1, p2)
     }
@@ -591,7 +650,7 @@ impl LineModel {
         let (p1, p2) = self.probabilities(rows, free);
         let weight = rows.weights();
         let stage2 = Stage2::new(&p1, &weight);
-        let mut row = [0f32; ROW_WIDTH];
+        let mut row: Row = [0f32; ROW_WIDTH];
         (0..rows.len())
             .map(|r| {
                 free[r].then(|| {
@@ -649,7 +708,7 @@ mod tests {
         let tree = r#"{"feature":[2,0],"threshold":[0.5,3.0],"left":[1,-1],"right":[-3,-2],"value":[2.0,1.5],"leaf":[1.0,2.0,4.0]}"#;
         let leaf = r#"{"feature":[],"threshold":[],"left":[],"right":[],"value":[],"leaf":[0.25]}"#;
         let m = LineModel::parse(&file(&format!("[{tree},{leaf}]"), "[]")).unwrap();
-        let mut row = [0f32; ROW_WIDTH];
+        let mut row: Row = [0f32; ROW_WIDTH];
         assert_eq!(m.stage1.score(&row), 1.25);
         row[0] = 3.5;
         assert_eq!(m.stage1.score(&row), 2.25);
@@ -708,7 +767,7 @@ mod tests {
             let mut by_column =
                 vec![vec![0f32, -0.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN]; ROW_WIDTH];
             for t in &stage.tests {
-                let f = usize::from(stage.used[usize::from(t.column)]);
+                let f = usize::from(t.column);
                 let x = t.threshold;
                 by_column[f].extend([x, x.next_down(), x.next_up()]);
             }
@@ -721,10 +780,19 @@ mod tests {
                 });
                 let (fast, walk) = (stage.score_lanes(&lanes), stage.walk_lanes(&lanes));
                 assert_eq!(fast.map(f32::to_bits), walk.map(f32::to_bits));
-                let cols = stage.columns(&lanes);
+                let cols = columns(&lanes);
                 for tree in stage.tests.chunks(14) {
                     assert_eq!(reach(tree, &cols), reach_plain(tree, &cols));
+                    #[cfg(target_arch = "x86_64")]
+                    if stage.avx2 {
+                        // SAFETY: the processor has AVX2.
+                        #[allow(unsafe_code)]
+                        let wide = unsafe { reach_avx2(tree, &cols) };
+                        assert_eq!(wide, reach_plain(tree, &cols));
+                    }
                 }
+                let narrow = stage.score_columns_with(&cols, reach);
+                assert_eq!(narrow.map(f32::to_bits), walk.map(f32::to_bits));
             }
         }
     }

@@ -80,6 +80,13 @@ impl<'p> Stage2<'p> {
     /// Writes the second stage's own columns of row `i` into `row` (after
     /// its first [`COLUMNS`], which [`RowMaker::fill`] writes).
     pub(in crate::classify) fn fill(&self, i: usize, row: &mut Row) {
+        self.fill_with(i, |c, v| row[c] = v);
+    }
+
+    /// Gives each of the second stage's own values of row `i` to `set`, with
+    /// its column.
+    #[inline(always)]
+    pub(in crate::classify) fn fill_with(&self, i: usize, mut set: impl FnMut(usize, f32)) {
         let (p, c) = (self.p, &self.c);
         let n = p.len();
         let window = |k: usize| {
@@ -123,6 +130,8 @@ impl<'p> Stage2<'p> {
             self.p_max,
             self.p_share,
         ];
-        row[COLUMNS..COLUMNS2].copy_from_slice(&own);
+        for (c, v) in (COLUMNS..COLUMNS2).zip(own) {
+            set(c, v);
+        }
     }
 }
