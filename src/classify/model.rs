@@ -17,8 +17,8 @@
 //! threshold (a lower one for lines the heuristic span also took for body).
 //! Inference is plain Rust: each tree is a flat array of nodes for
 //! explanations (and the reference walk of the tests), and a list of tests
-//! with leaf bitvectors for scoring eight rows at once
-//! ([`Ensemble::score_lanes`]).
+//! with leaf bitvectors for scoring eight rows at once (QuickScorer's
+//! layout).
 
 use serde::Deserialize;
 
@@ -92,7 +92,7 @@ struct Tree {
 /// Rows scored together: their tests run side by side (in vector lanes).
 const LANES: usize = 8;
 
-/// A node of a tree in the bitvector layout of [`Ensemble::score_lanes`]
+/// A node of a tree in the bitvector layout of [`Ensemble::score_columns`]
 /// (QuickScorer's): when a row fails the node's test, the leaves of the
 /// node's left subtree are out of its reach.
 #[derive(Debug, Clone, Copy)]
