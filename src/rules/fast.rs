@@ -10,6 +10,7 @@
 //! How a regex is split is decided by [`super::plan`].
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::nfa::thompson;
@@ -30,9 +31,11 @@ use super::{REGEX_SIZE_LIMIT, Rule, RuleSet, fits};
 ///   match; the first that fits the line's word count is the candidate. Rules
 ///   are sorted into word-count buckets, so that a line skips what cannot fit.
 /// * Unanchored branches are gated by their literal prefixes: every match of
-///   the branch starts with one of them. All gates are searched in one pass of
-///   an Aho-Corasick automaton over the ASCII-lower-cased line, and a branch
-///   runs only when one of its prefixes is there.
+///   the branch starts with one of them. The gates of the branches that fit
+///   the line's bucket are searched in one pass of an Aho-Corasick automaton
+///   over the ASCII-lower-cased line, and a branch runs only when one of its
+///   prefixes is there. A long line (prose) searches for few gates: most
+///   gated rules are for short lines.
 /// * A regex that cannot be split that way (a Unicode word boundary, which
 ///   would slow the shared automaton on non-ASCII lines; an unanchored branch
 ///   without usable prefix literals; a failed build) runs whole, as before.
@@ -50,13 +53,9 @@ pub(super) struct Fast {
     pub(super) anchored: [Option<AnchoredSet>; 2],
     /// The gated (unanchored) branches, in rule order.
     pub(super) gated: Vec<GatedBranch>,
-    /// The gate: literals (ASCII lower case) searched in the ASCII-lower-cased
-    /// line; `None` when there are no gated branches or no searcher could be
-    /// built (then every gated branch runs).
-    pub(super) gate: Option<Gate>,
-    /// For each gate pattern: the gated branches it lets through (positions in
-    /// `gated`, ascending).
-    pub(super) gate_targets: Vec<Vec<usize>>,
+    /// The gates of the buckets ([`Bucket::gate`]), each over the gate
+    /// patterns of the gated branches that fit its buckets.
+    pub(super) gates: Vec<GateSet>,
     /// Non-ASCII characters that case-fold to an ASCII letter of some gate
     /// (the Kelvin sign, the long s): a line holding one lets every gated
     /// branch through. Searched apart from the gate, whose SIMD filter is
@@ -160,6 +159,16 @@ impl Gate {
     }
 }
 
+/// A gate: literals (ASCII lower case) searched in the ASCII-lower-cased line,
+/// and the gated branches each lets through.
+#[derive(Debug)]
+pub(super) struct GateSet {
+    pub(super) gate: Gate,
+    /// For each pattern of `gate`: the gated branches it lets through that fit
+    /// the gate's buckets (positions in [`Fast::gated`], ascending).
+    pub(super) targets: Vec<Vec<usize>>,
+}
+
 /// An unanchored branch of a rule's regex, with its own matcher.
 #[derive(Debug)]
 pub(super) struct GatedBranch {
@@ -178,6 +187,10 @@ pub(super) struct Bucket {
     pub(super) whole: Vec<usize>,
     /// The lowest rule fitting the bucket that has gated branches.
     pub(super) first_gated: Option<usize>,
+    /// The gate of the bucket's gated branches (a position in [`Fast::gates`]);
+    /// `None` when no gated branch fits or no searcher could be built (then
+    /// every gated branch runs).
+    pub(super) gate: Option<usize>,
 }
 
 /// Per-thread scratch space of [`RuleSet::first_match_index`].
@@ -333,9 +346,9 @@ impl RuleSet {
                     }
                 };
             let wild = !line.is_ascii() && fast.wild.in_line(line.as_bytes());
-            match &fast.gate {
-                Some(gate) if !wild => gate.for_each(lower.get(), |p| {
-                    try_branches(&mut best, &mut fast.gate_targets[p].iter().copied());
+            match bucket.gate.map(|g| &fast.gates[g]) {
+                Some(set) if !wild => set.gate.for_each(lower.get(), |p| {
+                    try_branches(&mut best, &mut set.targets[p].iter().copied());
                     bucket.first_gated.is_some_and(|g| before(best, g))
                 }),
                 _ => try_branches(&mut best, &mut (0..fast.gated.len())),
@@ -461,7 +474,12 @@ impl Fast {
         } else {
             None
         };
-        let buckets: Vec<Bucket> = (0..=cuts.len())
+        let (patterns, gate_targets) = choose_gates(gate_lits);
+        let (patterns, gate_targets) = prefix_free(patterns, gate_targets);
+        let mut gates = Vec::new();
+        // The gate of each set of fitting gated branches, by its patterns.
+        let mut gate_of: HashMap<Vec<usize>, Option<usize>> = HashMap::new();
+        let mut buckets: Vec<Bucket> = (0..=cuts.len())
             .map(|k| {
                 let words = if k == 0 { 0 } else { cuts[k - 1] };
                 let mut b = Bucket {
@@ -472,6 +490,7 @@ impl Fast {
                         .iter()
                         .copied()
                         .find(|&i| fits(&rules[i], words)),
+                    gate: None,
                 };
                 for (i, anchored, is_split) in &split {
                     if !fits(&rules[*i], words) {
@@ -486,39 +505,65 @@ impl Fast {
                 b
             })
             .collect();
-        let (patterns, gate_targets) = choose_gates(gate_lits);
-        let (patterns, gate_targets) = prefix_free(patterns, gate_targets);
+        for (k, b) in buckets.iter_mut().enumerate() {
+            if b.first_gated.is_none() {
+                continue;
+            }
+            let words = if k == 0 { 0 } else { cuts[k - 1] };
+            // The patterns that let through a branch fitting the bucket, and
+            // those branches; the rest could only let through what `fits`
+            // turns away.
+            let mut chosen = Vec::new();
+            let mut targets = Vec::new();
+            for (p, t) in gate_targets.iter().enumerate() {
+                let t: Vec<usize> = t
+                    .iter()
+                    .copied()
+                    .filter(|&g| fits(&rules[gated[g].rule], words))
+                    .collect();
+                if !t.is_empty() {
+                    chosen.push(p);
+                    targets.push(t);
+                }
+            }
+            b.gate = *gate_of.entry(chosen.clone()).or_insert_with(|| {
+                let gate = build_gate(chosen.iter().map(|&p| &patterns[p]))?;
+                gates.push(GateSet { gate, targets });
+                Some(gates.len() - 1)
+            });
+        }
         wild.sort_unstable();
         wild.dedup();
         let wild = Wild::new(&wild);
-        let gate = if gated.is_empty() {
-            None
-        } else {
-            aho_corasick::packed::Config::new()
-                .heuristic_pattern_limits(false)
-                .builder()
-                .extend(&patterns)
-                .build()
-                .map(Gate::Packed)
-                .or_else(|| {
-                    AhoCorasickBuilder::new()
-                        .match_kind(MatchKind::Standard)
-                        .build(&patterns)
-                        .ok()
-                        .map(Gate::Automaton)
-                })
-        };
         Fast {
             cuts,
             buckets,
             anchored: [all, long],
             gated,
-            gate,
-            gate_targets,
+            gates,
             wild,
             id: NEXT_FAST_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
+}
+
+/// A searcher for the gate `patterns` (prefix-free); `None` if there are none
+/// or none can be built.
+pub(super) fn build_gate<'p>(patterns: impl Iterator<Item = &'p Vec<u8>> + Clone) -> Option<Gate> {
+    patterns.clone().next()?;
+    aho_corasick::packed::Config::new()
+        .heuristic_pattern_limits(false)
+        .builder()
+        .extend(patterns.clone())
+        .build()
+        .map(Gate::Packed)
+        .or_else(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(patterns)
+                .ok()
+                .map(Gate::Automaton)
+        })
 }
 
 /// The search cache of an anchored automaton may grow to this many bytes (per
