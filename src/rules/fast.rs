@@ -479,18 +479,42 @@ impl Fast {
         let mut gates = Vec::new();
         // The gate of each set of fitting gated branches, by its patterns.
         let mut gate_of: HashMap<Vec<usize>, Option<usize>> = HashMap::new();
-        let mut buckets: Vec<Bucket> = (0..=cuts.len())
+        // The gate of a bucket of lines of `words` words: the patterns that
+        // let through a branch fitting it, and those branches; the rest could
+        // only let through what `fits` turns away.
+        let mut gate_for = |words: usize| {
+            let mut chosen = Vec::new();
+            let mut targets = Vec::new();
+            for (p, t) in gate_targets.iter().enumerate() {
+                let t: Vec<usize> = t
+                    .iter()
+                    .copied()
+                    .filter(|&g| fits(&rules[gated[g].rule], words))
+                    .collect();
+                if !t.is_empty() {
+                    chosen.push(p);
+                    targets.push(t);
+                }
+            }
+            *gate_of.entry(chosen.clone()).or_insert_with(|| {
+                let gate = build_gate(chosen.iter().map(|&p| &patterns[p]))?;
+                gates.push(GateSet { gate, targets });
+                Some(gates.len() - 1)
+            })
+        };
+        let buckets: Vec<Bucket> = (0..=cuts.len())
             .map(|k| {
                 let words = if k == 0 { 0 } else { cuts[k - 1] };
+                let first_gated = gated_rules
+                    .iter()
+                    .copied()
+                    .find(|&i| fits(&rules[i], words));
                 let mut b = Bucket {
                     anchored_rules: Vec::new(),
                     anchored_set: usize::from(long.is_some() && words > LONG_LINE_WORDS),
                     whole: Vec::new(),
-                    first_gated: gated_rules
-                        .iter()
-                        .copied()
-                        .find(|&i| fits(&rules[i], words)),
-                    gate: None,
+                    first_gated,
+                    gate: first_gated.and_then(|_| gate_for(words)),
                 };
                 for (i, anchored, is_split) in &split {
                     if !fits(&rules[*i], words) {
@@ -505,33 +529,6 @@ impl Fast {
                 b
             })
             .collect();
-        for (k, b) in buckets.iter_mut().enumerate() {
-            if b.first_gated.is_none() {
-                continue;
-            }
-            let words = if k == 0 { 0 } else { cuts[k - 1] };
-            // The patterns that let through a branch fitting the bucket, and
-            // those branches; the rest could only let through what `fits`
-            // turns away.
-            let mut chosen = Vec::new();
-            let mut targets = Vec::new();
-            for (p, t) in gate_targets.iter().enumerate() {
-                let t: Vec<usize> = t
-                    .iter()
-                    .copied()
-                    .filter(|&g| fits(&rules[gated[g].rule], words))
-                    .collect();
-                if !t.is_empty() {
-                    chosen.push(p);
-                    targets.push(t);
-                }
-            }
-            b.gate = *gate_of.entry(chosen.clone()).or_insert_with(|| {
-                let gate = build_gate(chosen.iter().map(|&p| &patterns[p]))?;
-                gates.push(GateSet { gate, targets });
-                Some(gates.len() - 1)
-            });
-        }
         wild.sort_unstable();
         wild.dedup();
         let wild = Wild::new(&wild);
@@ -549,7 +546,7 @@ impl Fast {
 
 /// A searcher for the gate `patterns` (prefix-free); `None` if there are none
 /// or none can be built.
-pub(super) fn build_gate<'p>(patterns: impl Iterator<Item = &'p Vec<u8>> + Clone) -> Option<Gate> {
+fn build_gate<'p>(patterns: impl Iterator<Item = &'p Vec<u8>> + Clone) -> Option<Gate> {
     patterns.clone().next()?;
     aho_corasick::packed::Config::new()
         .heuristic_pattern_limits(false)
