@@ -160,6 +160,9 @@ pub mod signal {
     pub const MODEL_AFTER: &str = "model.after-article";
     /// A line inside the article that the line model drops (a box, a form).
     pub const MODEL_BOILERPLATE: &str = "model.boilerplate";
+    /// A paragraph between the article the line model chose and the credit
+    /// line ('Reporting by …') that closes it, kept as body.
+    pub const BEFORE_CREDIT: &str = "signal.before-credit";
     /// The headline found right above the article the line model chose.
     pub const HEADLINE: &str = "signal.headline";
     /// A line of a thread of reader comments: from the first of several
@@ -179,6 +182,61 @@ fn model_decides(d: &Decision) -> bool {
             | signal::NO_ARTICLE
             | "corpus.repeated-line"
     )
+}
+
+/// A line of at least this many words that holds half the words of its page
+/// or more is a page glued into one line (see [`free_rows`]).
+const GLUED_WORDS: usize = 200;
+
+/// Which of the rows (lines `idx`) the line model decides: the lines the
+/// heuristic left to it ([`model_decides`]), except a page glued into one
+/// line (at least [`GLUED_WORDS`] words and half the page's words): no
+/// decision on whole lines can split it, and dropping it would drop the
+/// article with it, so the heuristic's verdict on it stands.
+fn free_rows(idx: &[usize], decisions: &[Decision], infos: &[Info]) -> Vec<bool> {
+    let total: usize = idx.iter().map(|&i| infos[i].f.words).sum();
+    idx.iter()
+        .map(|&i| {
+            let words = infos[i].f.words;
+            model_decides(&decisions[i]) && !(words >= GLUED_WORDS && 2 * words >= total)
+        })
+        .collect()
+}
+
+/// Rows between the article's last body row and a credit line below it
+/// ('Reporting by …', which closes a news story) that may be taken back.
+const CREDIT_REACH: usize = 3;
+
+/// A news story ends at its credit line: when a credit line follows the
+/// model's last body row within [`CREDIT_REACH`] rows, and the heuristic had
+/// every line the model decides between them as article, those lines are
+/// body again (the model tends to cut a story's short last paragraph).
+/// Returns the rows taken back.
+fn run_to_credit(
+    idx: &[usize],
+    free: &[bool],
+    heuristic: &[Decision],
+    body: &mut [bool],
+) -> Vec<usize> {
+    let Some(last) = body.iter().rposition(|&b| b) else {
+        return Vec::new();
+    };
+    let end = idx.len().min(last + 2 + CREDIT_REACH);
+    let Some(credit) = (last + 1..end).find(|&r| heuristic[idx[r]].class == Class::Credit) else {
+        return Vec::new();
+    };
+    let gap = last + 1..credit;
+    if !gap
+        .clone()
+        .all(|r| !free[r] || heuristic[idx[r]].class == Class::Body)
+    {
+        return Vec::new();
+    }
+    let taken: Vec<usize> = gap.filter(|&r| free[r]).collect();
+    for &r in &taken {
+        body[r] = true;
+    }
+    taken
 }
 
 /// Lines above the first body line where the headline is looked for.
@@ -276,12 +334,9 @@ impl Classifier {
         };
         let (infos, lang) = self.measure(lines, true);
         let h = self.heuristic(lines, &infos, lang);
-        let (idx, body, scores) = self.with_rows(lines, &infos, &h, lang, |rows| {
+        let (idx, free, mut body, scores) = self.with_rows(lines, &infos, &h, lang, |rows| {
             let idx = rows.lines().to_vec();
-            let free: Vec<bool> = idx
-                .iter()
-                .map(|&i| model_decides(&h.decisions[i]))
-                .collect();
+            let free = free_rows(&idx, &h.decisions, &infos);
             let body = model.body(rows, &free);
             let scores = explain.then(|| {
                 let mut by_line = vec![None; lines.len()];
@@ -290,13 +345,17 @@ impl Classifier {
                 }
                 by_line
             });
-            (idx, body, scores)
+            (idx, free, body, scores)
         });
         // A page the model would leave empty keeps the heuristic's article.
         if !body.contains(&true) {
             return (h.decisions, scores);
         }
-        let mut out = Self::decide(h, &idx, &body);
+        let taken = run_to_credit(&idx, &free, &h.decisions, &mut body);
+        let mut out = Self::decide(h, &idx, &free, &body);
+        for r in taken {
+            out[idx[r]] = Decision::new(Class::Body, signal::BEFORE_CREDIT);
+        }
         self.headline_above_body(lines, &infos, &idx, &body, &mut out);
         (out, scores)
     }
@@ -378,13 +437,14 @@ impl Classifier {
 
     /// The heuristic's decisions, with the lines it left to the article span
     /// decided by the model: `body[r]` for the line `idx[r]`.
-    fn decide(h: Heuristic, idx: &[usize], body: &[bool]) -> Vec<Decision> {
+    fn decide(h: Heuristic, idx: &[usize], free: &[bool], body: &[bool]) -> Vec<Decision> {
         let mut out = h.decisions;
         let first = body.iter().position(|&b| b);
         let last = body.iter().rposition(|&b| b);
         for (r, &i) in idx.iter().enumerate() {
-            // Rules, the headline, captions and related items stay as decided.
-            if !model_decides(&out[i]) {
+            // Rules, the headline, captions, related items and a page glued
+            // into one line stay as decided.
+            if !free[r] {
                 continue;
             }
             out[i] = if body[r] {
@@ -440,10 +500,7 @@ impl Classifier {
         let h = self.heuristic(lines, &infos, lang);
         self.with_rows(lines, &infos, &h, lang, |rows| {
             let idx = rows.lines().to_vec();
-            let free: Vec<bool> = idx
-                .iter()
-                .map(|&i| model_decides(&h.decisions[i]))
-                .collect();
+            let free = free_rows(&idx, &h.decisions, &infos);
             let probabilities = self.model.as_ref().map(|m| m.probabilities(rows, &free));
             FeatureRows {
                 idx,

@@ -230,3 +230,49 @@ fn model_decisions_are_named_by_where_they_stand() {
         "{got:?}"
     );
 }
+
+#[test]
+fn a_page_glued_into_one_line_is_not_left_to_the_model() {
+    let c = Classifier::new(RuleSet::builtin().unwrap());
+    let glued = PROSE.repeat(10);
+    // The glued line holds nearly all the page's words: the model may not
+    // drop it (a whole-line decision would drop the article with it).
+    let text = format!("Trams win the vote\nHome\n{glued}\nShare this article\n");
+    let lines = segment::lines(&text);
+    let rows = c.feature_rows(&lines);
+    let r = rows.idx.iter().position(|&i| i == 2).unwrap();
+    assert!(!rows.free[r], "{:?}", rows.free);
+    let got = classify_model(&text);
+    assert_eq!(got[2].0, Class::Body, "{got:?}");
+    // The same line among as many words of other prose is the model's again.
+    let prose = format!("{PROSE}\n").repeat(12);
+    let text = format!("Trams win the vote\n{prose}{glued}\n");
+    let lines = segment::lines(&text);
+    let rows = c.feature_rows(&lines);
+    let r = rows.idx.iter().position(|&i| i == 13).unwrap();
+    assert!(rows.free[r], "{:?}", rows.free);
+}
+
+#[test]
+fn a_story_runs_to_its_credit_line() {
+    let decisions = |classes: &[Class]| -> Vec<Decision> {
+        classes.iter().map(|&c| Decision::new(c, "x")).collect()
+    };
+    use Class::{Body, Boilerplate, Credit, Trailer};
+    let idx = [0, 1, 2, 3, 4];
+    let free = [true, true, true, false, true];
+    // The model cut the story's last paragraph: it is taken back.
+    let heuristic = decisions(&[Body, Body, Body, Credit, Trailer]);
+    let mut body = [true, true, false, false, false];
+    assert_eq!(run_to_credit(&idx, &free, &heuristic, &mut body), vec![2]);
+    assert_eq!(body, [true, true, true, false, false]);
+    // A line the heuristic did not have as article blocks the way back.
+    let heuristic = decisions(&[Body, Boilerplate, Body, Credit, Trailer]);
+    let mut body = [true, false, false, false, false];
+    assert!(run_to_credit(&idx, &free, &heuristic, &mut body).is_empty());
+    assert_eq!(body, [true, false, false, false, false]);
+    // No credit line within reach: nothing changes.
+    let heuristic = decisions(&[Body; 5]);
+    assert!(run_to_credit(&idx, &free, &heuristic, &mut body).is_empty());
+    assert_eq!(body, [true, false, false, false, false]);
+}
