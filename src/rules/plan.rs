@@ -92,7 +92,16 @@ pub(super) fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
     };
     for (k, b) in branches.into_iter().enumerate() {
         if b.properties().look_set_prefix().contains(Look::Start) {
-            anchored.push(b);
+            // A branch that keeps the anchored automaton alive past its
+            // first bytes, but must hold a literal further on, is gated
+            // by that literal instead (its regex keeps the `^`).
+            if let Some(lits) = inner_gate(&b, &mut wild_here)
+                && let Ok(re) = meta_builder().build_from_hir(&b)
+            {
+                gated.push((re, lits));
+            } else {
+                anchored.push(b);
+            }
             continue;
         }
         let Some(lits) = gate_literals(&b, &mut wild_here) else {
@@ -111,6 +120,78 @@ pub(super) fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
     Plan::Split {
         anchored: (!anchored.is_empty()).then(|| Hir::alternation(anchored)),
         gated,
+    }
+}
+
+/// The gate literals of an anchored branch that starts with a run of any
+/// letters (`^(?:.{0,40}?\s)?posted by`): the gate literals of the rest of
+/// its sequence from the first part that has them. Every match of the branch
+/// holds a match of that rest, so the line holds one of its literals.
+///
+/// Such a run keeps the lazy automaton of the anchored branches alive through
+/// the first words of every line, and it builds a state for each mix of the
+/// places the run may have reached with the states of the other rules alive
+/// then; gated, the branch runs only on the lines that hold its literal.
+/// `None` when the branch starts otherwise (with a literal, or a few marks
+/// and spaces: it dies in the automaton within a few bytes) or no part of it
+/// has a gate.
+pub(super) fn inner_gate(hir: &Hir, wild: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
+    let HirKind::Concat(subs) = hir.kind() else {
+        return None;
+    };
+    let start = subs
+        .iter()
+        .position(|s| !matches!(s.kind(), HirKind::Look(_)))?;
+    // (A probe: the wild characters of its own start are not wanted.)
+    if gate_literals(&Hir::concat(subs[start..].to_vec()), &mut Vec::new()).is_some() {
+        return None;
+    }
+    (start + 1..subs.len()).find_map(|k| {
+        if !subs[start..k].iter().any(runs_over_words) {
+            return None;
+        }
+        let mut here = Vec::new();
+        let lits = gate_literals(&Hir::concat(subs[k..].to_vec()), &mut here)?;
+        if lits.iter().any(|l| l.len() < GATE_WINDOW) {
+            return None;
+        }
+        wild.extend(here);
+        Some(lits)
+    })
+}
+
+/// Whether `hir` holds a repetition (more than once) of a class of every
+/// ASCII letter (`.`, `\w`, `\p{L}`): a run that may go on over words.
+fn runs_over_words(hir: &Hir) -> bool {
+    let letters = |h: &Hir| match h.kind() {
+        HirKind::Class(Class::Unicode(c)) => (b'a'..=b'z').all(|b| {
+            c.ranges()
+                .iter()
+                .any(|r| (r.start()..=r.end()).contains(&char::from(b)))
+        }),
+        HirKind::Class(Class::Bytes(c)) => (b'a'..=b'z').all(|b| {
+            c.ranges()
+                .iter()
+                .any(|r| (r.start()..=r.end()).contains(&b))
+        }),
+        _ => false,
+    };
+    fn any_class(h: &Hir, f: &dyn Fn(&Hir) -> bool) -> bool {
+        f(h) || match h.kind() {
+            HirKind::Capture(c) => any_class(&c.sub, f),
+            HirKind::Repetition(r) => any_class(&r.sub, f),
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+                subs.iter().any(|s| any_class(s, f))
+            }
+            _ => false,
+        }
+    }
+    match hir.kind() {
+        HirKind::Repetition(r) if r.max != Some(1) && any_class(&r.sub, &letters) => true,
+        HirKind::Capture(c) => runs_over_words(&c.sub),
+        HirKind::Repetition(r) => runs_over_words(&r.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(runs_over_words),
+        _ => false,
     }
 }
 

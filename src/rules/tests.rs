@@ -189,6 +189,12 @@ fn user_rules() -> Vec<Rule> {
             "bounds.mid",
             "regex = '(?i)^(?:watch|listen)(?-u:\\b)|(?-u:\\b)podcast(?-u:\\b)'\nmin_words = 2\nmax_words = 5",
         ),
+        // An anchored branch that starts with a run of any characters:
+        // gated by the literal after the run.
+        rule(
+            "inner.gate",
+            "regex = '(?i)^(?:.{0,20}?\\s)?(?:posted|submitted) by \\d+'",
+        ),
         // A short gate literal (`ab`) is not usable: run whole.
         rule("short.gate", "regex = 'ab[c-z]+x|zz top'"),
         // A lower-priority regex that also matches what the literal
@@ -387,6 +393,42 @@ fn mixed_anchored_and_unanchored_branches() {
     assert_eq!(set.fast.wild.chars.len(), 2);
     assert!(!set.fast.wild.in_line("’Kk\u{212B}s".as_bytes()));
     assert!(set.fast.wild.in_line("’\u{212B}\u{212A}".as_bytes()));
+}
+
+#[test]
+fn anchored_branch_starting_with_a_run_is_gated_by_its_inner_literal() {
+    let (set, _) = user_set();
+    let first = |l: &str| id(set, set.first_match_index(l));
+    let rule = set.rules().iter().position(|r| r.id == "inner.gate");
+    let rule = rule.unwrap();
+    assert!(set.fast.gated.iter().any(|b| b.rule == rule));
+    assert!(
+        set.fast
+            .buckets
+            .iter()
+            .all(|b| !b.anchored_rules.contains(&rule))
+    );
+    assert_eq!(first("Comment posted by 12 people"), Some("inner.gate"));
+    assert_eq!(first("Posted By 3"), Some("inner.gate"));
+    assert_eq!(first("poſted by 3"), Some("inner.gate"));
+    // The run is at most 20 characters and ends in a space.
+    assert_eq!(first("A comment here, it was posted by 12"), None);
+    assert_eq!(first("reposted by 12"), None);
+    // Builtin: `comments.posted-by` is gated too.
+    let (builtin, _) = builtin_set();
+    let posted_by = builtin
+        .rules()
+        .iter()
+        .position(|r| r.id == "comments.posted-by")
+        .unwrap();
+    assert!(builtin.fast.gated.iter().any(|b| b.rule == posted_by));
+    assert!(
+        builtin
+            .fast
+            .buckets
+            .iter()
+            .all(|b| !b.anchored_rules.contains(&posted_by))
+    );
 }
 
 #[test]
