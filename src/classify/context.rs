@@ -376,7 +376,7 @@ impl<'a, 'b> RowMaker<'a, 'b> {
             }
             if matches!(
                 inp.actions[i],
-                Some(Action::Trailer | Action::RelatedHeader)
+                Some(Action::Trailer | Action::CommentsHead | Action::RelatedHeader)
             ) {
                 trailers += 1;
                 trailer = Some(r);
@@ -500,7 +500,7 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         put((dups[hi] - dups[lo] - u32::from(self.dup[r])) as f32 / (hi - lo - 1).max(1) as f32);
         put(f32::from(u8::from(info.repeated)));
         put(is(Action::Remove));
-        put(is(Action::Trailer));
+        put(is(Action::Trailer) + is(Action::CommentsHead));
         put(is(Action::RelatedHeader));
         put(is(Action::Related));
         put(is(Action::Caption));

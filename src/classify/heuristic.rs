@@ -15,6 +15,9 @@ pub(super) const THREAD_WINDOW: usize = 40;
 /// Lines below a repeat of the page title that hold the article's own byline
 /// and time stamp.
 pub(super) const HEADLINE_META: usize = 4;
+/// A comment-section head opens the thread when a marker follows within
+/// this many lines.
+pub(super) const HEAD_REACH: usize = 8;
 
 /// What the heuristic found in a document.
 pub(super) struct Heuristic {
@@ -88,7 +91,7 @@ pub(super) fn line_score(
     stop_share: impl FnOnce(&Features) -> bool,
 ) -> i64 {
     match action {
-        Some(Action::Trailer) | Some(Action::RelatedHeader) => return BARRIER,
+        Some(Action::Trailer | Action::CommentsHead | Action::RelatedHeader) => return BARRIER,
         Some(Action::Remove) | Some(Action::Comment) => return BOILERPLATE_SCORE,
         Some(Action::Caption) | Some(Action::Credit) | Some(Action::Related) => return 0,
         None => {}
@@ -400,7 +403,7 @@ impl Classifier {
                 let rule = &self.rules.rules()[r];
                 let class = match rule.action {
                     Action::Remove | Action::Comment => Class::Boilerplate,
-                    Action::Trailer => {
+                    Action::Trailer | Action::CommentsHead => {
                         if span.is_some() && i > start {
                             ended = true;
                         }
@@ -547,10 +550,13 @@ impl Classifier {
             i.rule
                 .is_some_and(|r| self.rules.rules()[r].action == Action::Comment)
         };
-        infos
-            .iter()
-            .filter(|i| is_marker(i))
-            .nth(THREAD_MARKERS - 1)?;
+        let is_head = |i: &Info| {
+            i.rule
+                .is_some_and(|r| self.rules.rules()[r].action == Action::CommentsHead)
+        };
+        if !infos.iter().any(|i| is_marker(i) || is_head(i)) {
+            return None;
+        }
         let first = infos.iter().position(|i| !i.blank)?;
         let prose = scores.iter().position(|&s| s >= STRONG_SCORE)?;
         let page_title = lines[first].text;
@@ -572,10 +578,24 @@ impl Classifier {
                 headline = Some(k);
             }
         }
-        markers
+        let by_markers = markers
             .windows(THREAD_MARKERS)
             .find(|w| w[THREAD_MARKERS - 1] - w[0] <= THREAD_WINDOW)
-            .map(|w| w[0])
+            .map(|w| w[0]);
+        // A comment-section head with a marker or another head close below,
+        // before any prose: a head in the article's meta line (a comment
+        // count by the byline) is followed by the article itself.
+        let by_head = (prose + 1..infos.len())
+            .filter(|&k| is_head(&infos[k]))
+            .find(|&k| {
+                (k + 1..infos.len().min(k + 1 + HEAD_REACH))
+                    .take_while(|&m| scores[m] < STRONG_SCORE)
+                    .any(|m| is_marker(&infos[m]) || is_head(&infos[m]))
+            });
+        match (by_markers, by_head) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// True when line `i` is short and the next non-blank line is a bare photo

@@ -197,6 +197,34 @@ fn a_comment_thread_is_removed_as_comments_and_never_wins_the_article() {
 }
 
 #[test]
+fn a_comment_head_with_one_marker_below_opens_the_thread() {
+    // Two comments, so two markers: too few for a thread by markers alone.
+    let reply = "I tried this in my town and the trams were full from the first day, so I hope the council sticks with it.";
+    let text = format!(
+        "Trams win the vote\n{PROSE}\n{PROSE}\n2 comments:\nAnna said...\n{reply}\nBen said...\n{reply}\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[3], (Class::Trailer, "trailer.comments".to_string()));
+    assert_eq!(got[4].1, "comments.says", "{got:?}");
+    assert_eq!(got[5], (Class::Trailer, signal::COMMENTS.to_string()));
+    assert_eq!(got[7], (Class::Trailer, signal::COMMENTS.to_string()));
+    // Without the marker, the head alone starts no thread.
+    let text = format!("Trams win the vote\n{PROSE}\n{PROSE}\n2 comments:\n{reply}\n");
+    assert!(classify(&text).iter().all(|(_, r)| r != signal::COMMENTS));
+}
+
+#[test]
+fn a_comment_count_above_the_article_opens_no_thread() {
+    // A standfirst, a comment count and a share button, then the article:
+    // the marker below comes after prose, so the count opens nothing.
+    let text = format!(
+        "Trams win the vote\nBy Jane Roe\n{PROSE}\n12 Comments\nTweet\n{PROSE}\n{PROSE}\nBen said...\n"
+    );
+    let got = classify(&text);
+    assert!(got.iter().all(|(_, r)| r != signal::COMMENTS), "{got:?}");
+}
+
+#[test]
 fn a_lone_comment_marker_starts_no_thread() {
     let text = format!("Trams win the vote\n\n{PROSE}\n\nReply\n\n{PROSE}\n\n{PROSE}\n");
     let got = classify(&text);

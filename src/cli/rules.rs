@@ -52,7 +52,7 @@ pub fn run(args: RulesArgs) -> Result<u8> {
                         out,
                         "{:<28} {:<15} {:<18} {:<24} {}",
                         r.id,
-                        format!("{:?}", r.action).to_lowercase(),
+                        r.action.name(),
                         if r.languages.is_empty() {
                             "any".to_string()
                         } else {

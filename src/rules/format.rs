@@ -23,6 +23,27 @@ pub enum Action {
     /// A marker of a reader comment (its byline, its reply and report links):
     /// dropped, and read by the line model as a sign of a comment thread.
     Comment,
+    /// The head of a comment section ('12 Comments', 'Leave a Reply', a
+    /// comment form's notice): the article has ended, as with `Trailer`; a
+    /// comment marker or another head close below makes it the start of the
+    /// thread of reader comments.
+    CommentsHead,
+}
+
+impl Action {
+    /// The action as written in a rule file (`related-header`, `comments-head`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Remove => "remove",
+            Action::Trailer => "trailer",
+            Action::RelatedHeader => "related-header",
+            Action::Caption => "caption",
+            Action::Credit => "credit",
+            Action::Related => "related",
+            Action::Comment => "comment",
+            Action::CommentsHead => "comments-head",
+        }
+    }
 }
 
 /// One rule as written in a rule file.

@@ -28,8 +28,11 @@
 //!
 //! `action` is one of `remove` (boilerplate), `trailer` (the article has ended),
 //! `related-header` (the items below are related links), `related` (the line is
-//! itself a related link, `ALSO READ | …`), `caption`, `credit` or `comment` (a
-//! marker of a reader comment: its byline or its reply and report links). `languages` lists
+//! itself a related link, `ALSO READ | …`), `caption`, `credit`, `comment` (a
+//! marker of a reader comment: its byline or its reply and report links) or
+//! `comments-head` (the head of a comment section: the article has ended, and
+//! with a comment marker or another head close below, the thread of reader
+//! comments starts there). `languages` lists
 //! the ISO 639-1 codes the phrases are written in (documentation; rules apply to
 //! every document). Ids are `family.name`; a built-in rule's family is its file
 //! name. Every rule needs `examples`: `rinse rules test` fails without them.

@@ -841,3 +841,21 @@ fn every_problem_of_a_file_is_reported_not_only_the_first() {
         "{err}"
     );
 }
+
+#[test]
+fn an_action_is_named_as_in_a_rule_file() {
+    use crate::rules::Action;
+    for a in [
+        Action::Remove,
+        Action::Trailer,
+        Action::RelatedHeader,
+        Action::Caption,
+        Action::Credit,
+        Action::Related,
+        Action::Comment,
+        Action::CommentsHead,
+    ] {
+        let read: Action = serde_json::from_str(&format!("\"{}\"", a.name())).unwrap();
+        assert_eq!(read, a);
+    }
+}
