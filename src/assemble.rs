@@ -115,7 +115,28 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
                     .trim()
                     .to_string(),
             ),
-            Class::Body => paragraphs.push(text),
+            Class::Body => match d.keep {
+                Some((a, b)) => {
+                    // A page glued into one line: its edges are removed.
+                    for (edge, keep) in [
+                        (&line.text[..a], false),
+                        (&line.text[a..b], true),
+                        (&line.text[b..], false),
+                    ] {
+                        let edge = crate::text::trim(edge);
+                        if keep {
+                            paragraphs.push(edge);
+                        } else if !edge.is_empty() {
+                            rec.removed.push(Removed {
+                                rule: signal::GLUED_EDGE.to_string(),
+                                line: line.no,
+                                text: edge.to_string(),
+                            });
+                        }
+                    }
+                }
+                None => paragraphs.push(text),
+            },
             Class::RelatedHeader => {
                 section = text
                     .trim_end_matches([':', '»', '›', '>', '|', '.', ' '])

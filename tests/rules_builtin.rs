@@ -143,6 +143,25 @@ fn explain_names_the_deciding_rule_and_is_plain_when_piped() {
 }
 
 #[test]
+fn explain_splits_a_page_glued_into_one_line_into_its_edges_and_article() {
+    let out = Command::cargo_bin("rinse")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["explain", "samples/ferry-news-glued-en.txt"])
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    let line2: Vec<&str> = s
+        .lines()
+        .filter(|l| l.split_whitespace().next() == Some("2"))
+        .collect();
+    assert_eq!(line2.len(), 3, "{s}");
+    assert!(line2[0].contains("signal.glued-edge") && line2[0].contains("Ferry Times Home News"));
+    assert!(line2[1].contains("body") && line2[1].contains("The harbour board agreed"));
+    assert!(line2[2].contains("signal.glued-edge") && line2[2].contains("Most Read"));
+}
+
+#[test]
 fn a_regex_that_would_blow_up_is_refused_with_a_clear_error() {
     // Compiles to far more than the size limit: nested counted repetitions.
     let dir = rule_dir(

@@ -31,6 +31,7 @@
 #[doc(hidden)]
 pub mod context;
 pub mod features;
+mod glued;
 mod heuristic;
 mod masks;
 pub mod model;
@@ -98,6 +99,10 @@ pub struct Decision {
     /// The id of the rule or signal that decided the class (borrowed for a
     /// signal, so that most lines cost no allocation).
     pub reason: Cow<'static, str>,
+    /// For a body line that is a whole page glued into one line: the byte
+    /// range of the line's text that holds the article (the rest is removed
+    /// as [`signal::GLUED_EDGE`]); `None` keeps the whole line.
+    pub keep: Option<(usize, usize)>,
 }
 
 impl Decision {
@@ -105,6 +110,7 @@ impl Decision {
     pub const BLANK: Decision = Decision {
         class: Class::Blank,
         reason: Cow::Borrowed(""),
+        keep: None,
     };
 }
 
@@ -113,6 +119,7 @@ impl Decision {
         Decision {
             class,
             reason: Cow::Borrowed(signal),
+            keep: None,
         }
     }
 
@@ -120,6 +127,7 @@ impl Decision {
         Decision {
             class,
             reason: Cow::Owned(id.to_string()),
+            keep: None,
         }
     }
 }
@@ -163,6 +171,9 @@ pub mod signal {
     /// A paragraph between the article the line model chose and the credit
     /// line ('Reporting by …') that closes it, kept as body.
     pub const BEFORE_CREDIT: &str = "signal.before-credit";
+    /// The menu before or the link list after the article inside a page
+    /// glued into one line (the body keeps the article's part of the line).
+    pub const GLUED_EDGE: &str = "signal.glued-edge";
     /// The headline found right above the article the line model chose.
     pub const HEADLINE: &str = "signal.headline";
     /// A line of a thread of reader comments: from the first of several
@@ -201,6 +212,24 @@ fn free_rows(idx: &[usize], decisions: &[Decision], infos: &[Info]) -> Vec<bool>
             model_decides(&decisions[i]) && !(words >= GLUED_WORDS && 2 * words >= total)
         })
         .collect()
+}
+
+/// Cuts the menu and the link lists off a page glued into one line (as
+/// [`free_rows`] tells one) that is kept as body: the decision keeps the
+/// article's part of the line ([`glued::article_part`]).
+fn trim_glued(
+    lines: &[Line<'_>],
+    infos: &[Info],
+    lang: Option<features::Lang>,
+    out: &mut [Decision],
+) {
+    let total: usize = infos.iter().map(|i| i.f.words).sum();
+    for ((line, info), d) in lines.iter().zip(infos).zip(out.iter_mut()) {
+        let words = info.f.words;
+        if d.class == Class::Body && words >= GLUED_WORDS && 2 * words >= total {
+            d.keep = glued::article_part(line.text, lang.unwrap_or(features::Lang::En));
+        }
+    }
 }
 
 /// Rows between the article's last body row and a credit line below it
@@ -330,7 +359,9 @@ impl Classifier {
     ) -> (Vec<Decision>, Option<Vec<Option<LineScore>>>) {
         let Some(model) = &self.model else {
             let (infos, lang) = self.measure(lines, false);
-            return (self.heuristic(lines, &infos, lang).decisions, None);
+            let mut out = self.heuristic(lines, &infos, lang).decisions;
+            trim_glued(lines, &infos, lang, &mut out);
+            return (out, None);
         };
         let (infos, lang) = self.measure(lines, true);
         let h = self.heuristic(lines, &infos, lang);
@@ -349,7 +380,9 @@ impl Classifier {
         });
         // A page the model would leave empty keeps the heuristic's article.
         if !body.contains(&true) {
-            return (h.decisions, scores);
+            let mut out = h.decisions;
+            trim_glued(lines, &infos, lang, &mut out);
+            return (out, scores);
         }
         let taken = run_to_credit(&idx, &free, &h.decisions, &mut body);
         let mut out = Self::decide(h, &idx, &free, &body);
@@ -357,6 +390,7 @@ impl Classifier {
             out[idx[r]] = Decision::new(Class::Body, signal::BEFORE_CREDIT);
         }
         self.headline_above_body(lines, &infos, &idx, &body, &mut out);
+        trim_glued(lines, &infos, lang, &mut out);
         (out, scores)
     }
 

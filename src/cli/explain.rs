@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use rinse::internals::classify::Class;
+use rinse::internals::classify::{Class, signal};
 use rinse::internals::segment;
 
 use super::EXIT_OK;
@@ -78,14 +78,41 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
             } else {
                 ("", "")
             };
-            writeln!(
-                out,
-                "{on}{:>5} {:<14} {:<28} {}{off}",
-                line.no,
-                d.class.name(),
-                d.reason,
-                line.text
-            )?;
+            match d.keep {
+                // A page glued into one line: its edges, then the article.
+                Some((a, b)) => {
+                    for (class, reason, part) in [
+                        (
+                            Class::Boilerplate.name(),
+                            signal::GLUED_EDGE,
+                            &line.text[..a],
+                        ),
+                        (d.class.name(), d.reason.as_ref(), &line.text[a..b]),
+                        (
+                            Class::Boilerplate.name(),
+                            signal::GLUED_EDGE,
+                            &line.text[b..],
+                        ),
+                    ] {
+                        let part = part.trim();
+                        if !part.is_empty() {
+                            writeln!(
+                                out,
+                                "{on}{:>5} {:<14} {:<28} {}{off}",
+                                line.no, class, reason, part
+                            )?;
+                        }
+                    }
+                }
+                None => writeln!(
+                    out,
+                    "{on}{:>5} {:<14} {:<28} {}{off}",
+                    line.no,
+                    d.class.name(),
+                    d.reason,
+                    line.text
+                )?,
+            }
             if let Some(s) = score {
                 let top: Vec<String> = s.top.iter().map(|(n, c)| format!("{n} {c:+.2}")).collect();
                 writeln!(
