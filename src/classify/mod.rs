@@ -199,6 +199,12 @@ fn model_decides(d: &Decision) -> bool {
 /// or more is a page glued into one line (see [`free_rows`]).
 const GLUED_WORDS: usize = 200;
 
+/// True when a line of `words` words, on a page of `total` words, is a page
+/// glued into one line.
+fn is_glued(words: usize, total: usize) -> bool {
+    words >= GLUED_WORDS && 2 * words >= total
+}
+
 /// Which of the rows (lines `idx`) the line model decides: the lines the
 /// heuristic left to it ([`model_decides`]), except a page glued into one
 /// line (at least [`GLUED_WORDS`] words and half the page's words): no
@@ -209,14 +215,14 @@ fn free_rows(idx: &[usize], decisions: &[Decision], infos: &[Info]) -> Vec<bool>
     idx.iter()
         .map(|&i| {
             let words = infos[i].f.words;
-            model_decides(&decisions[i]) && !(words >= GLUED_WORDS && 2 * words >= total)
+            model_decides(&decisions[i]) && !is_glued(words, total)
         })
         .collect()
 }
 
-/// Cuts the menu and the link lists off a page glued into one line (as
-/// [`free_rows`] tells one) that is kept as body: the decision keeps the
-/// article's part of the line ([`glued::article_part`]).
+/// Cuts the menu and the link lists off a page glued into one line
+/// ([`is_glued`]) that is kept as body: the decision keeps the article's
+/// part of the line ([`glued::article_part`]).
 fn trim_glued(
     lines: &[Line<'_>],
     infos: &[Info],
@@ -226,7 +232,7 @@ fn trim_glued(
     let total: usize = infos.iter().map(|i| i.f.words).sum();
     for ((line, info), d) in lines.iter().zip(infos).zip(out.iter_mut()) {
         let words = info.f.words;
-        if d.class == Class::Body && words >= GLUED_WORDS && 2 * words >= total {
+        if d.class == Class::Body && is_glued(words, total) {
             d.keep = glued::article_part(line.text, lang.unwrap_or(features::Lang::En));
         }
     }
