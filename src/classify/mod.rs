@@ -205,6 +205,31 @@ fn is_glued(words: usize, total: usize) -> bool {
     words >= GLUED_WORDS && 2 * words >= total
 }
 
+/// Whether the model's body (`body` over the rows `idx`, of which it decides
+/// the `free` ones) may replace the heuristic's `decisions`: it keeps a line,
+/// and the page then keeps a paragraph (a line of prose,
+/// [`heuristic::is_prose_sentence`]) whenever the heuristic's article has
+/// one. A model that keeps only a headline or a few short lines of a page
+/// whose paragraphs the heuristic found would lose the article.
+fn keeps_prose(
+    (idx, free, body): (&[usize], &[bool], &[bool]),
+    decisions: &[Decision],
+    infos: &[Info],
+) -> bool {
+    let prose = |i: usize| heuristic::is_prose_sentence(&infos[i].f);
+    let heuristic_body = |i: usize| decisions[i].class == Class::Body;
+    let kept = |r: usize| {
+        if free[r] {
+            body[r]
+        } else {
+            heuristic_body(idx[r])
+        }
+    };
+    body.contains(&true)
+        && ((0..idx.len()).any(|r| kept(r) && prose(idx[r]))
+            || !idx.iter().any(|&i| heuristic_body(i) && prose(i)))
+}
+
 /// Which of the rows (lines `idx`) the line model decides: the lines the
 /// heuristic left to it ([`model_decides`]), except a page glued into one
 /// line (at least [`GLUED_WORDS`] words and half the page's words): no
@@ -384,8 +409,9 @@ impl Classifier {
             });
             (idx, free, body, scores)
         });
-        // A page the model would leave empty keeps the heuristic's article.
-        if !body.contains(&true) {
+        // A page the model would leave empty, or without a paragraph where
+        // the heuristic's article has one, keeps the heuristic's article.
+        if !keeps_prose((&idx, &free, &body), &h.decisions, &infos) {
             let mut out = h.decisions;
             trim_glued(lines, &infos, lang, &mut out);
             return (out, scores);

@@ -304,3 +304,35 @@ fn a_story_runs_to_its_credit_line() {
     assert!(run_to_credit(&idx, &free, &heuristic, &mut body).is_empty());
     assert_eq!(body, [true, false, false, false, false]);
 }
+
+#[test]
+fn a_model_that_keeps_no_paragraph_of_the_heuristics_article_gives_way() {
+    let c = Classifier::new(RuleSet::builtin().unwrap());
+    let text = format!("Trams win the vote\nHome\n{PROSE}\n{PROSE}\n");
+    let lines = segment::lines(&text);
+    let (infos, _) = c.measure(&lines, false);
+    let idx = [0, 1, 2, 3];
+    let free = [true; 4];
+    let decisions = |classes: &[Class]| -> Vec<Decision> {
+        classes.iter().map(|&c| Decision::new(c, "x")).collect()
+    };
+    use Class::{Body, Boilerplate, Title};
+    let heuristic = decisions(&[Title, Boilerplate, Body, Body]);
+    let keeps =
+        |body: &[bool], heuristic: &[Decision]| keeps_prose((&idx, &free, body), heuristic, &infos);
+    // Only the headline, or nothing: the heuristic's article stands.
+    assert!(!keeps(&[true, false, false, false], &heuristic));
+    assert!(!keeps(&[false; 4], &heuristic));
+    // One paragraph of the article is enough.
+    assert!(keeps(&[true, false, false, true], &heuristic));
+    // A paragraph the heuristic decided outright (not the model's) counts.
+    let fixed = [true, true, false, true];
+    assert!(keeps_prose(
+        (&idx, &fixed, &[true, false, false, false]),
+        &heuristic,
+        &infos
+    ));
+    // A heuristic article without a paragraph asks for none.
+    let no_prose = decisions(&[Title, Body, Boilerplate, Boilerplate]);
+    assert!(keeps(&[true, false, false, false], &no_prose));
+}
