@@ -143,6 +143,25 @@ fn explain_names_the_deciding_rule_and_is_plain_when_piped() {
 }
 
 #[test]
+fn explain_reads_standard_input_as_it_reads_a_file() {
+    let run = |args: &[&str], stdin: Vec<u8>| {
+        let out = Command::cargo_bin("rinse")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sample = "samples/reuters-azerbaijan.txt";
+    let piped = run(&["explain", "-"], std::fs::read(sample).unwrap());
+    assert!(piped.contains("trailer.others-also-read"), "{piped}");
+    assert_eq!(piped, run(&["explain", sample], Vec::new()));
+}
+
+#[test]
 fn explain_splits_a_page_glued_into_one_line_into_its_edges_and_article() {
     let out = Command::cargo_bin("rinse")
         .unwrap()

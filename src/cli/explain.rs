@@ -1,4 +1,4 @@
-//! `rinse explain FILE`: every line with its class and the rule or signal that
+//! `rinse explain FILE` (`-`: standard input): every line with its class and the rule or signal that
 //! decided it, coloured in a terminal and plain when piped.
 
 use std::io::IsTerminal;
@@ -15,7 +15,7 @@ use super::clean::cleaner;
 /// Arguments of `rinse explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The text file to explain.
+    /// The text file to explain; `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Add the rules in this folder (a rule with a built-in id replaces it).
@@ -55,8 +55,14 @@ fn colour_wanted(when: &str, no_color: Option<std::ffi::OsString>, terminal: boo
 /// Runs `rinse explain`.
 pub fn run(args: ExplainArgs) -> Result<u8> {
     let cleaner = cleaner(&args.rules, &args.disable)?;
-    let bytes =
-        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes = if args.file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .context("reading standard input")?;
+        bytes
+    } else {
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?
+    };
     let e = cleaner.explain(&bytes)?;
     let colour_on = colour_wanted(
         &args.color,
