@@ -198,6 +198,35 @@ impl Sums {
     }
 }
 
+/// Natural logarithms of the counts below this, looked up: a row takes
+/// eight logarithms of counts, and each row is made twice (once per stage).
+const LN_TABLE: usize = 4096;
+
+/// `LN[k]` = `(k as f32).ln()`, by the same function as the fallbacks of
+/// [`ln_count`] and [`ln_1p`], so that a looked-up value is the computed one,
+/// bit for bit.
+static LN: std::sync::LazyLock<Box<[f32; LN_TABLE]>> =
+    std::sync::LazyLock::new(|| Box::new(std::array::from_fn(|k| (k as f32).ln())));
+
+/// `(k as f32).ln()`.
+#[inline]
+fn ln_count(k: usize) -> f32 {
+    match LN.get(k) {
+        Some(&v) => v,
+        None => (k as f32).ln(),
+    }
+}
+
+/// `(1.0 + k as f32).ln()`: below [`LN_TABLE`], `1.0 + k as f32` is exactly
+/// `(k + 1) as f32`.
+#[inline]
+fn ln_1p(k: usize) -> f32 {
+    match LN.get(k.wrapping_add(1)) {
+        Some(&v) => v,
+        None => (1.0 + k as f32).ln(),
+    }
+}
+
 /// `v[k]` = how many of `flags[..k]` are set.
 fn prefix_counts(flags: &[bool]) -> Vec<u32> {
     let mut v = Vec::with_capacity(flags.len() + 1);
@@ -278,7 +307,7 @@ impl<'a, 'b> RowMaker<'a, 'b> {
             .map(|&i| {
                 let f = &inp.infos[i].f;
                 Base {
-                    log_weight: (1.0 + f.weight as f32).ln(),
+                    log_weight: ln_1p(f.weight),
                     terminal: f32::from(u8::from(f.terminal)),
                     prose: f32::from(u8::from(inp.heur[i].score > 0)),
                     shaped: f32::from(u8::from(f.is_headline_shaped(inp.lines[i].text))),
@@ -491,12 +520,12 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         put(f32::from(u8::from(sh.url)));
         put(f32::from(u8::from(sh.quote)));
         put(f32::from(u8::from(count > 1)));
-        put((count as f32).ln());
+        put(ln_count(count as usize));
         put(f32::from(u8::from(self.stamp[r])));
         put((stamps[r] - stamps[lo]) as f32);
         put((stamps[hi] - stamps[r + 1]) as f32);
-        put((1.0 + stamps[r] as f32).ln());
-        put((1.0 + (stamps[n] - stamps[r + 1]) as f32).ln());
+        put(ln_1p(stamps[r] as usize));
+        put(ln_1p((stamps[n] - stamps[r + 1]) as usize));
         put((dups[hi] - dups[lo] - u32::from(self.dup[r])) as f32 / (hi - lo - 1).max(1) as f32);
         put(f32::from(u8::from(info.repeated)));
         put(is(Action::Remove));
@@ -508,8 +537,8 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         put(is(Action::Comment));
         put((comments[r] - comments[lo]) as f32);
         put((comments[hi] - comments[r + 1]) as f32);
-        put((1.0 + comments[r] as f32).ln());
-        put((1.0 + (comments[n] - comments[r + 1]) as f32).ln());
+        put(ln_1p(comments[r] as usize));
+        put(ln_1p((comments[n] - comments[r + 1]) as usize));
         put(self.last_comment[r].map_or(100.0, |t| ((r - t) as f32).min(100.0)));
         put(self.next_comment[r + 1]
             .checked_sub(r)
@@ -523,9 +552,9 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         put(title_dist);
         put(f32::from(u8::from(self.title_row.is_some())));
         put(r as f32 / n as f32);
-        put((1.0 + n as f32).ln());
-        put((1.0 + r as f32).ln());
-        put(((n - r) as f32).ln());
+        put(ln_1p(n));
+        put(ln_1p(r));
+        put(ln_count(n - r));
         put(self.prose_before[r]);
         put(trailers.min(5) as f32);
         put(last_trailer.map_or(100.0, |t| ((r - t) as f32).min(100.0)));

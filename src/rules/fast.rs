@@ -18,7 +18,7 @@ use regex_automata::{Anchored, Input, PatternSet, hybrid, meta};
 use regex_syntax::hir::Hir;
 
 use super::literal::Lowered;
-use super::plan::{Plan, choose_gates, plan, prefix_free};
+use super::plan::{ByteSet, Plan, choose_gates, plan, prefix_free};
 use super::{REGEX_SIZE_LIMIT, Rule, RuleSet, fits};
 
 /// The regex side of [`RuleSet::first_match_index`], precomputed per line length.
@@ -36,6 +36,11 @@ use super::{REGEX_SIZE_LIMIT, Rule, RuleSet, fits};
 ///   over the ASCII-lower-cased line, and a branch runs only when one of its
 ///   prefixes is there. A long line (prose) searches for few gates: most
 ///   gated rules are for short lines.
+/// * An anchored branch that starts with a run of any letters would keep the
+///   anchored automaton alive through every short line: it is gated by an
+///   inner literal when it has one (as the unanchored branches are), else by
+///   a rare byte class it must hold (`\d` in `^.*?… at \d{1,2}:\d{2}`), and
+///   runs on its own on the lines that hold such a byte.
 /// * A regex that cannot be split that way (a Unicode word boundary, which
 ///   would slow the shared automaton on non-ASCII lines; an unanchored branch
 ///   without usable prefix literals; a failed build) runs whole, as before.
@@ -56,6 +61,8 @@ pub(super) struct Fast {
     /// The gates of the buckets ([`Bucket::gate`]), each over the gate
     /// patterns of the gated branches that fit its buckets.
     pub(super) gates: Vec<GateSet>,
+    /// The anchored branches gated by a byte class, in rule order.
+    pub(super) class_gated: Vec<ClassBranch>,
     /// Non-ASCII characters that case-fold to an ASCII letter of some gate
     /// (the Kelvin sign, the long s): a line holding one lets every gated
     /// branch through. Searched apart from the gate, whose SIMD filter is
@@ -176,6 +183,15 @@ pub(super) struct GatedBranch {
     pub(super) re: meta::Regex,
 }
 
+/// An anchored branch of a rule's regex that runs only on lines holding a
+/// byte of its class ([`super::plan::class_gate`]).
+#[derive(Debug)]
+pub(super) struct ClassBranch {
+    pub(super) rule: usize,
+    pub(super) re: meta::Regex,
+    pub(super) bytes: ByteSet,
+}
+
 /// The regex work for lines of one range of word counts.
 #[derive(Debug)]
 pub(super) struct Bucket {
@@ -185,6 +201,9 @@ pub(super) struct Bucket {
     pub(super) anchored_set: usize,
     /// Rules fitting the bucket whose regex runs whole, ascending.
     pub(super) whole: Vec<usize>,
+    /// The class-gated branches fitting the bucket (positions in
+    /// [`Fast::class_gated`], ascending).
+    pub(super) class_gated: Vec<usize>,
     /// The lowest rule fitting the bucket that has gated branches.
     pub(super) first_gated: Option<usize>,
     /// The gate of the bucket's gated branches (a position in [`Fast::gates`]);
@@ -323,6 +342,17 @@ impl RuleSet {
                 }
             }
         }
+        // Class-gated anchored branches: only on lines holding their bytes.
+        for &c in &bucket.class_gated {
+            let b = &fast.class_gated[c];
+            if !before(best, b.rule) {
+                break;
+            }
+            if b.bytes.in_line(line.as_bytes()) && b.re.is_match(line) {
+                best = Some(b.rule);
+                break;
+            }
+        }
         // Unanchored branches: only those whose gate literal is in the line.
         if bucket.first_gated.is_some_and(|g| before(best, g)) {
             let mut tested = 0u64;
@@ -439,13 +469,20 @@ impl Fast {
         let mut gated = Vec::new();
         let mut gate_lits: Vec<(usize, Vec<u8>)> = Vec::new();
         let mut gated_rules = Vec::new();
+        let mut class_gated = Vec::new();
         let mut split = Vec::new();
         for (i, p) in plans.into_iter().enumerate() {
             match p {
                 Some(Plan::Split {
                     anchored,
                     gated: branches,
+                    class_gated: by_class,
                 }) => {
+                    class_gated.extend(by_class.into_iter().map(|(re, bytes)| ClassBranch {
+                        rule: i,
+                        re,
+                        bytes,
+                    }));
                     if !branches.is_empty() {
                         gated_rules.push(i);
                     }
@@ -513,6 +550,9 @@ impl Fast {
                     anchored_rules: Vec::new(),
                     anchored_set: usize::from(long.is_some() && words > LONG_LINE_WORDS),
                     whole: Vec::new(),
+                    class_gated: (0..class_gated.len())
+                        .filter(|&c| fits(&rules[class_gated[c].rule], words))
+                        .collect(),
                     first_gated,
                     gate: first_gated.and_then(|_| gate_for(words)),
                 };
@@ -538,6 +578,7 @@ impl Fast {
             anchored: [all, long],
             gated,
             gates,
+            class_gated,
             wild,
             id: NEXT_FAST_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }

@@ -25,7 +25,49 @@ pub(super) enum Plan {
     Split {
         anchored: Option<Hir>,
         gated: Vec<(meta::Regex, Vec<Vec<u8>>)>,
+        /// Anchored branches that start with a run of any letters and have no
+        /// gate literal, but hold a character of a rare byte class further on
+        /// (`^.*?…\d`): each runs on the lines holding one of those bytes.
+        class_gated: Vec<(meta::Regex, ByteSet)>,
     },
+}
+
+/// Bytes a line must hold for a branch to match it (see [`class_gate`]).
+#[derive(Clone, PartialEq, Eq)]
+pub(super) struct ByteSet(pub(super) [bool; 256]);
+
+impl std::fmt::Debug for ByteSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bytes: Vec<u8> = (0..=255u8).filter(|&b| self.0[usize::from(b)]).collect();
+        write!(f, "ByteSet({:?})", bytes.escape_ascii().to_string())
+    }
+}
+
+impl ByteSet {
+    /// Whether `hay` holds a byte of the set.
+    #[inline]
+    pub(super) fn in_line(&self, hay: &[u8]) -> bool {
+        hay.iter().any(|&b| self.0[usize::from(b)])
+    }
+
+    fn union(mut self, other: &ByteSet) -> ByteSet {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        self
+    }
+
+    fn len(&self) -> usize {
+        self.0.iter().filter(|&&b| b).count()
+    }
+
+    /// Whether a line would seldom hold a byte of the set: no ASCII letter
+    /// and no white space (which most lines hold), and few bytes (`\d` has
+    /// the ten digits and the lead bytes of the other scripts' digits).
+    fn is_rare(&self) -> bool {
+        let common = |b: u8| b.is_ascii_alphabetic() || b.is_ascii_whitespace();
+        self.len() <= 32 && !(0..=255u8).any(|b| self.0[usize::from(b)] && common(b))
+    }
 }
 
 /// At most this many gate literals per branch (else the branch runs whole).
@@ -79,6 +121,7 @@ pub(super) fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
     };
     let mut anchored = Vec::new();
     let mut gated = Vec::new();
+    let mut class_gated = Vec::new();
     let mut wild_here = Vec::new();
     let n = branches.len();
     // Which branch, for a reader: its printed regex may be long (`\d` is
@@ -99,6 +142,10 @@ pub(super) fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
                 && let Ok(re) = meta_builder().build_from_hir(&b)
             {
                 gated.push((re, lits));
+            } else if let Some(bytes) = class_gate(&b)
+                && let Ok(re) = meta_builder().build_from_hir(&b)
+            {
+                class_gated.push((re, bytes));
             } else {
                 anchored.push(b);
             }
@@ -120,6 +167,7 @@ pub(super) fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
     Plan::Split {
         anchored: (!anchored.is_empty()).then(|| Hir::alternation(anchored)),
         gated,
+        class_gated,
     }
 }
 
@@ -158,6 +206,74 @@ pub(super) fn inner_gate(hir: &Hir, wild: &mut Vec<char>) -> Option<Vec<Vec<u8>>
         wild.extend(here);
         Some(lits)
     })
+}
+
+/// The rare bytes of an anchored branch that starts with a run of any letters
+/// and has no gate literal (`^.*?(?:\d{4}|…) at \d{1,2}:\d{2}`): every match
+/// holds one of them ([`required_bytes`]). The run keeps the anchored
+/// automaton alive through every short line, as for [`inner_gate`]; the
+/// branch runs on its own, on the few lines that hold such a byte.
+pub(super) fn class_gate(hir: &Hir) -> Option<ByteSet> {
+    let HirKind::Concat(subs) = hir.kind() else {
+        return None;
+    };
+    let start = subs
+        .iter()
+        .position(|s| !matches!(s.kind(), HirKind::Look(_)))?;
+    (start + 1..subs.len()).find_map(|k| {
+        if !subs[start..k].iter().any(runs_over_words) {
+            return None;
+        }
+        required_bytes(&Hir::concat(subs[k..].to_vec())).filter(ByteSet::is_rare)
+    })
+}
+
+/// A set of bytes every match of `hir` holds one of (sound, not complete):
+/// the bytes of a class (its ASCII members, and the UTF-8 lead bytes of the
+/// others), the rarest byte of a literal, the union over an alternation's
+/// branches, and the rarest set of a sequence's parts. `None` when a match
+/// may be empty of them (an optional part, a look-around).
+pub(super) fn required_bytes(hir: &Hir) -> Option<ByteSet> {
+    let mut set = ByteSet([false; 256]);
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => return None,
+        HirKind::Literal(l) => {
+            let &b = l.0.iter().min_by_key(|&&b| byte_rank(b))?;
+            set.0[usize::from(b)] = true;
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    set.0[usize::from(b)] = true;
+                }
+            }
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            let lead = |ch: char| ch.encode_utf8(&mut [0; 4]).as_bytes()[0];
+            for r in c.ranges() {
+                // A lead byte grows with the code point: the range's
+                // characters start with the bytes from its first's to its last's.
+                for b in lead(r.start())..=lead(r.end()) {
+                    set.0[usize::from(b)] = true;
+                }
+            }
+        }
+        HirKind::Repetition(r) if r.min >= 1 => return required_bytes(&r.sub),
+        HirKind::Repetition(_) => return None,
+        HirKind::Capture(c) => return required_bytes(&c.sub),
+        HirKind::Concat(subs) => {
+            return subs
+                .iter()
+                .filter_map(required_bytes)
+                .min_by_key(|s| (!s.is_rare(), s.len()));
+        }
+        HirKind::Alternation(alts) => {
+            let mut sets = alts.iter().map(required_bytes);
+            let first = sets.next()??;
+            return sets.try_fold(first, |acc, s| Some(acc.union(&s?)));
+        }
+    }
+    Some(set)
 }
 
 /// Whether `hir` holds a repetition (more than once) of a class of every

@@ -195,6 +195,12 @@ fn user_rules() -> Vec<Rule> {
             "inner.gate",
             "regex = '(?i)^(?:.{0,20}?\\s)?(?:posted|submitted) by \\d+'",
         ),
+        // An anchored branch that starts with a run and has no gate
+        // literal, but must hold a colon and digits: gated by the colon.
+        rule(
+            "class.gate",
+            "regex = '(?i)^.*?(?:at|@) ?\\d{1,2}:\\d{2} ?[ap]m$'\nmax_words = 12",
+        ),
         // A short gate literal (`ab`) is not usable: run whole.
         rule("short.gate", "regex = 'ab[c-z]+x|zz top'"),
         // A lower-priority regex that also matches what the literal
@@ -432,6 +438,87 @@ fn anchored_branch_starting_with_a_run_is_gated_by_its_inner_literal() {
 }
 
 #[test]
+fn anchored_branch_starting_with_a_run_without_a_literal_is_gated_by_a_byte_class() {
+    let (set, _) = user_set();
+    let first = |l: &str| id(set, set.first_match_index(l));
+    let rule = set.rules().iter().position(|r| r.id == "class.gate");
+    let rule = rule.unwrap();
+    let branch = set
+        .fast
+        .class_gated
+        .iter()
+        .find(|b| b.rule == rule)
+        .unwrap();
+    // The colon: rarer than the digits, and every match holds one.
+    assert!(branch.bytes.in_line(b"9:05") && !branch.bytes.in_line(b"at 905 pm"));
+    assert!(
+        set.fast
+            .buckets
+            .iter()
+            .all(|b| !b.anchored_rules.contains(&rule))
+    );
+    assert_eq!(first("Jane wrote at 9:05 pm"), Some("class.gate"));
+    assert_eq!(first("Posted @12:30AM"), Some("class.gate"));
+    assert_eq!(first("Jane wrote at 9:05 pm today"), None);
+    assert_eq!(first("Jane wrote at nine pm"), None);
+    // Arabic-Indic digits are `\d` too: their lead byte is in the class.
+    assert_eq!(
+        first("Jane at \u{661}:\u{663}\u{660} pm"),
+        Some("class.gate")
+    );
+    // Builtin: `comments.posted-at` is gated by its digits, out of the
+    // anchored automaton.
+    let (builtin, _) = builtin_set();
+    let posted_at = builtin
+        .rules()
+        .iter()
+        .position(|r| r.id == "comments.posted-at")
+        .unwrap();
+    let branch = builtin
+        .fast
+        .class_gated
+        .iter()
+        .find(|b| b.rule == posted_at);
+    let bytes = &branch.unwrap().bytes;
+    assert!((b'0'..=b'9').all(|d| bytes.0[usize::from(d)]));
+    assert!(!bytes.in_line("Ünterschrift: é à ü, @ at".as_bytes()));
+    assert!(
+        builtin
+            .fast
+            .buckets
+            .iter()
+            .all(|b| !b.anchored_rules.contains(&posted_at))
+    );
+}
+
+#[test]
+fn required_bytes_are_held_by_every_match() {
+    use super::plan::required_bytes;
+    let hir = |re: &str| regex_syntax::Parser::new().parse(re).unwrap();
+    let set = |re: &str| {
+        required_bytes(&hir(re)).map(|s| {
+            (0..=255u8)
+                .filter(|&b| s.0[usize::from(b)])
+                .collect::<Vec<u8>>()
+        })
+    };
+    // The rarest part of a sequence; an alternation's branches together.
+    assert_eq!(set(r"(?-u:\d)+x"), Some(b"0123456789".to_vec()));
+    assert_eq!(set(r"a[:;]b"), Some(b":;".to_vec()));
+    assert_eq!(set(r"(?:1|2)z"), Some(b"12".to_vec()));
+    // Case folded: both cases are in the class.
+    assert_eq!(set(r"(?i)q"), Some(b"Qq".to_vec()));
+    // Nothing is required of an optional part, or of a branch without one.
+    assert_eq!(set(r"\d?"), None);
+    assert_eq!(set(r"(?:\d|)x?"), None);
+    // A literal by its rarest byte (here the tail of `é`), a class of
+    // non-ASCII characters by their lead bytes.
+    assert_eq!(set(r"é"), Some(vec![0xA9]));
+    let digits = set(r"\d").unwrap();
+    assert!(digits.contains(&b'5') && digits.contains(&0xD9) && !digits.contains(&0xC3));
+}
+
+#[test]
 fn unicode_word_boundary_rule_runs_whole_and_right() {
     let (set, _) = user_set();
     let first = |l: &str| id(set, set.first_match_index(l));
@@ -646,6 +733,8 @@ fn piece() -> impl Strategy<Value = String> {
         Just("Advertisement".to_string()),
         Just("javascript is disabled".to_string()),
         Just("zz top".to_string()),
+        Just("at 9:05 pm".to_string()),
+        Just("@12:30AM".to_string()),
         Just("abddx".to_string()),
         Just(":".to_string()),
         Just("\u{a0}".to_string()),

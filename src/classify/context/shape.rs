@@ -117,26 +117,36 @@ pub(super) const MONTHS: &[&str] = &[
     "grudnia",
 ];
 
-/// [`MONTHS`] in a set, for [`is_month`].
+/// [`MONTHS`] in a set, for [`is_month`], as bytes.
 pub(super) static MONTH_SET: std::sync::LazyLock<
-    std::collections::HashSet<&str, foldhash::fast::FixedState>,
-> = std::sync::LazyLock::new(|| MONTHS.iter().copied().collect());
+    std::collections::HashSet<&[u8], foldhash::fast::FixedState>,
+> = std::sync::LazyLock::new(|| MONTHS.iter().map(|m| m.as_bytes()).collect());
 
 /// Whether `word` (punctuation around it trimmed) is a month name. An ASCII
-/// word is lower-cased byte by byte (as `char::to_lowercase` does it there);
-/// the plain reference is `is_month_plain` in the tests.
+/// word is trimmed and lower-cased byte by byte (as `char::is_alphabetic`
+/// and `char::to_lowercase` do it there); the plain reference is
+/// `is_month_plain` in the tests.
 pub(super) fn is_month(word: &str) -> bool {
-    let w = word.trim_matches(|c: char| !c.is_alphabetic());
-    if w.len() < 3 || w.len() > 13 {
-        return false;
-    }
     let mut buf = [0u8; 16];
     let mut n = 0;
-    if w.is_ascii() {
+    if word.is_ascii() {
+        let w = word.as_bytes();
+        let Some(a) = w.iter().position(u8::is_ascii_alphabetic) else {
+            return false;
+        };
+        let b = w.iter().rposition(u8::is_ascii_alphabetic).unwrap_or(a);
+        let w = &w[a..=b];
+        if w.len() < 3 || w.len() > 13 {
+            return false;
+        }
         n = w.len();
-        buf[..n].copy_from_slice(w.as_bytes());
+        buf[..n].copy_from_slice(w);
         buf[..n].make_ascii_lowercase();
     } else {
+        let w = word.trim_matches(|c: char| !c.is_alphabetic());
+        if w.len() < 3 || w.len() > 13 {
+            return false;
+        }
         for c in w.chars().flat_map(char::to_lowercase) {
             let mut b = [0u8; 4];
             let e = c.encode_utf8(&mut b).as_bytes();
@@ -147,8 +157,7 @@ pub(super) fn is_month(word: &str) -> bool {
             n += e.len();
         }
     }
-    let lower = std::str::from_utf8(&buf[..n]).unwrap_or("");
-    MONTH_SET.contains(lower)
+    MONTH_SET.contains(&buf[..n])
 }
 
 /// The shape of `text` (trimmed). Its ASCII letters, capitals, digits,

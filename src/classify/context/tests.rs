@@ -213,3 +213,16 @@ fn second_stage_columns_read_the_first_stage_around_each_row() {
     assert_eq!(r[0][col("p_share")], 0.5);
     assert_eq!(NAMES2.len(), COLUMNS2);
 }
+
+#[test]
+fn looked_up_logarithms_are_the_computed_ones_bit_for_bit() {
+    // Across the table's end, where the look-up gives way to the function.
+    for k in (0..LN_TABLE + 70).chain([1 << 24, (1 << 24) + 1, usize::MAX >> 8]) {
+        assert_eq!(ln_count(k).to_bits(), (k as f32).ln().to_bits(), "ln {k}");
+        assert_eq!(
+            ln_1p(k).to_bits(),
+            (1.0 + k as f32).ln().to_bits(),
+            "ln 1+{k}"
+        );
+    }
+}
