@@ -17,7 +17,7 @@
 //! threshold (a lower one for lines the heuristic span also took for body).
 //! Inference is plain Rust: each tree is a flat array of nodes for
 //! explanations (and the reference walk of the tests), and a list of tests
-//! with leaf bitvectors for scoring eight rows at once (QuickScorer's
+//! with leaf bitvectors for scoring sixteen rows at once (QuickScorer's
 //! layout).
 
 use serde::Deserialize;
@@ -90,7 +90,10 @@ struct Tree {
 }
 
 /// Rows scored together: their tests run side by side (in vector lanes).
-const LANES: usize = 8;
+/// Sixteen: each test's threshold and leaf mask are set up once for two AVX2
+/// compares (four SSE2 ones).
+const LANES: usize = 16;
+const _: () = assert!(LANES.is_multiple_of(8));
 
 /// A node of a tree in the bitvector layout of [`Ensemble::score_columns`]
 /// (QuickScorer's): when a row fails the node's test, the leaves of the
@@ -494,24 +497,25 @@ fn reach(tests: &[Test], cols: &Columns) -> [u32; LANES] {
         __m128i, _mm_and_si128, _mm_castps_si128, _mm_cmple_ps, _mm_loadu_ps, _mm_or_si128,
         _mm_set1_epi32, _mm_set1_ps, _mm_storeu_si128,
     };
-    // SAFETY: SSE2 is present (see the `cfg`); the loads read the eight
-    // floats of one column and the stores write into `out`, in bounds.
+    const V: usize = LANES / 4;
+    // SAFETY: SSE2 is present (see the `cfg`); the loads read the floats of
+    // one column, four at a time, and the stores write into `out`, in bounds.
     unsafe {
-        let mut lo = _mm_set1_epi32(-1);
-        let mut hi = lo;
+        let mut acc = [_mm_set1_epi32(-1); V];
         for t in tests {
             let col = &cols[usize::from(t.column) & (ROW_WIDTH - 1)];
             let threshold = _mm_set1_ps(t.threshold);
             let keep = _mm_set1_epi32(t.keep as i32);
-            // All ones where `col[k] <= threshold` (false for NaN, as `<=`).
-            let a = _mm_castps_si128(_mm_cmple_ps(_mm_loadu_ps(col.as_ptr()), threshold));
-            let b = _mm_castps_si128(_mm_cmple_ps(_mm_loadu_ps(col.as_ptr().add(4)), threshold));
-            lo = _mm_and_si128(lo, _mm_or_si128(a, keep));
-            hi = _mm_and_si128(hi, _mm_or_si128(b, keep));
+            for (v, a) in acc.iter_mut().enumerate() {
+                // All ones where `col[k] <= threshold` (false for NaN, as `<=`).
+                let le = _mm_cmple_ps(_mm_loadu_ps(col.as_ptr().add(4 * v)), threshold);
+                *a = _mm_and_si128(*a, _mm_or_si128(_mm_castps_si128(le), keep));
+            }
         }
         let mut out = [0u32; LANES];
-        _mm_storeu_si128(out.as_mut_ptr().cast::<__m128i>(), lo);
-        _mm_storeu_si128(out.as_mut_ptr().add(4).cast::<__m128i>(), hi);
+        for (v, a) in acc.iter().enumerate() {
+            _mm_storeu_si128(out.as_mut_ptr().add(4 * v).cast::<__m128i>(), *a);
+        }
         out
     }
 }
@@ -529,19 +533,27 @@ unsafe fn reach_avx2(tests: &[Test], cols: &Columns) -> [u32; LANES] {
         __m256i, _CMP_LE_OQ, _mm256_and_si256, _mm256_castps_si256, _mm256_cmp_ps, _mm256_loadu_ps,
         _mm256_or_si256, _mm256_set1_epi32, _mm256_set1_ps, _mm256_storeu_si256,
     };
-    let mut reach = _mm256_set1_epi32(-1);
+    const V: usize = LANES / 8;
+    let mut acc = [_mm256_set1_epi32(-1); V];
     for t in tests {
         let col = &cols[usize::from(t.column) & (ROW_WIDTH - 1)];
-        // SAFETY: the load reads the eight floats of one column.
-        let x = unsafe { _mm256_loadu_ps(col.as_ptr()) };
-        // All ones where `col[k] <= threshold`: an ordered compare, false
-        // for NaN as `<=` is.
-        let le = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_LE_OQ>(x, _mm256_set1_ps(t.threshold)));
-        reach = _mm256_and_si256(reach, _mm256_or_si256(le, _mm256_set1_epi32(t.keep as i32)));
+        // The test's two constants, once for all the lanes.
+        let threshold = _mm256_set1_ps(t.threshold);
+        let keep = _mm256_set1_epi32(t.keep as i32);
+        for (v, a) in acc.iter_mut().enumerate() {
+            // SAFETY: the load reads eight floats of one column, in bounds.
+            let x = unsafe { _mm256_loadu_ps(col.as_ptr().add(8 * v)) };
+            // All ones where `col[k] <= threshold`: an ordered compare, false
+            // for NaN as `<=` is.
+            let le = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_LE_OQ>(x, threshold));
+            *a = _mm256_and_si256(*a, _mm256_or_si256(le, keep));
+        }
     }
     let mut out = [0u32; LANES];
-    // SAFETY: the store writes the eight lanes into `out`.
-    unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast::<__m256i>(), reach) };
+    for (v, a) in acc.iter().enumerate() {
+        // SAFETY: the store writes eight lanes into `out`, in bounds.
+        unsafe { _mm256_storeu_si256(out.as_mut_ptr().add(8 * v).cast::<__m256i>(), *a) };
+    }
     out
 }
 
