@@ -92,7 +92,7 @@ struct Tree {
 /// Rows scored together: their tests run side by side (in vector lanes).
 /// Sixteen: each test's threshold and leaf mask are set up once for two AVX2
 /// compares (four SSE2 ones).
-const LANES: usize = 16;
+pub(super) const LANES: usize = 16;
 const _: () = assert!(LANES.is_multiple_of(8));
 
 /// A node of a tree in the bitvector layout of [`Ensemble::score_columns`]
@@ -582,6 +582,17 @@ fn reach_plain(tests: &[Test], cols: &Columns) -> [u32; LANES] {
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 use reach_plain as reach;
 
+/// Documents of at most this many free rows keep their batches of columns
+/// from the first stage to the second (8 KiB per [`LANES`] rows: 4 MiB at
+/// most, kept by each thread from document to document, so that they are
+/// cleared once); longer ones make each row twice, in one buffer.
+const KEEP_ROWS: usize = 8192;
+
+thread_local! {
+    /// The batches of [`LineModel::probabilities_kept`].
+    static BATCHES: std::cell::RefCell<Vec<Columns>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A stage's probabilities of the free rows (0 for the others), the rows
 /// written by `fill` [`LANES`] at a time into one buffer of columns
 /// (`fill(r, k, cols)` writes row `r` as row `k` of `cols`).
@@ -640,6 +651,83 @@ impl LineModel {
     /// A row that is not free is never body: both its probabilities are 0,
     /// and the trees do not run on it.
     pub(super) fn probabilities(
+        &self,
+        rows: &RowMaker<'_, '_>,
+        free: &[bool],
+    ) -> (Vec<f32>, Vec<f32>) {
+        if free.iter().filter(|&&f| f).count() <= KEEP_ROWS {
+            self.probabilities_kept(rows, free)
+        } else {
+            self.probabilities_refilled(rows, free)
+        }
+    }
+
+    /// [`LineModel::probabilities`], each batch of [`LANES`] rows keeping the
+    /// first stage's columns for the second, which adds its own: a row is
+    /// made once.
+    pub(super) fn probabilities_kept(
+        &self,
+        rows: &RowMaker<'_, '_>,
+        free: &[bool],
+    ) -> (Vec<f32>, Vec<f32>) {
+        let at: Vec<usize> = (0..free.len()).filter(|&r| free[r]).collect();
+        BATCHES.with(|cell| {
+            let mut fresh = Vec::new();
+            let mut borrowed;
+            let batches: &mut Vec<Columns> = match cell.try_borrow_mut() {
+                Ok(b) => {
+                    borrowed = b;
+                    &mut borrowed
+                }
+                Err(_) => &mut fresh,
+            };
+            let need = at.len().div_ceil(LANES);
+            if batches.len() < need {
+                batches.resize(need, [[0f32; LANES]; ROW_WIDTH]);
+            }
+            self.score_kept(rows, free.len(), &at, &mut batches[..need])
+        })
+    }
+
+    /// [`LineModel::probabilities_kept`] of the `n` rows, the free ones
+    /// `at`, in `batches` (stale values in the lanes past a batch's rows are
+    /// read by the trees and ignored).
+    fn score_kept(
+        &self,
+        rows: &RowMaker<'_, '_>,
+        n: usize,
+        at: &[usize],
+        batches: &mut [Columns],
+    ) -> (Vec<f32>, Vec<f32>) {
+        let mut p1 = vec![0f32; n];
+        for (cols, rs) in batches.iter_mut().zip(at.chunks(LANES)) {
+            for (k, &r) in rs.iter().enumerate() {
+                rows.fill_with(r, |c, v| cols[c][k] = v);
+            }
+            let scores = self.stage1.score_columns(cols);
+            for (k, &r) in rs.iter().enumerate() {
+                p1[r] = sigmoid(scores[k]);
+            }
+        }
+        let weight = rows.weights();
+        let stage2 = Stage2::new(&p1, &weight);
+        let mut p2 = vec![0f32; n];
+        for (cols, rs) in batches.iter_mut().zip(at.chunks(LANES)) {
+            for (k, &r) in rs.iter().enumerate() {
+                stage2.fill_with(r, |c, v| cols[c][k] = v);
+            }
+            let scores = self.stage2.score_columns(cols);
+            for (k, &r) in rs.iter().enumerate() {
+                p2[r] = sigmoid(scores[k]);
+            }
+        }
+        (p1, p2)
+    }
+
+    /// [`LineModel::probabilities`] with one buffer of columns, each row made
+    /// again for the second stage: for documents of more than [`KEEP_ROWS`]
+    /// free rows.
+    pub(super) fn probabilities_refilled(
         &self,
         rows: &RowMaker<'_, '_>,
         free: &[bool],

@@ -336,3 +336,39 @@ fn a_model_that_keeps_no_paragraph_of_the_heuristics_article_gives_way() {
     let no_prose = decisions(&[Title, Body, Boilerplate, Boilerplate]);
     assert!(keeps(&[true, false, false, false], &no_prose));
 }
+
+#[test]
+fn kept_first_stage_columns_give_the_refilled_probabilities_bit_for_bit() {
+    let c = Classifier::new(RuleSet::builtin().unwrap());
+    let model = c.model.clone().unwrap();
+    // A long page of prose and short lines, and sample pages.
+    let long: String = (0..45)
+        .map(|i| format!("{PROSE} ({i})\nThe river walk, part {i}\n"))
+        .collect();
+    let mut most = 0;
+    for text in [
+        long.as_str(),
+        include_str!("../../samples/ballpark-blog-thread-en.txt"),
+        include_str!("../../samples/seoul-ko.txt"),
+    ] {
+        let lines = segment::lines(text);
+        let (infos, lang) = c.measure(&lines, true);
+        let h = c.heuristic(&lines, &infos, lang);
+        c.with_rows(&lines, &infos, &h, lang, |rows| {
+            let free = free_rows(rows.lines(), &h.decisions, &infos);
+            most = most.max(free.iter().filter(|&&f| f).count());
+            let bits = |(a, b): (Vec<f32>, Vec<f32>)| {
+                let v: Vec<u32> = a.iter().chain(&b).map(|x| x.to_bits()).collect();
+                v
+            };
+            let kept = bits(model.probabilities_kept(rows, &free));
+            assert_eq!(kept, bits(model.probabilities_refilled(rows, &free)));
+            assert!(kept.iter().any(|&x| x != 0));
+        });
+    }
+    // Several batches of rows, the last one part full.
+    assert!(
+        most > 2 * model::LANES && most % model::LANES != 0,
+        "{most}"
+    );
+}
