@@ -127,38 +127,74 @@ pub(super) static MONTH_SET: std::sync::LazyLock<
 /// and `char::to_lowercase` do it there); the plain reference is
 /// `is_month_plain` in the tests.
 pub(super) fn is_month(word: &str) -> bool {
+    if word.is_ascii() {
+        return is_month_ascii(word.as_bytes());
+    }
+    let w = word.trim_matches(|c: char| !c.is_alphabetic());
+    if w.len() < 3 || w.len() > 13 {
+        return false;
+    }
     let mut buf = [0u8; 16];
     let mut n = 0;
-    if word.is_ascii() {
-        let w = word.as_bytes();
-        let Some(a) = w.iter().position(u8::is_ascii_alphabetic) else {
-            return false;
-        };
-        let b = w.iter().rposition(u8::is_ascii_alphabetic).unwrap_or(a);
-        let w = &w[a..=b];
-        if w.len() < 3 || w.len() > 13 {
+    for c in w.chars().flat_map(char::to_lowercase) {
+        let mut b = [0u8; 4];
+        let e = c.encode_utf8(&mut b).as_bytes();
+        if n + e.len() > buf.len() {
             return false;
         }
-        n = w.len();
-        buf[..n].copy_from_slice(w);
-        buf[..n].make_ascii_lowercase();
-    } else {
-        let w = word.trim_matches(|c: char| !c.is_alphabetic());
-        if w.len() < 3 || w.len() > 13 {
-            return false;
-        }
-        for c in w.chars().flat_map(char::to_lowercase) {
-            let mut b = [0u8; 4];
-            let e = c.encode_utf8(&mut b).as_bytes();
-            if n + e.len() > buf.len() {
-                return false;
-            }
-            buf[n..n + e.len()].copy_from_slice(e);
-            n += e.len();
-        }
+        buf[n..n + e.len()].copy_from_slice(e);
+        n += e.len();
     }
     MONTH_SET.contains(&buf[..n])
 }
+
+/// [`is_month`] of an ASCII word.
+fn is_month_ascii(w: &[u8]) -> bool {
+    let Some(a) = w.iter().position(u8::is_ascii_alphabetic) else {
+        return false;
+    };
+    let b = w.iter().rposition(u8::is_ascii_alphabetic).unwrap_or(a);
+    let w = &w[a..=b];
+    if w.len() < 3 || w.len() > 13 || !w[1].is_ascii_alphabetic() {
+        return false;
+    }
+    let pair = usize::from(w[0].to_ascii_lowercase() - b'a') * 26
+        + usize::from(w[1].to_ascii_lowercase() - b'a');
+    if MONTH_PAIRS[pair / 64] >> (pair % 64) & 1 == 0 {
+        return false;
+    }
+    let mut buf = [0u8; 16];
+    buf[..w.len()].copy_from_slice(w);
+    buf[..w.len()].make_ascii_lowercase();
+    MONTH_SET.contains(&buf[..w.len()])
+}
+
+/// The first letters of [`MONTHS`], bit `c - b'a'` for letter `c`.
+const MONTH_INITIALS: u32 = {
+    let mut bits = 0u32;
+    let mut k = 0;
+    while k < MONTHS.len() {
+        bits |= 1 << (MONTHS[k].as_bytes()[0] - b'a');
+        k += 1;
+    }
+    bits
+};
+
+/// The first two letters of the ASCII [`MONTHS`], bit `26 * (a - b'a') + (b -
+/// b'a')` for letters `a`, `b`.
+const MONTH_PAIRS: [u64; 11] = {
+    let mut bits = [0u64; 11];
+    let mut k = 0;
+    while k < MONTHS.len() {
+        let m = MONTHS[k].as_bytes();
+        if m.is_ascii() {
+            let pair = (m[0] - b'a') as usize * 26 + (m[1] - b'a') as usize;
+            bits[pair / 64] |= 1 << (pair % 64);
+        }
+        k += 1;
+    }
+    bits
+};
 
 /// The shape of `text` (trimmed). Its ASCII letters, capitals, digits,
 /// separators and spaces are found 64 bytes at a time as bit masks
@@ -176,6 +212,7 @@ pub(super) fn shape(text: &str) -> Shape {
     let mut space_before = true;
     // The end of a white-space character that runs into the next block.
     let mut space_ends_next = 0u64;
+    let mut any_high = false;
     for (b, chunk) in bytes.chunks(64).enumerate() {
         let x = Block64::new(chunk);
         let upper = x.mask(|v| v.range(b'A', b'Z'));
@@ -186,6 +223,7 @@ pub(super) fn shape(text: &str) -> Shape {
         let mut space = x.mask(|v| v.range(9, 13) | v.eq(b' ')) | space_ends_next;
         space_ends_next = 0;
         let high = x.mask(Bytes16::high);
+        any_high |= high != 0;
         if high != 0 {
             // Lead bytes: not ASCII, not a continuation byte.
             let mut leads = high & !x.mask(|v| v.range(0x80, 0xBF));
@@ -274,6 +312,24 @@ pub(super) fn shape(text: &str) -> Shape {
     };
     s.quote = matches!(first, Some('"' | '“' | '«' | '„' | '‘' | '\''));
     s.ellipsis = t.ends_with("...") || t.ends_with('…');
-    s.month = s.digits > 0 && t.split_whitespace().take(24).any(is_month);
+    s.month = s.digits > 0
+        && if any_high {
+            t.split_whitespace().take(24).any(is_month)
+        } else {
+            // ASCII: the white space `split_whitespace` splits on is these
+            // bytes, and a month name starts with one of a few letters.
+            bytes
+                .split(|b| matches!(b, 9..=13 | b' '))
+                .filter(|w| !w.is_empty())
+                .take(24)
+                .any(|w| {
+                    w.iter()
+                        .find(|b| b.is_ascii_alphabetic())
+                        .is_some_and(|&b| {
+                            MONTH_INITIALS >> (b.to_ascii_lowercase() - b'a') & 1 != 0
+                        })
+                        && is_month_ascii(w)
+                })
+        };
     s
 }

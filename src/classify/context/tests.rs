@@ -226,3 +226,21 @@ fn looked_up_logarithms_are_the_computed_ones_bit_for_bit() {
         );
     }
 }
+
+#[test]
+fn every_month_name_is_found_in_any_case_and_punctuation() {
+    for m in MONTHS {
+        for w in [
+            m.to_string(),
+            m.to_uppercase(),
+            format!("({m}.)"),
+            format!("{m},"),
+        ] {
+            assert!(is_month(&w), "{w:?}");
+            let line = format!("Posted {w} 12");
+            assert!(shape(&line).month, "{line:?}");
+        }
+    }
+    assert_eq!(is_month("mayo1"), is_month_plain("mayo1"));
+    assert!(!is_month("Mark") && !is_month("Junk") && !is_month("ma"));
+}
