@@ -242,9 +242,11 @@ fn prefix_counts(flags: &[bool]) -> Vec<u32> {
 /// Whether `text` holds a time or a month name with a number: a date
 /// stamp, not a headline.
 pub(super) fn has_date(text: &str) -> bool {
-    let s = shape(text);
-    s.time || s.month
+    dated(text, &shape(text))
 }
+
+/// A date stamp is a dated line ([`dated`]) of at most this many words.
+const STAMP_WORDS: usize = 16;
 
 /// What the rows are made from.
 pub(super) struct Inputs<'a, 'b> {
@@ -262,6 +264,11 @@ pub(super) struct Inputs<'a, 'b> {
     pub title: Option<usize>,
     /// The document's language.
     pub lang: Option<Lang>,
+    /// The lines the model decides, by line: only their rows are read in
+    /// full, and the other rows' text-shape columns are left at 0 (a long
+    /// line's shape is not read at all). `None`: every row is made in full
+    /// (`rinse features`).
+    pub decides: Option<&'a [bool]>,
 }
 
 /// Makes the rows of a document's non-blank lines, one at a time: what a row
@@ -370,11 +377,23 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         }
         // Date stamps: a short line with a time or a date (one heads the
         // article, one heads every comment of a thread).
-        let shapes: Vec<Shape> = idx.iter().map(|&i| shape(inp.lines[i].text)).collect();
+        // A row the model does not decide needs its shape only to tell a
+        // stamp, which is a short line.
+        let shapes: Vec<Shape> = idx
+            .iter()
+            .map(|&i| {
+                let full = inp.decides.is_none_or(|d| d[i]);
+                if full || inp.infos[i].f.words <= STAMP_WORDS {
+                    shape(inp.lines[i].text)
+                } else {
+                    Shape::default()
+                }
+            })
+            .collect();
         let stamp: Vec<bool> = idx
             .iter()
             .zip(&shapes)
-            .map(|(&i, sh)| inp.infos[i].f.words <= 16 && (sh.time || sh.month))
+            .map(|(&i, sh)| inp.infos[i].f.words <= STAMP_WORDS && dated(inp.lines[i].text, sh))
             .collect();
         let stamps_upto = prefix_counts(&stamp);
         let dup: Vec<bool> = count.iter().map(|&c| c > 1).collect();

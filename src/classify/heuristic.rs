@@ -37,9 +37,9 @@ impl Heuristic {
         &'a self,
         lines: &'a [Line<'b>],
         infos: &'a [Info],
-        actions: &'a [Option<Action>],
-        heur: &'a [context::Heur],
+        (actions, heur): (&'a [Option<Action>], &'a [context::Heur]),
         lang: Option<features::Lang>,
+        decides: Option<&'a [bool]>,
     ) -> context::Inputs<'a, 'b> {
         context::Inputs {
             lines,
@@ -49,6 +49,7 @@ impl Heuristic {
             span: self.span,
             title: self.title,
             lang,
+            decides,
         }
     }
 }

@@ -236,14 +236,27 @@ fn keeps_prose(
 /// decision on whole lines can split it, and dropping it would drop the
 /// article with it, so the heuristic's verdict on it stands.
 fn free_rows(idx: &[usize], decisions: &[Decision], infos: &[Info]) -> Vec<bool> {
-    let total: usize = idx.iter().map(|&i| infos[i].f.words).sum();
-    idx.iter()
-        .map(|&i| {
-            let words = infos[i].f.words;
-            model_decides(&decisions[i]) && !is_glued(words, total)
-        })
+    let free = free_lines(decisions, infos);
+    idx.iter().map(|&i| free[i]).collect()
+}
+
+/// [`free_rows`] by line: whether the line model decides each line.
+fn free_lines(decisions: &[Decision], infos: &[Info]) -> Vec<bool> {
+    let total: usize = infos.iter().map(|i| i.f.words).sum();
+    decisions
+        .iter()
+        .zip(infos)
+        .map(|(d, i)| model_decides(d) && !is_glued(i.f.words, total))
         .collect()
 }
+
+/// What [`Classifier::with_rows`] makes rows of, past the lines.
+type RowsOf<'a> = (
+    &'a [Info],
+    &'a Heuristic,
+    Option<features::Lang>,
+    Option<&'a [bool]>,
+);
 
 /// Cuts the menu and the link lists off a page glued into one line
 /// ([`is_glued`]) that is kept as body: the decision keeps the article's
@@ -396,9 +409,11 @@ impl Classifier {
         };
         let (infos, lang) = self.measure(lines, true);
         let h = self.heuristic(lines, &infos, lang);
-        let (idx, free, mut body, scores) = self.with_rows(lines, &infos, &h, lang, |rows| {
+        let decides = free_lines(&h.decisions, &infos);
+        let rows_of = (&infos[..], &h, lang, Some(&decides[..]));
+        let (idx, free, mut body, scores) = self.with_rows(lines, rows_of, |rows| {
             let idx = rows.lines().to_vec();
-            let free = free_rows(&idx, &h.decisions, &infos);
+            let free: Vec<bool> = idx.iter().map(|&i| decides[i]).collect();
             let body = model.body(rows, &free);
             let scores = explain.then(|| {
                 let mut by_line = vec![None; lines.len()];
@@ -528,13 +543,13 @@ impl Classifier {
         out
     }
 
-    /// Runs `then` with the maker of the model's rows of the non-blank lines.
+    /// Runs `then` with the maker of the model's rows of the non-blank lines,
+    /// from the lines' measures, the heuristic's verdicts, the language and
+    /// the lines the model decides (see [`context::Inputs::decides`]).
     fn with_rows<R>(
         &self,
         lines: &[Line<'_>],
-        infos: &[Info],
-        h: &Heuristic,
-        lang: Option<features::Lang>,
+        (infos, h, lang, decides): RowsOf<'_>,
         then: impl FnOnce(&context::RowMaker<'_, '_>) -> R,
     ) -> R {
         let actions: Vec<Option<Action>> = infos
@@ -552,9 +567,13 @@ impl Classifier {
                 }
             })
             .collect();
-        then(&context::RowMaker::new(
-            &h.inputs(lines, infos, &actions, &heur, lang),
-        ))
+        then(&context::RowMaker::new(&h.inputs(
+            lines,
+            infos,
+            (&actions, &heur),
+            lang,
+            decides,
+        )))
     }
 
     /// The model's input rows for `lines` (one per non-blank line), the line
@@ -564,7 +583,7 @@ impl Classifier {
     pub fn feature_rows(&self, lines: &[Line<'_>]) -> FeatureRows {
         let (infos, lang) = self.measure(lines, true);
         let h = self.heuristic(lines, &infos, lang);
-        self.with_rows(lines, &infos, &h, lang, |rows| {
+        self.with_rows(lines, (&infos, &h, lang, None), |rows| {
             let idx = rows.lines().to_vec();
             let free = free_rows(&idx, &h.decisions, &infos);
             let probabilities = self.model.as_ref().map(|m| m.probabilities(rows, &free));

@@ -354,7 +354,7 @@ fn kept_first_stage_columns_give_the_refilled_probabilities_bit_for_bit() {
         let lines = segment::lines(text);
         let (infos, lang) = c.measure(&lines, true);
         let h = c.heuristic(&lines, &infos, lang);
-        c.with_rows(&lines, &infos, &h, lang, |rows| {
+        c.with_rows(&lines, (&infos, &h, lang, None), |rows| {
             let free = free_rows(rows.lines(), &h.decisions, &infos);
             most = most.max(free.iter().filter(|&&f| f).count());
             let bits = |(a, b): (Vec<f32>, Vec<f32>)| {
@@ -371,4 +371,57 @@ fn kept_first_stage_columns_give_the_refilled_probabilities_bit_for_bit() {
         most > 2 * model::LANES && most % model::LANES != 0,
         "{most}"
     );
+}
+
+#[test]
+fn rows_made_for_the_lines_the_model_decides_are_the_full_rows() {
+    let c = Classifier::new(RuleSet::builtin().unwrap());
+    let model = c.model.clone().unwrap();
+    for text in [
+        include_str!("../../samples/ballpark-blog-thread-en.txt"),
+        include_str!("../../samples/seoul-ko.txt"),
+        include_str!("../../samples/reuters-azerbaijan.txt"),
+    ] {
+        let lines = segment::lines(text);
+        let (infos, lang) = c.measure(&lines, true);
+        let h = c.heuristic(&lines, &infos, lang);
+        let decides = free_lines(&h.decisions, &infos);
+        let (idx, full, probabilities) = c.with_rows(&lines, (&infos, &h, lang, None), |rows| {
+            let free = free_rows(rows.lines(), &h.decisions, &infos);
+            (
+                rows.lines().to_vec(),
+                rows.all(),
+                model.probabilities(rows, &free),
+            )
+        });
+        let (part, part_probabilities) =
+            c.with_rows(&lines, (&infos, &h, lang, Some(&decides)), |rows| {
+                let free = free_rows(rows.lines(), &h.decisions, &infos);
+                (rows.all(), model.probabilities(rows, &free))
+            });
+        let bits = |row: &context::Row| row.map(f32::to_bits);
+        let mut long_undecided = 0;
+        for (r, &i) in idx.iter().enumerate() {
+            if decides[i] {
+                assert_eq!(
+                    bits(&full[r]),
+                    bits(&part[r]),
+                    "line {i}: {:?}",
+                    lines[i].text
+                );
+            } else {
+                long_undecided += usize::from(infos[i].f.words > 16);
+            }
+        }
+        // The stamps around each row (read from every row) are the same.
+        let stamps = context::NAMES
+            .iter()
+            .position(|n| *n == "stamps_before")
+            .unwrap();
+        for r in 0..idx.len() {
+            assert_eq!(full[r][stamps], part[r][stamps]);
+        }
+        assert_eq!(probabilities, part_probabilities);
+        assert!(long_undecided > 0 || text.len() < 2000);
+    }
 }

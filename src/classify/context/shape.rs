@@ -1,7 +1,8 @@
 //! A line's shape for the line model: counts of digits, capitals,
-//! separators, times, years, month names, bullets and URL marks, read in one
-//! pass over the bytes, 64 at a time. [`shape`] must agree with the plain
-//! character-by-character reference the tests keep (`shape_plain`).
+//! separators, times, years, bullets and URL marks, read in one pass over the
+//! bytes, 64 at a time, and whether it is dated (a time, or a month name with
+//! a number). [`shape`] must agree with the plain character-by-character
+//! reference the tests keep (`shape_plain`).
 
 use crate::classify::masks::Block64;
 use crate::simd::Bytes16;
@@ -19,7 +20,6 @@ pub(super) struct Shape {
     pub(super) year: bool,
     pub(super) url: bool,
     pub(super) quote: bool,
-    pub(super) month: bool,
 }
 
 /// Month names and their short forms in the languages of the rules (lower
@@ -130,7 +130,7 @@ pub(super) fn is_month(word: &str) -> bool {
     if word.is_ascii() {
         return is_month_ascii(word.as_bytes());
     }
-    let w = word.trim_matches(|c: char| !c.is_alphabetic());
+    let w = word.trim_matches(|c: char| !crate::text::is_alphabetic(c));
     if w.len() < 3 || w.len() > 13 {
         return false;
     }
@@ -212,7 +212,6 @@ pub(super) fn shape(text: &str) -> Shape {
     let mut space_before = true;
     // The end of a white-space character that runs into the next block.
     let mut space_ends_next = 0u64;
-    let mut any_high = false;
     for (b, chunk) in bytes.chunks(64).enumerate() {
         let x = Block64::new(chunk);
         let upper = x.mask(|v| v.range(b'A', b'Z'));
@@ -223,7 +222,6 @@ pub(super) fn shape(text: &str) -> Shape {
         let mut space = x.mask(|v| v.range(9, 13) | v.eq(b' ')) | space_ends_next;
         space_ends_next = 0;
         let high = x.mask(Bytes16::high);
-        any_high |= high != 0;
         if high != 0 {
             // Lead bytes: not ASCII, not a continuation byte.
             let mut leads = high & !x.mask(|v| v.range(0x80, 0xBF));
@@ -239,7 +237,7 @@ pub(super) fn shape(text: &str) -> Shape {
                     } else {
                         space_ends_next = 1 << (end - 64);
                     }
-                } else if c.is_alphabetic() {
+                } else if crate::text::is_alphabetic(c) {
                     letters += 1;
                     let word_start = if p == 0 {
                         space_before
@@ -312,24 +310,32 @@ pub(super) fn shape(text: &str) -> Shape {
     };
     s.quote = matches!(first, Some('"' | '“' | '«' | '„' | '‘' | '\''));
     s.ellipsis = t.ends_with("...") || t.ends_with('…');
-    s.month = s.digits > 0
-        && if any_high {
-            t.split_whitespace().take(24).any(is_month)
-        } else {
-            // ASCII: the white space `split_whitespace` splits on is these
-            // bytes, and a month name starts with one of a few letters.
-            bytes
-                .split(|b| matches!(b, 9..=13 | b' '))
-                .filter(|w| !w.is_empty())
-                .take(24)
-                .any(|w| {
-                    w.iter()
-                        .find(|b| b.is_ascii_alphabetic())
-                        .is_some_and(|&b| {
-                            MONTH_INITIALS >> (b.to_ascii_lowercase() - b'a') & 1 != 0
-                        })
-                        && is_month_ascii(w)
-                })
-        };
     s
+}
+
+/// Whether `text`, of shape `sh`, is dated: it holds a time, or a month name
+/// among its first 24 words and a digit. The month names are looked for only
+/// where there is no time and there is a digit: most lines are answered by
+/// their shape.
+pub(super) fn dated(text: &str, sh: &Shape) -> bool {
+    sh.time || (sh.digits > 0 && names_month(crate::text::trim(text)))
+}
+
+/// Whether one of the first 24 words of `t` is a month name ([`is_month`]).
+fn names_month(t: &str) -> bool {
+    if !t.is_ascii() {
+        return t.split_whitespace().take(24).any(is_month);
+    }
+    // ASCII: the white space `split_whitespace` splits on is these bytes,
+    // and a month name starts with one of a few letters.
+    t.as_bytes()
+        .split(|b| matches!(b, 9..=13 | b' '))
+        .filter(|w| !w.is_empty())
+        .take(24)
+        .any(|w| {
+            w.iter()
+                .find(|b| b.is_ascii_alphabetic())
+                .is_some_and(|&b| MONTH_INITIALS >> (b.to_ascii_lowercase() - b'a') & 1 != 0)
+                && is_month_ascii(w)
+        })
 }

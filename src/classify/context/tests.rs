@@ -101,9 +101,15 @@ fn shape_plain(text: &str) -> Shape {
     };
     s.quote = matches!(first, Some('"' | '“' | '«' | '„' | '‘' | '\''));
     s.ellipsis = t.ends_with("...") || t.ends_with('…');
-    s.month = s.digits > 0 && t.split_whitespace().take(24).any(is_month_plain);
     s.url = t.contains("http") || t.contains("www.") || t.contains(".com") || t.contains('@');
     s
+}
+
+/// [`dated`] as first written: every word decoded and lower-cased.
+fn dated_plain(text: &str) -> bool {
+    let t = crate::text::trim(text);
+    let s = shape_plain(t);
+    s.time || (s.digits > 0 && t.split_whitespace().take(24).any(is_month_plain))
 }
 
 /// [`shape`]'s counts, character by character (the reference).
@@ -141,6 +147,7 @@ proptest::proptest! {
         t in "([a-zA-Z0-9 .:|/>»›•·\"“'*@\t\u{b}\u{1c}ÉéK\u{212a}中\u{2003}\u{a0}…-]|19|20|12:30|http|www\\.|\\.com|May|März|oct|\\.\\.\\.){0,40}"
     ) {
         proptest::prop_assert_eq!(shape(&t), shape_plain(&t), "{:?}", t);
+        proptest::prop_assert_eq!(dated(&t, &shape(&t)), dated_plain(&t), "{:?}", t);
     }
 
     #[test]
@@ -170,6 +177,7 @@ fn shape_agrees_with_the_plain_reference_across_blocks() {
             for before in ["a", " ", "é"] {
                 let t = format!("x{}{piece}A b", before.repeat(pad));
                 assert_eq!(shape(&t), shape_plain(&t), "{t:?}");
+                assert_eq!(dated(&t, &shape(&t)), dated_plain(&t), "{t:?}");
             }
         }
     }
@@ -178,7 +186,13 @@ fn shape_agrees_with_the_plain_reference_across_blocks() {
 #[test]
 fn shape_finds_times_years_bullets_and_capitals() {
     let s = shape("• Posted by Jane at 02:30 PM, October 28, 2012");
-    assert!(s.bullet && s.time && s.year && s.month);
+    assert!(s.bullet && s.time && s.year);
+    let line = "Posted by Jane on October 28, 2012";
+    assert!(!shape(line).time && dated(line, &shape(line)));
+    // A month name without a number, and a number without a month, are not dates.
+    for line in ["Posted by Jane in October", "Chapter 12 of the book: maybe"] {
+        assert!(!dated(line, &shape(line)), "{line:?}");
+    }
     // Posted, Jane, PM, October.
     assert_eq!(s.capitals, 4);
     let s = shape("12) the list item without a year like 20123");
@@ -238,7 +252,7 @@ fn every_month_name_is_found_in_any_case_and_punctuation() {
         ] {
             assert!(is_month(&w), "{w:?}");
             let line = format!("Posted {w} 12");
-            assert!(shape(&line).month, "{line:?}");
+            assert!(dated(&line, &shape(&line)), "{line:?}");
         }
     }
     assert_eq!(is_month("mayo1"), is_month_plain("mayo1"));
