@@ -34,6 +34,7 @@ pub mod features;
 mod glued;
 mod heuristic;
 mod masks;
+mod memo;
 pub mod model;
 pub mod title;
 
@@ -339,6 +340,7 @@ pub struct Classifier {
 }
 
 /// What is known about one line before deciding it.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct Info {
     blank: bool,
     rule: Option<usize>,
@@ -600,51 +602,84 @@ impl Classifier {
     /// words are counted on every line (the model reads their share), else
     /// only where the language guess or a score needs them.
     fn measure(&self, lines: &[Line<'_>], all: bool) -> (Vec<Info>, Option<features::Lang>) {
-        let mut scratch = features::Scratch::default();
-        // Stop words of every language are counted over the lines the language
-        // guess reads. Past them the language is known, and a line whose score
-        // asks for its stop-word share has it looked up at once, while its
-        // masks are at hand.
-        let mut guess = features::LangGuess::default();
-        let mut lang = None;
-        let infos: Vec<Info> = lines
-            .iter()
-            .map(|l| {
-                let reading = guess.reading();
-                let f = if reading || all {
-                    features::measure_all(l.text, &mut scratch)
-                } else {
-                    features::measure_shape(l.text, &mut scratch)
-                };
-                // A line is blank when it has no word; the rules take the count.
-                let blank = f.words == 0;
-                let rule = if blank {
-                    None
-                } else {
-                    self.rules
-                        .first_match_index_counted(l.text, f.words, f.alnum_words)
-                };
-                let repeated = !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text));
-                let mut wordy = None;
-                if reading {
-                    guess.add(&f);
-                } else if !all && rule.is_none() && !blank && !repeated && asks_stop_share(&f) {
-                    let lang = *lang.get_or_insert_with(|| guess.lang());
-                    // The rules leave the masks of `measure_shape` alone.
-                    wordy = Some(lang.is_none_or(|lang| {
-                        features::stop_share(l.text, &f, lang, WORDY_SHARE, &mut scratch, false)
-                    }));
-                }
-                Info {
-                    blank,
-                    rule,
-                    f,
-                    repeated,
-                    wordy,
-                }
-            })
-            .collect();
-        (infos, guess.lang())
+        memo::with(self.rules.id(), |mut memo| {
+            let mut scratch = features::Scratch::default();
+            // Stop words of every language are counted over the lines the
+            // language guess reads. Past them the language is known, and a
+            // line whose score asks for its stop-word share has it looked up
+            // at once, while its masks are at hand.
+            let mut guess = features::LangGuess::default();
+            let mut lang = None;
+            let infos: Vec<Info> = lines
+                .iter()
+                .map(|l| {
+                    let reading = guess.reading();
+                    let counts = reading || all;
+                    // A short line seen before: its measures (with the stop
+                    // words, if they are wanted, counted) and rule hit.
+                    let seen = memo
+                        .as_deref()
+                        .and_then(|m| m.get(l.text))
+                        .filter(|(f, _)| !counts || f.lang_stops.is_some());
+                    let (f, rule, masks) = match seen {
+                        Some((f, rule)) => {
+                            let f = if counts {
+                                f
+                            } else {
+                                Features {
+                                    lang_stops: None,
+                                    ..f
+                                }
+                            };
+                            (f, rule, false)
+                        }
+                        None => {
+                            let f = if counts {
+                                features::measure_all(l.text, &mut scratch)
+                            } else {
+                                features::measure_shape(l.text, &mut scratch)
+                            };
+                            // A line is blank when it has no word; the rules
+                            // take the count.
+                            let rule = (f.words > 0).then(|| {
+                                self.rules
+                                    .first_match_index_counted(l.text, f.words, f.alnum_words)
+                            });
+                            let rule = rule.flatten();
+                            if let Some(m) = memo.as_deref_mut() {
+                                m.put(l.text, f, rule);
+                            }
+                            (f, rule, true)
+                        }
+                    };
+                    let blank = f.words == 0;
+                    let repeated =
+                        !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text));
+                    let mut wordy = None;
+                    if reading {
+                        guess.add(&f);
+                    } else if !all && rule.is_none() && !blank && !repeated && asks_stop_share(&f) {
+                        let lang = *lang.get_or_insert_with(|| guess.lang());
+                        if !masks {
+                            // Remembered: the masks are of another line.
+                            features::measure_shape(l.text, &mut scratch);
+                        }
+                        // The rules leave the masks of `measure_shape` alone.
+                        wordy = Some(lang.is_none_or(|lang| {
+                            features::stop_share(l.text, &f, lang, WORDY_SHARE, &mut scratch, false)
+                        }));
+                    }
+                    Info {
+                        blank,
+                        rule,
+                        f,
+                        repeated,
+                        wordy,
+                    }
+                })
+                .collect();
+            (infos, guess.lang())
+        })
     }
 }
 

@@ -425,3 +425,43 @@ fn rows_made_for_the_lines_the_model_decides_are_the_full_rows() {
         assert!(long_undecided > 0 || text.len() < 2000);
     }
 }
+
+#[test]
+fn remembered_lines_are_measured_and_matched_as_fresh_ones() {
+    let c = Classifier::new(RuleSet::builtin().unwrap());
+    // Pages that repeat lines within themselves and one another.
+    let pages = [
+        include_str!("../../samples/ballpark-blog-thread-en.txt"),
+        include_str!("../../samples/reuters-azerbaijan.txt"),
+        include_str!("../../samples/seoul-ko.txt"),
+        include_str!("../../samples/ballpark-blog-thread-en.txt"),
+    ];
+    let mut remembered = 0;
+    for text in pages {
+        let lines = segment::lines(text);
+        for all in [false, true] {
+            let fresh = memo::without(|| c.measure(&lines, all));
+            // Twice: the second time every short line is in the memo.
+            for _ in 0..2 {
+                assert_eq!(c.measure(&lines, all), fresh);
+            }
+            memo::with(c.rules.id(), |m| {
+                let m = m.unwrap();
+                remembered += lines.iter().filter(|l| m.get(l.text).is_some()).count();
+            });
+        }
+    }
+    assert!(remembered > 100, "{remembered}");
+}
+
+#[test]
+fn a_memo_answers_only_for_the_rule_set_it_was_made_for() {
+    let line = "Share this article";
+    let lines = segment::lines(line);
+    let builtin = Classifier::new(RuleSet::builtin().unwrap());
+    let none = Classifier::new(RuleSet::compile(Vec::new()).unwrap());
+    for _ in 0..2 {
+        assert!(builtin.measure(&lines, false).0[0].rule.is_some());
+        assert_eq!(none.measure(&lines, false).0[0].rule, None);
+    }
+}

@@ -241,6 +241,12 @@ impl RuleSet {
         Self::compile(builtin_rules()?)
     }
 
+    /// A number unique to this compiled rule set in the process: what a
+    /// cache of its answers is keyed by.
+    pub(crate) fn id(&self) -> u64 {
+        self.fast.id
+    }
+
     /// The rules, in priority order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
