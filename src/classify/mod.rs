@@ -614,44 +614,12 @@ impl Classifier {
                 .iter()
                 .map(|l| {
                     let reading = guess.reading();
-                    let counts = reading || all;
-                    // A short line seen before: its measures (with the stop
-                    // words, if they are wanted, counted) and rule hit.
-                    let seen = memo
-                        .as_deref()
-                        .and_then(|m| m.get(l.text))
-                        .filter(|(f, _)| !counts || f.lang_stops.is_some());
-                    let (f, rule, masks) = match seen {
-                        Some((f, rule)) => {
-                            let f = if counts {
-                                f
-                            } else {
-                                Features {
-                                    lang_stops: None,
-                                    ..f
-                                }
-                            };
-                            (f, rule, false)
-                        }
-                        None => {
-                            let f = if counts {
-                                features::measure_all(l.text, &mut scratch)
-                            } else {
-                                features::measure_shape(l.text, &mut scratch)
-                            };
-                            // A line is blank when it has no word; the rules
-                            // take the count.
-                            let rule = (f.words > 0).then(|| {
-                                self.rules
-                                    .first_match_index_counted(l.text, f.words, f.alnum_words)
-                            });
-                            let rule = rule.flatten();
-                            if let Some(m) = memo.as_deref_mut() {
-                                m.put(l.text, f, rule);
-                            }
-                            (f, rule, true)
-                        }
-                    };
+                    let (f, rule, masks) = self.measure_line(
+                        l.text,
+                        reading || all,
+                        &mut scratch,
+                        memo.as_deref_mut(),
+                    );
                     let blank = f.words == 0;
                     let repeated =
                         !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text));
@@ -680,6 +648,43 @@ impl Classifier {
                 .collect();
             (infos, guess.lang())
         })
+    }
+
+    /// The measures of `text` (its stop words counted when `counts`) and its
+    /// first rule hit, from `memo` when the line is remembered there, and
+    /// whether `scratch` now holds the line's masks (it does not for a
+    /// remembered line).
+    fn measure_line(
+        &self,
+        text: &str,
+        counts: bool,
+        scratch: &mut features::Scratch,
+        memo: Option<&mut memo::Memo>,
+    ) -> (Features, Option<usize>, bool) {
+        let seen = memo
+            .as_deref()
+            .and_then(|m| m.get(text))
+            .filter(|(f, _)| !counts || f.lang_stops.is_some());
+        if let Some((f, rule)) = seen {
+            let lang_stops = if counts { f.lang_stops } else { None };
+            return (Features { lang_stops, ..f }, rule, false);
+        }
+        let f = if counts {
+            features::measure_all(text, scratch)
+        } else {
+            features::measure_shape(text, scratch)
+        };
+        // A line is blank when it has no word; the rules take the count.
+        let rule = if f.words == 0 {
+            None
+        } else {
+            self.rules
+                .first_match_index_counted(text, f.words, f.alnum_words)
+        };
+        if let Some(m) = memo {
+            m.put(text, f, rule);
+        }
+        (f, rule, true)
     }
 }
 
