@@ -377,24 +377,21 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         }
         // Date stamps: a short line with a time or a date (one heads the
         // article, one heads every comment of a thread).
-        // A row the model does not decide needs its shape only to tell a
+        // A row the model does not decide needs no shape, only to tell a
         // stamp, which is a short line.
-        let shapes: Vec<Shape> = idx
+        let (shapes, stamp): (Vec<Shape>, Vec<bool>) = idx
             .iter()
             .map(|&i| {
-                let full = inp.decides.is_none_or(|d| d[i]);
-                if full || inp.infos[i].f.words <= STAMP_WORDS {
-                    shape(inp.lines[i].text)
+                let text = inp.lines[i].text;
+                let short = inp.infos[i].f.words <= STAMP_WORDS;
+                if inp.decides.is_none_or(|d| d[i]) {
+                    let sh = shape(text);
+                    (sh, short && dated(text, &sh))
                 } else {
-                    Shape::default()
+                    (Shape::default(), short && is_dated(text))
                 }
             })
-            .collect();
-        let stamp: Vec<bool> = idx
-            .iter()
-            .zip(&shapes)
-            .map(|(&i, sh)| inp.infos[i].f.words <= STAMP_WORDS && dated(inp.lines[i].text, sh))
-            .collect();
+            .unzip();
         let stamps_upto = prefix_counts(&stamp);
         let dup: Vec<bool> = count.iter().map(|&c| c > 1).collect();
         let dups_upto = prefix_counts(&dup);

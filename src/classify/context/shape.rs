@@ -321,6 +321,26 @@ pub(super) fn dated(text: &str, sh: &Shape) -> bool {
     sh.time || (sh.digits > 0 && names_month(crate::text::trim(text)))
 }
 
+/// [`dated`] of `text` whose shape is not wanted otherwise: its digits and
+/// times are read byte by byte, without the rest of [`shape`].
+pub(super) fn is_dated(text: &str) -> bool {
+    let t = crate::text::trim(text);
+    let b = t.as_bytes();
+    let mut digit = false;
+    for (i, c) in b.iter().enumerate() {
+        if c.is_ascii_digit() {
+            digit = true;
+            if b.get(i + 1) == Some(&b':')
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 3).is_some_and(u8::is_ascii_digit)
+            {
+                return true;
+            }
+        }
+    }
+    digit && names_month(t)
+}
+
 /// Whether one of the first 24 words of `t` is a month name ([`is_month`]).
 fn names_month(t: &str) -> bool {
     if !t.is_ascii() {

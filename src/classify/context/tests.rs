@@ -148,6 +148,7 @@ proptest::proptest! {
     ) {
         proptest::prop_assert_eq!(shape(&t), shape_plain(&t), "{:?}", t);
         proptest::prop_assert_eq!(dated(&t, &shape(&t)), dated_plain(&t), "{:?}", t);
+        proptest::prop_assert_eq!(is_dated(&t), dated_plain(&t), "{:?}", t);
     }
 
     #[test]
@@ -178,6 +179,7 @@ fn shape_agrees_with_the_plain_reference_across_blocks() {
                 let t = format!("x{}{piece}A b", before.repeat(pad));
                 assert_eq!(shape(&t), shape_plain(&t), "{t:?}");
                 assert_eq!(dated(&t, &shape(&t)), dated_plain(&t), "{t:?}");
+                assert_eq!(is_dated(&t), dated_plain(&t), "{t:?}");
             }
         }
     }
@@ -189,9 +191,11 @@ fn shape_finds_times_years_bullets_and_capitals() {
     assert!(s.bullet && s.time && s.year);
     let line = "Posted by Jane on October 28, 2012";
     assert!(!shape(line).time && dated(line, &shape(line)));
+    assert!(is_dated(line) && is_dated("at 02:30 PM"));
     // A month name without a number, and a number without a month, are not dates.
     for line in ["Posted by Jane in October", "Chapter 12 of the book: maybe"] {
         assert!(!dated(line, &shape(line)), "{line:?}");
+        assert!(!is_dated(line), "{line:?}");
     }
     // Posted, Jane, PM, October.
     assert_eq!(s.capitals, 4);
