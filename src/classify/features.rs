@@ -269,15 +269,6 @@ pub fn measure_shape(text: &str, s: &mut Scratch) -> Features {
 /// ([`lang_of`]).
 pub fn measure_all(text: &str, s: &mut Scratch) -> Features {
     let mut f = measure_shape(text, s);
-    count_stops(text, &mut f, s);
-    f
-}
-
-/// Counts the stop words of every language in `text` into `f.lang_stops`:
-/// the part of [`measure_all`] past [`measure_shape`], whose masks `s` must
-/// still hold (right after `measure_shape(text, s)`; the rules leave them
-/// alone).
-pub(super) fn count_stops(text: &str, f: &mut Features, s: &mut Scratch) {
     // The four counts, in 32-bit lanes of one number: a word adds its
     // language bits spread over the lanes (no line has 2^32 words).
     let mut lanes = 0u128;
@@ -291,6 +282,7 @@ pub(super) fn count_stops(text: &str, f: &mut Features, s: &mut Scratch) {
         });
     }
     f.lang_stops = Some(std::array::from_fn(|i| (lanes >> (32 * i)) as u32));
+    f
 }
 
 /// Four language bits spread over four 32-bit lanes: bit `i` of the index

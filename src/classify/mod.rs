@@ -251,20 +251,6 @@ fn free_lines(decisions: &[Decision], infos: &[Info]) -> Vec<bool> {
         .collect()
 }
 
-/// Counts the stop words of the lines the model decides (`decides`) that
-/// were measured without them: none, as long as a line a rule matched is
-/// decided by that rule ([`Stops::Unmatched`]), but the rows must not
-/// depend on it.
-fn count_decided_stops(lines: &[Line<'_>], decides: &[bool], infos: &mut [Info]) {
-    let mut scratch = None;
-    for ((line, &d), info) in lines.iter().zip(decides).zip(infos.iter_mut()) {
-        if d && info.f.lang_stops.is_none() {
-            let s = scratch.get_or_insert_with(features::Scratch::default);
-            info.f.lang_stops = features::measure_all(line.text, s).lang_stops;
-        }
-    }
-}
-
 /// What [`Classifier::with_rows`] makes rows of, past the lines.
 type RowsOf<'a> = (
     &'a [Info],
@@ -353,32 +339,6 @@ pub struct Classifier {
     model: Option<Arc<LineModel>>,
 }
 
-/// Which lines [`Classifier::measure`] counts the stop words of, besides
-/// those the language guess reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stops {
-    /// None: a line whose score asks for its share has it looked up.
-    Asked,
-    /// The lines no rule matched: the lines the line model may decide (it
-    /// reads the share of the lines it decides; a rule's line is decided by
-    /// the rule).
-    Unmatched,
-    /// Every line (`rinse features`, whose rows are all made in full).
-    Every,
-}
-
-impl Stops {
-    /// Whether a line whose first rule hit is `rule` has its stop words
-    /// counted.
-    fn counts(self, rule: Option<usize>) -> bool {
-        match self {
-            Stops::Asked => false,
-            Stops::Unmatched => rule.is_none(),
-            Stops::Every => true,
-        }
-    }
-}
-
 /// What is known about one line before deciding it.
 #[cfg_attr(test, derive(Debug, PartialEq))]
 struct Info {
@@ -444,15 +404,14 @@ impl Classifier {
         explain: bool,
     ) -> (Vec<Decision>, Option<Vec<Option<LineScore>>>) {
         let Some(model) = &self.model else {
-            let (infos, lang) = self.measure(lines, Stops::Asked);
+            let (infos, lang) = self.measure(lines, false);
             let mut out = self.heuristic(lines, &infos, lang).decisions;
             trim_glued(lines, &infos, lang, &mut out);
             return (out, None);
         };
-        let (mut infos, lang) = self.measure(lines, Stops::Unmatched);
+        let (infos, lang) = self.measure(lines, true);
         let h = self.heuristic(lines, &infos, lang);
         let decides = free_lines(&h.decisions, &infos);
-        count_decided_stops(lines, &decides, &mut infos);
         let rows_of = (&infos[..], &h, lang, Some(&decides[..]));
         let (idx, free, mut body, scores) = self.with_rows(lines, rows_of, |rows| {
             let idx = rows.lines().to_vec();
@@ -624,7 +583,7 @@ impl Classifier {
     /// headline and related lists decide the others), for `rinse features`
     /// and the training script.
     pub fn feature_rows(&self, lines: &[Line<'_>]) -> FeatureRows {
-        let (infos, lang) = self.measure(lines, Stops::Every);
+        let (infos, lang) = self.measure(lines, true);
         let h = self.heuristic(lines, &infos, lang);
         self.with_rows(lines, (&infos, &h, lang, None), |rows| {
             let idx = rows.lines().to_vec();
@@ -639,11 +598,10 @@ impl Classifier {
         })
     }
 
-    /// Measures every line and matches it against the rules, counting the
-    /// stop words of the lines `stops` names (and of those the language guess
-    /// reads).
-    fn measure(&self, lines: &[Line<'_>], stops: Stops) -> (Vec<Info>, Option<features::Lang>) {
-        let all = stops != Stops::Asked;
+    /// Measures every line and matches it against the rules; with `all`, stop
+    /// words are counted on every line (the model reads their share), else
+    /// only where the language guess or a score needs them.
+    fn measure(&self, lines: &[Line<'_>], all: bool) -> (Vec<Info>, Option<features::Lang>) {
         memo::with(self.rules.id(), |mut memo| {
             let mut scratch = features::Scratch::default();
             // Stop words of every language are counted over the lines the
@@ -656,9 +614,12 @@ impl Classifier {
                 .iter()
                 .map(|l| {
                     let reading = guess.reading();
-                    let stops = if reading { Stops::Every } else { stops };
-                    let (f, rule, masks) =
-                        self.measure_line(l.text, stops, &mut scratch, memo.as_deref_mut());
+                    let (f, rule, masks) = self.measure_line(
+                        l.text,
+                        reading || all,
+                        &mut scratch,
+                        memo.as_deref_mut(),
+                    );
                     let blank = f.words == 0;
                     let repeated =
                         !blank && self.repeated.as_ref().is_some_and(|r| r.contains(l.text));
@@ -689,30 +650,30 @@ impl Classifier {
         })
     }
 
-    /// The measures of `text` (its stop words counted as `stops` says) and
-    /// its first rule hit, from `memo` when the line is remembered there, and
+    /// The measures of `text` (its stop words counted when `counts`) and its
+    /// first rule hit, from `memo` when the line is remembered there, and
     /// whether `scratch` now holds the line's masks (it does not for a
     /// remembered line).
     fn measure_line(
         &self,
         text: &str,
-        stops: Stops,
+        counts: bool,
         scratch: &mut features::Scratch,
         memo: Option<&mut memo::Memo>,
     ) -> (Features, Option<usize>, bool) {
         let seen = memo
             .as_deref()
             .and_then(|m| m.get(text))
-            .filter(|(f, rule)| !stops.counts(*rule) || f.lang_stops.is_some());
+            .filter(|(f, _)| !counts || f.lang_stops.is_some());
         if let Some((f, rule)) = seen {
-            let lang_stops = if stops.counts(rule) {
-                f.lang_stops
-            } else {
-                None
-            };
+            let lang_stops = if counts { f.lang_stops } else { None };
             return (Features { lang_stops, ..f }, rule, false);
         }
-        let mut f = features::measure_shape(text, scratch);
+        let f = if counts {
+            features::measure_all(text, scratch)
+        } else {
+            features::measure_shape(text, scratch)
+        };
         // A line is blank when it has no word; the rules take the count.
         let rule = if f.words == 0 {
             None
@@ -720,10 +681,6 @@ impl Classifier {
             self.rules
                 .first_match_index_counted(text, f.words, f.alnum_words)
         };
-        if stops.counts(rule) {
-            // The rules leave the masks of `measure_shape` alone.
-            features::count_stops(text, &mut f, scratch);
-        }
         if let Some(m) = memo {
             m.put(text, f, rule);
         }
