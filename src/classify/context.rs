@@ -246,7 +246,7 @@ pub(super) fn has_date(text: &str) -> bool {
 }
 
 /// A date stamp is a dated line ([`dated`]) of at most this many words.
-const STAMP_WORDS: usize = 16;
+pub(super) const STAMP_WORDS: usize = 16;
 
 /// What the rows are made from.
 pub(super) struct Inputs<'a, 'b> {

@@ -410,7 +410,7 @@ fn rows_made_for_the_lines_the_model_decides_are_the_full_rows() {
                     lines[i].text
                 );
             } else {
-                long_undecided += usize::from(infos[i].f.words > 16);
+                long_undecided += usize::from(infos[i].f.words > context::STAMP_WORDS);
             }
         }
         // The stamps around each row (read from every row) are the same.
