@@ -339,6 +339,12 @@ impl Ensemble {
     }
 
     /// [`Ensemble::score_columns`] compiled for AVX2, eight lanes to a compare.
+    /// The leaves are looked up in registers too: a lane's leaf is the lowest
+    /// bit left in its reach, whose index is read off the exponent of that bit
+    /// as a float and picks the leaf's value out of the tree's 32 (four
+    /// registers of eight) by permutes and blends. The sums add the same
+    /// values in the same order as [`Ensemble::score_columns_with`]: the
+    /// scores are the same, bit for bit.
     ///
     /// # Safety
     /// The processor must have AVX2.
@@ -346,10 +352,50 @@ impl Ensemble {
     #[allow(unsafe_code)]
     #[target_feature(enable = "avx2")]
     unsafe fn score_columns_avx2(&self, cols: &Columns) -> [f32; LANES] {
-        self.score_columns_with(cols, |tests, cols| {
+        use std::arch::x86_64::{
+            __m256, _mm256_add_ps, _mm256_and_si256, _mm256_blendv_ps, _mm256_castps_si256,
+            _mm256_castsi256_ps, _mm256_cvtepi32_ps, _mm256_loadu_ps, _mm256_permutevar8x32_ps,
+            _mm256_set1_epi32, _mm256_setzero_ps, _mm256_setzero_si256, _mm256_slli_epi32,
+            _mm256_srli_epi32, _mm256_storeu_ps, _mm256_sub_epi32,
+        };
+        const V: usize = LANES / 8;
+        let mut sum = [_mm256_setzero_ps(); V];
+        let mut tests = &self.tests[..];
+        for (tree, leaves) in self.trees.iter().zip(&self.leaves) {
+            let (mine, rest) = tests.split_at(usize::from(tree.inner).min(tests.len()));
+            tests = rest;
             // SAFETY: the processor has AVX2 (this function's contract).
-            unsafe { reach_avx2(tests, cols) }
-        })
+            let reach = unsafe { reach_avx2_lanes(mine, cols) };
+            // SAFETY: each load reads eight of the tree's 32 leaf values.
+            let l: [__m256; 4] =
+                std::array::from_fn(|j| unsafe { _mm256_loadu_ps(leaves.as_ptr().add(8 * j)) });
+            for (a, acc) in reach.into_iter().zip(&mut sum) {
+                // The lowest bit left (never none: no test takes the rightmost
+                // leaf out of reach), as a float: its exponent is its index.
+                let low = _mm256_and_si256(a, _mm256_sub_epi32(_mm256_setzero_si256(), a));
+                let exponent =
+                    _mm256_srli_epi32::<23>(_mm256_castps_si256(_mm256_cvtepi32_ps(low)));
+                let leaf = _mm256_sub_epi32(
+                    _mm256_and_si256(exponent, _mm256_set1_epi32(0xFF)),
+                    _mm256_set1_epi32(127),
+                );
+                // Bits 0-2 of the index pick within a register (the permutes
+                // read only those), bit 3 and then bit 4 (moved to the sign
+                // bit, which the blends read) between registers.
+                let pick = |r: __m256| _mm256_permutevar8x32_ps(r, leaf);
+                let bit3 = _mm256_castsi256_ps(_mm256_slli_epi32::<28>(leaf));
+                let bit4 = _mm256_castsi256_ps(_mm256_slli_epi32::<27>(leaf));
+                let low16 = _mm256_blendv_ps(pick(l[0]), pick(l[1]), bit3);
+                let high16 = _mm256_blendv_ps(pick(l[2]), pick(l[3]), bit3);
+                *acc = _mm256_add_ps(*acc, _mm256_blendv_ps(low16, high16, bit4));
+            }
+        }
+        let mut out = [0f32; LANES];
+        for (v, s) in sum.iter().enumerate() {
+            // SAFETY: the store writes eight lanes into `out`, in bounds.
+            unsafe { _mm256_storeu_ps(out.as_mut_ptr().add(8 * v), *s) };
+        }
+        out
     }
 
     /// [`Ensemble::score_columns`] with `reach` for the trees' tests.
@@ -524,14 +570,36 @@ fn reach(tests: &[Test], cols: &Columns) -> [u32; LANES] {
 ///
 /// # Safety
 /// The processor must have AVX2.
+#[cfg(all(test, target_arch = "x86_64"))]
+#[allow(unsafe_code)]
+#[target_feature(enable = "avx2")]
+unsafe fn reach_avx2(tests: &[Test], cols: &Columns) -> [u32; LANES] {
+    use std::arch::x86_64::{__m256i, _mm256_storeu_si256};
+    let mut out = [0u32; LANES];
+    // SAFETY: the processor has AVX2 (this function's contract).
+    let lanes = unsafe { reach_avx2_lanes(tests, cols) };
+    for (v, a) in lanes.iter().enumerate() {
+        // SAFETY: the store writes eight lanes into `out`, in bounds.
+        unsafe { _mm256_storeu_si256(out.as_mut_ptr().add(8 * v).cast::<__m256i>(), *a) };
+    }
+    out
+}
+
+/// [`reach`] with AVX2 compares, in registers of eight lanes.
+///
+/// # Safety
+/// The processor must have AVX2.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn reach_avx2(tests: &[Test], cols: &Columns) -> [u32; LANES] {
+unsafe fn reach_avx2_lanes(
+    tests: &[Test],
+    cols: &Columns,
+) -> [std::arch::x86_64::__m256i; LANES / 8] {
     use std::arch::x86_64::{
-        __m256i, _CMP_LE_OQ, _mm256_and_si256, _mm256_castps_si256, _mm256_cmp_ps, _mm256_loadu_ps,
-        _mm256_or_si256, _mm256_set1_epi32, _mm256_set1_ps, _mm256_storeu_si256,
+        _CMP_LE_OQ, _mm256_and_si256, _mm256_castps_si256, _mm256_cmp_ps, _mm256_loadu_ps,
+        _mm256_or_si256, _mm256_set1_epi32, _mm256_set1_ps,
     };
     const V: usize = LANES / 8;
     let mut acc = [_mm256_set1_epi32(-1); V];
@@ -549,12 +617,7 @@ unsafe fn reach_avx2(tests: &[Test], cols: &Columns) -> [u32; LANES] {
             *a = _mm256_and_si256(*a, _mm256_or_si256(le, keep));
         }
     }
-    let mut out = [0u32; LANES];
-    for (v, a) in acc.iter().enumerate() {
-        // SAFETY: the store writes eight lanes into `out`, in bounds.
-        unsafe { _mm256_storeu_si256(out.as_mut_ptr().add(8 * v).cast::<__m256i>(), *a) };
-    }
-    out
+    acc
 }
 
 /// The leaves of a tree that each of [`LANES`] rows can reach after its
@@ -856,13 +919,7 @@ mod tests {
     #[test]
     fn bitvector_scores_are_the_walks_bit_for_bit() {
         let m = LineModel::builtin().unwrap();
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift();
         for stage in [&m.stage1, &m.stage2] {
             let mut by_column =
                 vec![vec![0f32, -0.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN]; ROW_WIDTH];
@@ -895,6 +952,54 @@ mod tests {
                 assert_eq!(narrow.map(f32::to_bits), walk.map(f32::to_bits));
             }
         }
+    }
+
+    /// A pseudo-random sequence (xorshift64), the same in every run.
+    fn xorshift() -> impl FnMut() -> u64 {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    /// Trees of 32 leaves, the most a model may have, send every row to the
+    /// leaf a walk finds (whichever of the four registers of leaves it is in).
+    #[test]
+    fn the_32_leaves_of_a_full_tree_are_scored_as_walked() {
+        // A complete tree of depth 5: node i tests column i against 0.5 and
+        // has children 2i + 1 and 2i + 2; positions 31 to 62 are leaves 0-31.
+        let child = |c: usize| {
+            if c < 31 {
+                c as i64
+            } else {
+                -(c as i64 - 31) - 1
+            }
+        };
+        let tree = serde_json::json!({
+            "feature": (0..31).collect::<Vec<_>>(),
+            "threshold": vec![0.5; 31],
+            "left": (0..31).map(|i| child(2 * i + 1)).collect::<Vec<_>>(),
+            "right": (0..31).map(|i| child(2 * i + 2)).collect::<Vec<_>>(),
+            "value": vec![0.0; 31],
+            "leaf": (0..32).map(|j| j as f32 + 0.25).collect::<Vec<_>>(),
+        });
+        let m = LineModel::parse(&file(&format!("[{tree},{tree}]"), "[]")).unwrap();
+        let mut seen = [false; 32];
+        let mut next = xorshift();
+        for _ in 0..64 {
+            // 0, 0.5 (left, at the threshold) or 1 (right).
+            let lanes: [Row; LANES] =
+                std::array::from_fn(|_| std::array::from_fn(|_| (next() % 3) as f32 * 0.5));
+            let (fast, walk) = (m.stage1.score_lanes(&lanes), m.stage1.walk_lanes(&lanes));
+            assert_eq!(fast.map(f32::to_bits), walk.map(f32::to_bits));
+            for w in walk {
+                seen[(w / 2.0 - 0.25) as usize] = true;
+            }
+        }
+        assert!(seen.iter().all(|&s| s), "{seen:?}");
     }
 
     #[test]
