@@ -202,6 +202,29 @@ pub(super) struct Scored {
     pub(super) comments: Option<usize>,
 }
 
+/// The page title and its headline part, which lines repeat.
+struct Titles<'a> {
+    head: title::Target<'a>,
+    /// The whole title, when the headline part is not all of it.
+    whole: Option<title::Target<'a>>,
+}
+
+impl<'a> Titles<'a> {
+    fn new(page_title: &'a str) -> Self {
+        let head = title::headline_part(page_title);
+        Titles {
+            head: title::Target::new(head),
+            whole: (head != page_title).then(|| title::Target::new(page_title)),
+        }
+    }
+
+    /// Whether `text` (of lead `lead`) is the headline part or the whole
+    /// title ([`title::same_text`]).
+    fn repeats(&self, text: &str, lead: title::Lead) -> bool {
+        self.head.same(text, lead) || self.whole.as_ref().is_some_and(|w| w.same(text, lead))
+    }
+}
+
 impl Classifier {
     /// The heuristic classification: rule decisions, the maximum-sum article
     /// span anchored on the headline, related lists and runs. Three phases:
@@ -317,16 +340,19 @@ impl Classifier {
             let page_title = lines[first].text;
             let head = title::headline_part(page_title);
             let best_score = span.map_or(0, |(s, e)| scores[s..=e].iter().sum::<i64>());
-            let parts = title::parts(page_title);
+            let titles = Titles::new(page_title);
+            let parts: Vec<title::Target<'_>> = title::parts(page_title)
+                .into_iter()
+                .map(title::Target::new)
+                .collect();
             // Repeats of the headline part (or the whole title) come first,
             // then repeats of another part (a site name may be one).
             let repeat = |i: usize, of_head: bool| {
+                let (text, lead) = (lines[i].text, title::lead(lines[i].text));
                 !infos[i].blank
                     && infos[i].rule.is_none()
-                    && (title::same_text(lines[i].text, head)
-                        || title::same_text(lines[i].text, page_title))
-                        == of_head
-                    && (of_head || parts.iter().any(|p| title::same_text(lines[i].text, p)))
+                    && titles.repeats(text, lead) == of_head
+                    && (of_head || parts.iter().any(|p| p.same(text, lead)))
             };
             let mut fallback = None;
             for of_head in [true, false] {
@@ -560,8 +586,7 @@ impl Classifier {
         }
         let first = infos.iter().position(|i| !i.blank)?;
         let prose = scores.iter().position(|&s| s >= STRONG_SCORE)?;
-        let page_title = lines[first].text;
-        let head = title::headline_part(page_title);
+        let titles = Titles::new(lines[first].text);
         let mut headline: Option<usize> = None;
         let mut markers = Vec::new();
         for (k, info) in infos.iter().enumerate().skip(first + 1) {
@@ -573,8 +598,7 @@ impl Classifier {
                     markers.push(k);
                 }
             } else if info.rule.is_none()
-                && (title::same_text(lines[k].text, head)
-                    || title::same_text(lines[k].text, page_title))
+                && titles.repeats(lines[k].text, title::lead(lines[k].text))
             {
                 headline = Some(k);
             }

@@ -101,6 +101,54 @@ pub fn same_text(a: &str, b: &str) -> bool {
     }
 }
 
+/// A text that many lines are compared with ([`same_text`]): the page title,
+/// its headline part, its other parts. The first byte the comparison reads of
+/// it is kept, so that a line whose own first such byte ([`lead`]) differs is
+/// told apart without a call.
+pub(super) struct Target<'a> {
+    text: &'a str,
+    lead: Lead,
+}
+
+/// The first byte of a text that [`same_text`] compares: its first ASCII
+/// letter or digit (lower-cased) when no other character comes before it
+/// but ASCII punctuation and spaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lead {
+    Ascii(u8),
+    /// A character beyond ASCII comes first, or no letter or digit at all.
+    Other,
+}
+
+/// The [`Lead`] of `text`.
+pub(super) fn lead(text: &str) -> Lead {
+    match text
+        .bytes()
+        .find(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
+    {
+        Some(b) if b.is_ascii() => Lead::Ascii(b.to_ascii_lowercase()),
+        _ => Lead::Other,
+    }
+}
+
+impl<'a> Target<'a> {
+    pub(super) fn new(text: &'a str) -> Self {
+        Target {
+            text,
+            lead: lead(text),
+        }
+    }
+
+    /// [`same_text`] of `line`, whose lead is `line_lead`, and the target.
+    pub(super) fn same(&self, line: &str, line_lead: Lead) -> bool {
+        match (line_lead, self.lead) {
+            // Where `same_text` would stop at its first bytes.
+            (Lead::Ascii(a), Lead::Ascii(b)) if a != b => false,
+            _ => same_text(line, self.text),
+        }
+    }
+}
+
 /// [`same_text`], character by character.
 fn same_text_chars(a: &str, b: &str) -> bool {
     fn key(s: &str) -> impl Iterator<Item = char> + '_ {
@@ -154,6 +202,29 @@ mod tests {
         assert!(same_text("Hello, World!", "hello world"));
         assert!(!same_text("Hello world", "Hello world again"));
         assert!(!same_text("", ""));
+    }
+
+    #[test]
+    fn targets_answer_as_same_text() {
+        let parts = [
+            "", "a", "A", "b", " ", "-", "é", "É", "\u{212a}", "k", "中", "1", "“",
+        ];
+        let texts: Vec<String> = parts
+            .iter()
+            .flat_map(|a| parts.iter().map(move |b| format!("{a}{b}x")))
+            .collect();
+        for t in &texts {
+            let target = Target::new(t);
+            for line in &texts {
+                assert_eq!(
+                    target.same(line, lead(line)),
+                    same_text(line, t),
+                    "{line:?} {t:?}"
+                );
+            }
+        }
+        assert_eq!(lead(" -- Abc"), Lead::Ascii(b'a'));
+        assert_eq!(lead("“Abc"), Lead::Other);
     }
 
     #[test]
