@@ -1,6 +1,6 @@
 //! What the workers and the writer share: rule counts and spare buffers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use crate::record::Record;
@@ -12,11 +12,15 @@ use crate::record::Record;
 /// writer hands each written record's buffer back for another record.
 #[derive(Default)]
 pub(super) struct Shared {
-    /// Lines removed and characters fixed, by rule.
-    pub(super) counts: Mutex<(BTreeMap<String, u64>, BTreeMap<String, u64>)>,
+    /// Lines removed and characters fixed, by rule: hashed, as a record may
+    /// remove hundreds of lines ([`Shared::counts`] sorts them).
+    counts: Mutex<(RuleCounts, RuleCounts)>,
     /// Written records' buffers, empty, for reuse, and their capacity in all.
     buffers: Mutex<(Vec<Vec<u8>>, usize)>,
 }
+
+/// Counts by rule id.
+type RuleCounts = HashMap<String, u64, foldhash::fast::FixedState>;
 
 /// The bytes of spare buffers [`Shared`] keeps at most, and the largest
 /// buffer it keeps: memory stays bounded whatever the records.
@@ -50,6 +54,12 @@ impl Shared {
             spare.1 += buf.capacity();
             spare.0.push(buf);
         }
+    }
+
+    /// The lines removed and the characters fixed, by rule, in rule order.
+    pub(super) fn counts(self) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
+        let (removed, fixes) = self.counts.into_inner().unwrap_or_else(|e| e.into_inner());
+        (removed.into_iter().collect(), fixes.into_iter().collect())
     }
 
     /// Counts a record's removed lines and fixes by rule.
@@ -111,7 +121,7 @@ mod tests {
             ..Record::default()
         };
         shared.count(rec);
-        let (removed, fixes) = shared.counts.into_inner().unwrap();
+        let (removed, fixes) = shared.counts();
         assert_eq!(removed.get("promo.app"), Some(&2));
         assert!(fixes.is_empty());
     }

@@ -420,10 +420,7 @@ pub fn run(
     if let Some((w, name)) = attributes.as_mut() {
         w.flush().map_err(|e| Error::io(*name, e))?;
     }
-    if let Ok((removed, fixes)) = shared.counts.into_inner() {
-        stats.removed_by_rule = removed;
-        stats.fixes_by_rule = fixes;
-    }
+    (stats.removed_by_rule, stats.fixes_by_rule) = shared.counts();
     Ok(stats)
 }
 
