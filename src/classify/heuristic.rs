@@ -338,9 +338,9 @@ impl Classifier {
             && !is_prose_sentence(&infos[first].f)
         {
             let page_title = lines[first].text;
-            let head = title::headline_part(page_title);
-            let best_score = span.map_or(0, |(s, e)| scores[s..=e].iter().sum::<i64>());
             let titles = Titles::new(page_title);
+            let head = titles.head.text();
+            let best_score = span.map_or(0, |(s, e)| scores[s..=e].iter().sum::<i64>());
             let parts: Vec<title::Target<'_>> = title::parts(page_title)
                 .into_iter()
                 .map(title::Target::new)

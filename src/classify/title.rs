@@ -11,10 +11,11 @@ const MAX_SITE_WORDS: usize = 6;
 /// `Headline`; a title without a short site part is returned whole.
 pub fn headline_part(title: &str) -> &str {
     let t = title.trim();
+    let at = separators_in(t);
     // Site name after the last separator.
     let mut best: Option<(usize, usize)> = None;
-    for sep in SEPARATORS {
-        if let Some(i) = t.rfind(sep) {
+    for (sep, at) in SEPARATORS.iter().zip(&at) {
+        if let Some((_, i)) = *at {
             let site = &t[i + sep.len()..];
             let site_words = site.split_whitespace().count();
             if site_words <= MAX_SITE_WORDS
@@ -33,8 +34,8 @@ pub fn headline_part(title: &str) -> &str {
         }
     }
     // Site name before the first separator.
-    for sep in SEPARATORS {
-        if let Some(i) = t.find(sep) {
+    for (sep, at) in SEPARATORS.iter().zip(&at) {
+        if let Some((i, _)) = *at {
             let site = &t[..i];
             let head = t[i + sep.len()..].trim();
             if site.split_whitespace().count() <= MAX_SITE_WORDS
@@ -45,6 +46,23 @@ pub fn headline_part(title: &str) -> &str {
         }
     }
     t
+}
+
+/// Where each of [`SEPARATORS`] first and last starts in `t` (what `find`
+/// and `rfind` give), in one pass over the spaces of `t`: every separator
+/// starts with one.
+fn separators_in(t: &str) -> [Option<(usize, usize)>; SEPARATORS.len()] {
+    let mut at = [None; SEPARATORS.len()];
+    for i in memchr::memchr_iter(b' ', t.as_bytes()) {
+        let rest = &t.as_bytes()[i..];
+        for (sep, at) in SEPARATORS.iter().zip(&mut at) {
+            if rest.starts_with(sep.as_bytes()) {
+                let first = at.map_or(i, |(f, _)| f);
+                *at = Some((first, i));
+            }
+        }
+    }
+    at
 }
 
 /// The parts of a page title split at every separator, longest first (the
@@ -139,6 +157,11 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// The text.
+    pub(super) fn text(&self) -> &'a str {
+        self.text
+    }
+
     /// [`same_text`] of `line`, whose lead is `line_lead`, and the target.
     pub(super) fn same(&self, line: &str, line_lead: Lead) -> bool {
         match (line_lead, self.lead) {
@@ -202,6 +225,24 @@ mod tests {
         assert!(same_text("Hello, World!", "hello world"));
         assert!(!same_text("Hello world", "Hello world again"));
         assert!(!same_text("", ""));
+    }
+
+    #[test]
+    fn separators_are_found_where_find_and_rfind_find_them() {
+        for t in [
+            "A - B | C - D",
+            "A || B | C",
+            "A  -  B – C — D",
+            "Site :: A · B » C",
+            " - x - ",
+            "no separator at all",
+            "é – é — é",
+        ] {
+            let at = separators_in(t);
+            for (sep, at) in SEPARATORS.iter().zip(at) {
+                assert_eq!(at, t.find(sep).zip(t.rfind(sep)), "{t:?} {sep:?}");
+            }
+        }
     }
 
     #[test]
