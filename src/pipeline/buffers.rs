@@ -56,7 +56,7 @@ impl Shared {
         }
     }
 
-    /// The lines removed and the characters fixed, by rule, in rule order.
+    /// The lines removed and the characters fixed, by rule id, sorted.
     pub(super) fn counts(self) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
         let (removed, fixes) = self.counts.into_inner().unwrap_or_else(|e| e.into_inner());
         (removed.into_iter().collect(), fixes.into_iter().collect())
@@ -67,13 +67,14 @@ impl Shared {
         if rec.removed.is_empty() && rec.fixes.is_empty() {
             return;
         }
-        if let Ok(mut c) = self.counts.lock() {
-            for r in rec.removed {
-                *c.0.entry(r.rule).or_default() += 1;
-            }
-            for f in rec.fixes {
-                *c.1.entry(f.rule).or_default() += 1;
-            }
+        // A worker that panicked holding the lock left whole counts (each
+        // entry is one add): go on counting, as `counts` reads them.
+        let mut c = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        for r in rec.removed {
+            *c.0.entry(r.rule).or_default() += 1;
+        }
+        for f in rec.fixes {
+            *c.1.entry(f.rule).or_default() += 1;
         }
     }
 }
@@ -100,6 +101,28 @@ mod tests {
         let spare = shared.buffers.lock().unwrap();
         assert!(spare.1 <= SPARE_BYTES);
         assert_eq!(spare.1, spare.0.iter().map(Vec::capacity).sum::<usize>());
+    }
+
+    #[test]
+    fn rule_counts_survive_a_worker_that_panicked_holding_the_lock() {
+        let shared = Shared::default();
+        let removed = |rule: &str| Record {
+            removed: vec![crate::record::Removed {
+                rule: rule.into(),
+                line: 1,
+                text: "x".into(),
+            }],
+            ..Record::default()
+        };
+        shared.count(removed("promo.app"));
+        let poisoned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _held = shared.counts.lock().unwrap();
+            panic!("a worker dies");
+        }));
+        assert!(poisoned.is_err() && shared.counts.is_poisoned());
+        shared.count(removed("promo.app"));
+        let (removed, _) = shared.counts();
+        assert_eq!(removed.get("promo.app"), Some(&2));
     }
 
     #[test]
