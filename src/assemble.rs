@@ -6,6 +6,7 @@
 //! (`SHUSHA, Azerbaijan (Reuters) -`, `PARIS (AFP) -`, `BERLIN (dpa) -`) when no
 //! line was a dateline of its own.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -128,7 +129,7 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
                             paragraphs.push(edge);
                         } else if !edge.is_empty() {
                             rec.removed.push(Removed {
-                                rule: signal::GLUED_EDGE.to_string(),
+                                rule: Cow::Borrowed(signal::GLUED_EDGE),
                                 line: line.no,
                                 text: edge.to_string(),
                             });
@@ -162,7 +163,7 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
                 title: text.to_string(),
             }),
             Class::Boilerplate | Class::Trailer => rec.removed.push(Removed {
-                rule: d.reason.to_string(),
+                rule: d.reason.clone(),
                 line: line.no,
                 text: text.to_string(),
             }),

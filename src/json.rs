@@ -266,7 +266,7 @@ mod tests {
                 captions,
                 credits,
                 related: related.into_iter().map(|(section, title)| Related { section, title }).collect(),
-                removed: removed.into_iter().map(|(rule, line, text)| Removed { rule, line, text }).collect(),
+                removed: removed.into_iter().map(|(rule, line, text)| Removed { rule: rule.into(), line, text }).collect(),
                 fixes: fixes
                     .into_iter()
                     .map(|(rule, line, before, after)| Fix { rule, line, before, after })

@@ -3,6 +3,8 @@
 //! Every field is always present with a fixed type, so that Arrow-based readers
 //! (datasets, Spark, Polars) see one schema for the whole output.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// One cleaned document.
@@ -45,8 +47,9 @@ pub struct Related {
 /// A line that was dropped from the document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Removed {
-    /// The id of the rule or signal that dropped it.
-    pub rule: String,
+    /// The id of the rule or signal that dropped it (borrowed when rinse
+    /// made the record: the ids are constants or interned by the rule set).
+    pub rule: Cow<'static, str>,
     /// The 1-based line number in the decoded input.
     pub line: usize,
     /// The line's text (after repair).

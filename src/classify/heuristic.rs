@@ -449,7 +449,7 @@ impl Classifier {
                     Action::Credit => Class::Credit,
                     Action::Related => Class::Related,
                 };
-                out.push(Decision::rule(class, &rule.id));
+                out.push(Decision::new(class, self.rules.static_id(r)));
                 continue;
             }
             if self.is_credit_below(infos, i) {

@@ -97,8 +97,8 @@ impl Class {
 pub struct Decision {
     /// The class.
     pub class: Class,
-    /// The id of the rule or signal that decided the class (borrowed for a
-    /// signal, so that most lines cost no allocation).
+    /// The id of the rule or signal that decided the class (borrowed: a
+    /// signal's id is a constant, a rule's is interned by its rule set).
     pub reason: Cow<'static, str>,
     /// For a body line that is a whole page glued into one line: the byte
     /// range of the line's text that holds the article (the rest is removed
@@ -116,18 +116,10 @@ impl Decision {
 }
 
 impl Decision {
-    fn new(class: Class, signal: &'static str) -> Self {
+    fn new(class: Class, reason: &'static str) -> Self {
         Decision {
             class,
-            reason: Cow::Borrowed(signal),
-            keep: None,
-        }
-    }
-
-    fn rule(class: Class, id: &str) -> Self {
-        Decision {
-            class,
-            reason: Cow::Owned(id.to_string()),
+            reason: Cow::Borrowed(reason),
             keep: None,
         }
     }

@@ -1,26 +1,29 @@
 //! What the workers and the writer share: rule counts and spare buffers.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use crate::record::Record;
 
-/// allocated. With glibc's allocator, a block freed by another thread than its
-/// own takes the lock of its owner's arena; at `-j 2` the workers slept on it,
-/// the writer freeing every record's buffers. So the rule counts are kept
-/// where the documents are cleaned (the rule names are freed there), and the
-/// writer hands each written record's buffer back for another record.
+/// What the workers and the writer share, so that memory is freed by the
+/// thread that allocated it. With glibc's allocator, a block freed by another
+/// thread than its own takes the lock of its owner's arena; at `-j 2` the
+/// workers slept on it, the writer freeing every record's buffers. So the rule
+/// counts are kept where the documents are cleaned (the records' strings are
+/// freed there), and the writer hands each written record's buffer back for
+/// another record.
 #[derive(Default)]
 pub(super) struct Shared {
     /// Lines removed and characters fixed, by rule: hashed, as a record may
     /// remove hundreds of lines ([`Shared::counts`] sorts them).
-    counts: Mutex<(RuleCounts, RuleCounts)>,
+    counts: Mutex<(RuleCounts<Cow<'static, str>>, RuleCounts<String>)>,
     /// Written records' buffers, empty, for reuse, and their capacity in all.
     buffers: Mutex<(Vec<Vec<u8>>, usize)>,
 }
 
 /// Counts by rule id.
-type RuleCounts = HashMap<String, u64, foldhash::fast::FixedState>;
+type RuleCounts<K> = HashMap<K, u64, foldhash::fast::FixedState>;
 
 /// The bytes of spare buffers [`Shared`] keeps at most, and the largest
 /// buffer it keeps: memory stays bounded whatever the records.
@@ -59,7 +62,13 @@ impl Shared {
     /// The lines removed and the characters fixed, by rule id, sorted.
     pub(super) fn counts(self) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
         let (removed, fixes) = self.counts.into_inner().unwrap_or_else(|e| e.into_inner());
-        (removed.into_iter().collect(), fixes.into_iter().collect())
+        (
+            removed
+                .into_iter()
+                .map(|(k, n)| (k.into_owned(), n))
+                .collect(),
+            fixes.into_iter().collect(),
+        )
     }
 
     /// Counts a record's removed lines and fixes by rule.
@@ -70,8 +79,21 @@ impl Shared {
         // A worker that panicked holding the lock left whole counts (each
         // entry is one add): go on counting, as `counts` reads them.
         let mut c = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        // Removed lines come in runs of one rule (a menu, a comment thread):
+        // a run is looked up once.
+        let mut run: Option<(Cow<'static, str>, u64)> = None;
         for r in rec.removed {
-            *c.0.entry(r.rule).or_default() += 1;
+            match &mut run {
+                Some((rule, n)) if *rule == r.rule => *n += 1,
+                _ => {
+                    if let Some((rule, n)) = run.replace((r.rule, 1)) {
+                        *c.0.entry(rule).or_default() += n;
+                    }
+                }
+            }
+        }
+        if let Some((rule, n)) = run {
+            *c.0.entry(rule).or_default() += n;
         }
         for f in rec.fixes {
             *c.1.entry(f.rule).or_default() += 1;
@@ -108,7 +130,7 @@ mod tests {
         let shared = Shared::default();
         let removed = |rule: &str| Record {
             removed: vec![crate::record::Removed {
-                rule: rule.into(),
+                rule: rule.to_string().into(),
                 line: 1,
                 text: "x".into(),
             }],
@@ -147,5 +169,37 @@ mod tests {
         let (removed, fixes) = shared.counts();
         assert_eq!(removed.get("promo.app"), Some(&2));
         assert!(fixes.is_empty());
+    }
+
+    #[test]
+    fn runs_and_interleaved_rules_are_all_counted() {
+        let shared = Shared::default();
+        let rules = [
+            "nav.menu-item",
+            "nav.menu-item",
+            "share.bar",
+            "nav.menu-item",
+        ];
+        let removed = |rules: &[&'static str]| Record {
+            removed: rules
+                .iter()
+                .enumerate()
+                .map(|(k, &rule)| crate::record::Removed {
+                    rule: Cow::Borrowed(rule),
+                    line: k + 1,
+                    text: "x".into(),
+                })
+                .collect(),
+            ..Record::default()
+        };
+        shared.count(removed(&rules));
+        shared.count(removed(&rules[2..]));
+        shared.count(removed(&[]));
+        let (removed, _) = shared.counts();
+        let want = BTreeMap::from([
+            ("nav.menu-item".to_string(), 4),
+            ("share.bar".to_string(), 2),
+        ]);
+        assert_eq!(removed, want);
     }
 }

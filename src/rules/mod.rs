@@ -153,6 +153,25 @@ pub struct RuleSet {
     equals_max_words: usize,
     /// The regexes split for [`RuleSet::first_match_index`].
     fast: Fast,
+    /// Each rule's id, interned ([`intern`]): a record names the rule of a
+    /// removed line without allocating.
+    ids: Vec<&'static str>,
+}
+
+/// `id`, as one `&'static str` per distinct id in the process. Each new id is
+/// leaked once, so the memory is bounded by the distinct rule ids the
+/// process ever compiles, however many rule sets it compiles.
+fn intern(id: &str) -> &'static str {
+    static IDS: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    // A panic elsewhere while holding the lock leaves a whole set.
+    let mut ids = IDS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&known) = ids.get(id) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(id.to_owned().into_boxed_str());
+    ids.insert(leaked);
+    leaked
 }
 
 impl RuleSet {
@@ -224,7 +243,9 @@ impl RuleSet {
                 problem: format!("literal set: {e}"),
             })?;
         let fast = Fast::build(&rules);
+        let ids = rules.iter().map(|r| intern(&r.id)).collect();
         Ok(RuleSet {
+            ids,
             rules,
             equals,
             literals,
@@ -245,6 +266,12 @@ impl RuleSet {
     /// cache of its answers is keyed by.
     pub(crate) fn id(&self) -> u64 {
         self.fast.id
+    }
+
+    /// The id of rule `i` (an index into [`RuleSet::rules`]), for the life of
+    /// the process.
+    pub fn static_id(&self, i: usize) -> &'static str {
+        self.ids[i]
     }
 
     /// The rules, in priority order.

@@ -58,6 +58,20 @@ fn first_match_agrees_with_all_matches() {
 }
 
 #[test]
+fn rule_ids_are_interned_once_per_process() {
+    let a = RuleSet::builtin().unwrap();
+    let b = RuleSet::builtin().unwrap();
+    for (i, r) in a.rules().iter().enumerate() {
+        assert_eq!(a.static_id(i), r.id);
+        // The same id in another rule set is the same leaked string.
+        assert!(std::ptr::eq(a.static_id(i), b.static_id(i)));
+    }
+    let mine =
+        RuleSet::compile(vec![rule("promo.only-here", r#"contains = ["only here"]"#)]).unwrap();
+    assert_eq!(mine.static_id(0), "promo.only-here");
+}
+
+#[test]
 fn builtin_lists_every_rule_file() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
