@@ -1,5 +1,7 @@
 //! Sixteen bytes compared at once, for the scans of the repair and classify
 //! stages: SSE2 on x86-64 (in every x86-64 processor), byte by byte elsewhere.
+//! Thirty-two at once ([`Bytes32`]) for code compiled for AVX2 and run where
+//! the processor has it ([`has_avx2`]); [`Lanes`] is what both widths share.
 
 /// Sixteen bytes, compared all at once: with SSE2 on x86-64, byte by byte
 /// elsewhere. Each comparison gives a [`Mask16`], one lane per byte.
@@ -158,6 +160,133 @@ impl std::ops::BitOr for Mask16 {
     }
 }
 
+/// Bytes compared all at once, whatever the width: what a byte class is
+/// written against, so that one class serves [`Bytes16`] and, where the
+/// processor has AVX2, [`Bytes32`].
+pub(crate) trait Lanes: Copy {
+    /// Which lanes passed a comparison; combined with `|`.
+    type Mask: Copy + std::ops::BitOr<Output = Self::Mask>;
+    /// Bytes equal to `b`.
+    fn eq(self, b: u8) -> Self::Mask;
+    /// Bytes in `lo..=hi` (`lo <= hi`, not the whole range).
+    fn range(self, lo: u8, hi: u8) -> Self::Mask;
+    /// Bytes from 0x80 up.
+    fn high(self) -> Self::Mask;
+}
+
+impl Lanes for Bytes16 {
+    type Mask = Mask16;
+
+    #[inline(always)]
+    fn eq(self, b: u8) -> Mask16 {
+        Bytes16::eq(self, b)
+    }
+
+    #[inline(always)]
+    fn range(self, lo: u8, hi: u8) -> Mask16 {
+        Bytes16::range(self, lo, hi)
+    }
+
+    #[inline(always)]
+    fn high(self) -> Mask16 {
+        Bytes16::high(self)
+    }
+}
+
+/// Whether the processor has AVX2 (looked up once, then read from a cache).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn has_avx2() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
+}
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx2::{Bytes32, Mask32};
+
+/// Thirty-two bytes at a time with AVX2, for code compiled with the feature
+/// (`#[target_feature(enable = "avx2")]`) and run only where
+/// [`has_avx2`] says so.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_add_epi8, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_loadu_si256,
+        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+
+    /// Thirty-two bytes. Made only by [`Bytes32::load`], whose caller
+    /// vouches for AVX2: every other method may then use it.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Bytes32(__m256i);
+
+    /// Which of the thirty-two bytes passed a comparison: a lane passes when
+    /// its top bit is set.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Mask32(__m256i);
+
+    impl Bytes32 {
+        /// Loads thirty-two bytes.
+        ///
+        /// # Safety
+        /// The processor must have AVX2.
+        #[inline(always)]
+        pub(crate) unsafe fn load(b: &[u8; 32]) -> Bytes32 {
+            // SAFETY: AVX2 is there (this function's contract); the load
+            // reads the 32 bytes of `b`, unaligned.
+            Bytes32(unsafe { _mm256_loadu_si256(b.as_ptr().cast::<__m256i>()) })
+        }
+    }
+
+    impl Mask32 {
+        /// The mask as bits, bit `i` for byte `i`.
+        #[inline(always)]
+        pub(crate) fn bits(self) -> u32 {
+            // SAFETY: a mask comes from a `Bytes32`, so AVX2 is there.
+            unsafe { _mm256_movemask_epi8(self.0) as u32 }
+        }
+    }
+
+    impl std::ops::BitOr for Mask32 {
+        type Output = Mask32;
+
+        #[inline(always)]
+        fn bitor(self, other: Mask32) -> Mask32 {
+            // SAFETY: masks come from `Bytes32`, so AVX2 is there.
+            Mask32(unsafe { _mm256_or_si256(self.0, other.0) })
+        }
+    }
+
+    impl super::Lanes for Bytes32 {
+        type Mask = Mask32;
+
+        #[inline(always)]
+        fn eq(self, b: u8) -> Mask32 {
+            // SAFETY: a `Bytes32` exists, so AVX2 is there.
+            Mask32(unsafe { _mm256_cmpeq_epi8(self.0, _mm256_set1_epi8(b as i8)) })
+        }
+
+        /// As the SSE2 `range`: shifted so that `lo` lands on -128, the
+        /// bytes in range are the ones below `-128 + (hi - lo) + 1`.
+        #[inline(always)]
+        fn range(self, lo: u8, hi: u8) -> Mask32 {
+            debug_assert!(lo <= hi && hi - lo < 0xFF);
+            let shift = 0x80u8.wrapping_sub(lo) as i8;
+            let bound = 0x81u8.wrapping_add(hi - lo) as i8;
+            // SAFETY: a `Bytes32` exists, so AVX2 is there.
+            Mask32(unsafe {
+                _mm256_cmpgt_epi8(
+                    _mm256_set1_epi8(bound),
+                    _mm256_add_epi8(self.0, _mm256_set1_epi8(shift)),
+                )
+            })
+        }
+
+        #[inline(always)]
+        fn high(self) -> Mask32 {
+            Mask32(self.0)
+        }
+    }
+}
+
 /// The index of the first byte of `b` from `i` on that `class` takes, or
 /// `b.len()` when there is none: sixteen bytes at a time. The last few are
 /// read in the last sixteen bytes of `b`, the ones before them masked off; a
@@ -213,6 +342,37 @@ mod tests {
                 portable::bits(portable::or(portable::range(p, lo, hi), portable::eq(p, b)))
             );
             proptest::prop_assert_eq!(imp::bits(imp::high(v)), portable::high(p));
+        }
+
+        #[test]
+        #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
+        fn thirty_two_bytes_compare_as_byte_by_byte(
+            bytes in proptest::array::uniform32(proptest::prelude::any::<u8>()),
+            a in proptest::prelude::any::<u8>(),
+            b in proptest::prelude::any::<u8>(),
+        ) {
+            if !has_avx2() {
+                return Ok(());
+            }
+            let (lo, hi) = (a.min(b), a.max(b));
+            let hi = if hi - lo == 0xFF { 0xFE } else { hi };
+            // SAFETY: the processor has AVX2 (checked above).
+            let v = unsafe { Bytes32::load(&bytes) };
+            // Each half, byte by byte.
+            let plain = |f: &dyn Fn(portable::V) -> u16| {
+                let half = |k: usize| {
+                    let h: [u8; 16] = bytes[16 * k..16 * k + 16].try_into().unwrap();
+                    u32::from(f(portable::load(&h)))
+                };
+                half(0) | half(1) << 16
+            };
+            proptest::prop_assert_eq!(Lanes::eq(v, a).bits(), plain(&|p| portable::eq(p, a)));
+            proptest::prop_assert_eq!(
+                (Lanes::range(v, lo, hi) | Lanes::eq(v, b)).bits(),
+                plain(&|p| portable::or(portable::range(p, lo, hi), portable::eq(p, b)))
+            );
+            proptest::prop_assert_eq!(Lanes::high(v).bits(), plain(&|p| portable::high(p)));
         }
     }
 }

@@ -8,35 +8,86 @@
 //! Whitespace is what [`str::split_whitespace`] splits on: the ASCII spaces and
 //! the non-ASCII ones, recognised by their UTF-8 sequences.
 
-use crate::simd::{Bytes16, Mask16};
+use crate::simd::{Bytes16, Lanes};
 
-/// A block of 64 bytes of a line, as four [`Bytes16`]; a line's last block
-/// is padded with spaces, which are in no class but whitespace.
+/// A block of 64 bytes of a line, compared a vector at a time; a line's last
+/// block is padded with spaces, which are in no class but whitespace.
+pub(super) trait Block: Copy {
+    /// The vectors the block is made of.
+    type Lanes: Lanes;
+
+    /// The block of `block` (at most 64 bytes).
+    ///
+    /// # Safety
+    /// The processor must have the instructions of [`Block::Lanes`].
+    unsafe fn new(block: &[u8]) -> Self;
+
+    /// The mask of the bytes of the block in `class`, bit `i` for byte `i`.
+    fn mask(self, class: impl Fn(Self::Lanes) -> <Self::Lanes as Lanes>::Mask) -> u64;
+}
+
+/// `block` (at most 64 bytes), or its bytes copied into `pad` (spaces).
+#[inline(always)]
+fn padded<'a>(block: &'a [u8], pad: &'a mut [u8; 64]) -> &'a [u8; 64] {
+    match block.try_into() {
+        Ok(full) => full,
+        Err(_) => {
+            pad[..block.len()].copy_from_slice(block);
+            pad
+        }
+    }
+}
+
+/// A [`Block`] of four [`Bytes16`] (SSE2, every x86-64 processor).
 #[derive(Clone, Copy)]
 pub(super) struct Block64([Bytes16; 4]);
 
-impl Block64 {
-    /// The block of `block` (at most 64 bytes).
-    pub(super) fn new(block: &[u8]) -> Block64 {
-        let mut padded = [b' '; 64];
-        let block: &[u8; 64] = match block.try_into() {
-            Ok(full) => full,
-            Err(_) => {
-                padded[..block.len()].copy_from_slice(block);
-                &padded
-            }
-        };
+impl Block for Block64 {
+    type Lanes = Bytes16;
+
+    #[inline(always)]
+    unsafe fn new(block: &[u8]) -> Block64 {
+        let mut pad = [b' '; 64];
+        let block = padded(block, &mut pad);
         Block64(std::array::from_fn(|j| {
             let chunk: &[u8; 16] = block[16 * j..16 * j + 16].try_into().unwrap_or(&[b' '; 16]);
             Bytes16::load(chunk)
         }))
     }
 
-    /// The mask of the bytes of the block in `class`, bit `i` for byte `i`.
     #[inline(always)]
-    pub(super) fn mask(self, class: impl Fn(Bytes16) -> Mask16) -> u64 {
+    fn mask(self, class: impl Fn(Bytes16) -> crate::simd::Mask16) -> u64 {
         let [a, b, c, d] = self.0.map(|x| u64::from(class(x).bits()));
         a | b << 16 | c << 32 | d << 48
+    }
+}
+
+/// A [`Block`] of two [`crate::simd::Bytes32`]: half the compares of
+/// [`Block64`], where the processor has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+pub(super) struct Block64Avx2([crate::simd::Bytes32; 2]);
+
+#[cfg(target_arch = "x86_64")]
+impl Block for Block64Avx2 {
+    type Lanes = crate::simd::Bytes32;
+
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    unsafe fn new(block: &[u8]) -> Block64Avx2 {
+        let mut pad = [b' '; 64];
+        let block = padded(block, &mut pad);
+        Block64Avx2(std::array::from_fn(|j| {
+            let chunk: &[u8; 32] = block[32 * j..32 * j + 32].try_into().unwrap_or(&[b' '; 32]);
+            // SAFETY: the processor has AVX2 (this function's contract).
+            unsafe { crate::simd::Bytes32::load(chunk) }
+        }))
+    }
+
+    #[inline(always)]
+    fn mask(self, class: impl Fn(crate::simd::Bytes32) -> crate::simd::Mask32) -> u64 {
+        let [a, b] = self.0.map(|x| u64::from(class(x).bits()));
+        a | b << 32
     }
 }
 
@@ -115,6 +166,21 @@ impl LineMasks {
     /// Builds the masks of `text`. One zero block follows the last, so that a
     /// read of 16 bits from any byte of the line stays in bounds.
     pub(super) fn fill(&mut self, text: &str) {
+        // SAFETY: SSE2 is in every x86-64 processor, and elsewhere `Bytes16`
+        // compares byte by byte.
+        #[allow(unsafe_code)]
+        unsafe {
+            self.fill_in::<Block64>(text)
+        };
+    }
+
+    /// [`LineMasks::fill`] with blocks of type `B`.
+    ///
+    /// # Safety
+    /// The processor must have the instructions of `B`.
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    unsafe fn fill_in<B: Block>(&mut self, text: &str) {
         let bytes = text.as_bytes();
         let blocks = bytes.len().div_ceil(64);
         self.tails = 0;
@@ -131,8 +197,10 @@ impl LineMasks {
         }
         let mut leads = 0u64;
         for (b, block) in bytes.chunks(64).enumerate() {
-            let x = Block64::new(block);
-            let high = x.mask(Bytes16::high);
+            // SAFETY: the processor has `B`'s instructions (this function's
+            // contract).
+            let x = unsafe { B::new(block) };
+            let high = x.mask(|x| x.high());
             // The padding is spaces, in no word and in no other class.
             self.word[b] = !x.mask(|x| x.range(9, 13) | x.eq(b' '));
             let ascii_marks = x.mask(|x| x.eq(b'.') | x.eq(b'!') | x.eq(b'?'));

@@ -4,8 +4,10 @@
 //! a number). [`shape`] must agree with the plain character-by-character
 //! reference the tests keep (`shape_plain`).
 
-use crate::classify::masks::Block64;
-use crate::simd::Bytes16;
+#[cfg(target_arch = "x86_64")]
+use crate::classify::masks::Block64Avx2;
+use crate::classify::masks::{Block, Block64};
+use crate::simd::Lanes;
 
 /// Text measures the classifier does not need for itself.
 #[derive(Clone, Copy, Default, Debug, PartialEq)]
@@ -203,6 +205,39 @@ const MONTH_PAIRS: [u64; 11] = {
 /// mark's first two bytes stand. The plain
 /// reference is `shape_plain` in the tests.
 pub(super) fn shape(text: &str) -> Shape {
+    #[cfg(target_arch = "x86_64")]
+    if crate::simd::has_avx2() {
+        // SAFETY: the processor has AVX2.
+        #[allow(unsafe_code)]
+        return unsafe { shape_avx2(text) };
+    }
+    // SAFETY: SSE2 is in every x86-64 processor, and elsewhere `Bytes16`
+    // compares byte by byte.
+    #[allow(unsafe_code)]
+    unsafe {
+        shape_in::<Block64>(text)
+    }
+}
+
+/// [`shape`] compiled for AVX2.
+///
+/// # Safety
+/// The processor must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+#[target_feature(enable = "avx2")]
+unsafe fn shape_avx2(text: &str) -> Shape {
+    // SAFETY: the processor has AVX2 (this function's contract).
+    unsafe { shape_in::<Block64Avx2>(text) }
+}
+
+/// [`shape`] with blocks of type `B`.
+///
+/// # Safety
+/// The processor must have the instructions of `B`.
+#[inline(always)]
+#[allow(unsafe_code)]
+pub(super) unsafe fn shape_in<B: Block>(text: &str) -> Shape {
     let t = crate::text::trim(text);
     let mut s = Shape::default();
     let bytes = t.as_bytes();
@@ -213,7 +248,9 @@ pub(super) fn shape(text: &str) -> Shape {
     // The end of a white-space character that runs into the next block.
     let mut space_ends_next = 0u64;
     for (b, chunk) in bytes.chunks(64).enumerate() {
-        let x = Block64::new(chunk);
+        // SAFETY: the processor has `B`'s instructions (this function's
+        // contract).
+        let x = unsafe { B::new(chunk) };
         let upper = x.mask(|v| v.range(b'A', b'Z'));
         let alpha = upper | x.mask(|v| v.range(b'a', b'z'));
         let digit = x.mask(|v| v.range(b'0', b'9'));
@@ -221,7 +258,7 @@ pub(super) fn shape(text: &str) -> Shape {
         // Bits of bytes that end a white-space character.
         let mut space = x.mask(|v| v.range(9, 13) | v.eq(b' ')) | space_ends_next;
         space_ends_next = 0;
-        let high = x.mask(Bytes16::high);
+        let high = x.mask(|v| v.high());
         if high != 0 {
             // Lead bytes: not ASCII, not a continuation byte.
             let mut leads = high & !x.mask(|v| v.range(0x80, 0xBF));
