@@ -166,21 +166,6 @@ impl LineMasks {
     /// Builds the masks of `text`. One zero block follows the last, so that a
     /// read of 16 bits from any byte of the line stays in bounds.
     pub(super) fn fill(&mut self, text: &str) {
-        // SAFETY: SSE2 is in every x86-64 processor, and elsewhere `Bytes16`
-        // compares byte by byte.
-        #[allow(unsafe_code)]
-        unsafe {
-            self.fill_in::<Block64>(text)
-        };
-    }
-
-    /// [`LineMasks::fill`] with blocks of type `B`.
-    ///
-    /// # Safety
-    /// The processor must have the instructions of `B`.
-    #[inline(always)]
-    #[allow(unsafe_code)]
-    unsafe fn fill_in<B: Block>(&mut self, text: &str) {
         let bytes = text.as_bytes();
         let blocks = bytes.len().div_ceil(64);
         self.tails = 0;
@@ -197,9 +182,11 @@ impl LineMasks {
         }
         let mut leads = 0u64;
         for (b, block) in bytes.chunks(64).enumerate() {
-            // SAFETY: the processor has `B`'s instructions (this function's
-            // contract).
-            let x = unsafe { B::new(block) };
+            // SAFETY: SSE2 is in every x86-64 processor, and elsewhere
+            // `Bytes16` compares byte by byte. (AVX2 blocks made this loop
+            // cost more instructions, not fewer: `benches/PERF.md`.)
+            #[allow(unsafe_code)]
+            let x = unsafe { Block64::new(block) };
             let high = x.mask(|x| x.high());
             // The padding is spaces, in no word and in no other class.
             self.word[b] = !x.mask(|x| x.range(9, 13) | x.eq(b' '));
