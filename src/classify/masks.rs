@@ -26,16 +26,22 @@ pub(super) trait Block: Copy {
     fn mask(self, class: impl Fn(Self::Lanes) -> <Self::Lanes as Lanes>::Mask) -> u64;
 }
 
-/// `block` (at most 64 bytes), or its bytes copied into `pad` (spaces).
+/// The `N` vectors of `W` bytes of `block` (at most 64 bytes, padded with
+/// spaces), each made by `load`.
 #[inline(always)]
-fn padded<'a>(block: &'a [u8], pad: &'a mut [u8; 64]) -> &'a [u8; 64] {
-    match block.try_into() {
+fn vectors<const W: usize, const N: usize, L>(
+    block: &[u8],
+    load: impl Fn(&[u8; W]) -> L,
+) -> [L; N] {
+    let mut pad = [b' '; 64];
+    let block: &[u8; 64] = match block.try_into() {
         Ok(full) => full,
         Err(_) => {
             pad[..block.len()].copy_from_slice(block);
-            pad
+            &pad
         }
-    }
+    };
+    std::array::from_fn(|j| load(block[W * j..W * j + W].try_into().unwrap_or(&[b' '; W])))
 }
 
 /// A [`Block`] of four [`Bytes16`] (SSE2, every x86-64 processor).
@@ -47,12 +53,7 @@ impl Block for Block64 {
 
     #[inline(always)]
     unsafe fn new(block: &[u8]) -> Block64 {
-        let mut pad = [b' '; 64];
-        let block = padded(block, &mut pad);
-        Block64(std::array::from_fn(|j| {
-            let chunk: &[u8; 16] = block[16 * j..16 * j + 16].try_into().unwrap_or(&[b' '; 16]);
-            Bytes16::load(chunk)
-        }))
+        Block64(vectors(block, Bytes16::load))
     }
 
     #[inline(always)]
@@ -75,13 +76,8 @@ impl Block for Block64Avx2 {
     #[inline(always)]
     #[allow(unsafe_code)]
     unsafe fn new(block: &[u8]) -> Block64Avx2 {
-        let mut pad = [b' '; 64];
-        let block = padded(block, &mut pad);
-        Block64Avx2(std::array::from_fn(|j| {
-            let chunk: &[u8; 32] = block[32 * j..32 * j + 32].try_into().unwrap_or(&[b' '; 32]);
-            // SAFETY: the processor has AVX2 (this function's contract).
-            unsafe { crate::simd::Bytes32::load(chunk) }
-        }))
+        // SAFETY: the processor has AVX2 (this function's contract).
+        Block64Avx2(vectors(block, |v| unsafe { crate::simd::Bytes32::load(v) }))
     }
 
     #[inline(always)]
