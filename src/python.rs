@@ -113,7 +113,9 @@ fn build(key: &Key) -> PyResult<Cleaner> {
     for id in &key.disable {
         builder = builder.disable(id);
     }
-    builder.build().map_err(py_err)
+    // On rinse's own threads: compiling the rules spreads over the worker
+    // pool, and outside it rayon would start a second, global one.
+    pool()?.install(|| builder.build()).map_err(py_err)
 }
 
 /// The cached cleaner for these options, built on first use.

@@ -370,6 +370,11 @@ pub fn run(mut args: CleanArgs) -> Result<u8> {
         InputFormatArg::Jsonl => InputFormat::Jsonl,
     };
     args.threads = thread_count(args.threads, args.quiet)?;
+    // Before the rules compile: compiling them runs on the worker threads.
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build_global()
+        .context("starting worker threads")?;
     // The rules compile (tens of milliseconds) on a thread of their own while
     // the inputs are listed.
     std::thread::scope(|scope| {
@@ -480,10 +485,6 @@ fn run_with(
         remove_stale_temporary_files(args);
     }
     let total_bytes = bar_total(&jobs, args.quiet);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build_global()
-        .context("starting worker threads")?;
     if let Some(n) = args.repeated_lines {
         match corpus_pass(args, cleaner, &all_inputs, n, &interrupt)? {
             Some(c) => cleaner = c,

@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rayon::prelude::*;
 use regex_automata::nfa::thompson;
 use regex_automata::{Anchored, Input, PatternSet, hybrid, meta};
 use regex_syntax::hir::Hir;
@@ -452,11 +453,17 @@ impl Fast {
     /// Splits the regexes of `rules` (which all compile) and sorts the parts
     /// into word-count buckets.
     pub(super) fn build(rules: &[Rule]) -> Fast {
-        let mut wild = Vec::new();
-        let plans: Vec<Option<Plan>> = rules
-            .iter()
-            .map(|r| r.regex.as_deref().map(|re| plan(re, &mut wild)))
-            .collect();
+        // Planning compiles each branch of each regex: about half of the
+        // start-up, spread over the worker threads.
+        let (plans, wild): (Vec<Option<Plan>>, Vec<Vec<char>>) = rules
+            .par_iter()
+            .map(|r| {
+                let mut wild = Vec::new();
+                let p = r.regex.as_deref().map(|re| plan(re, &mut wild));
+                (p, wild)
+            })
+            .unzip();
+        let mut wild: Vec<char> = wild.into_iter().flatten().collect();
         let mut cuts: Vec<usize> = Vec::new();
         for (r, p) in rules.iter().zip(&plans) {
             if p.is_some() {
@@ -505,12 +512,17 @@ impl Fast {
             .copied()
             .filter(|&(i, _)| rules[i].max_words.is_none_or(|m| m > LONG_LINE_WORDS))
             .collect();
-        let all = AnchoredSet::build(&anchored_all);
-        let long = if anchored_long.len() < anchored_all.len() {
-            AnchoredSet::build(&anchored_long)
-        } else {
-            None
-        };
+        // The two automata take the other half of the start-up.
+        let (all, long) = rayon::join(
+            || AnchoredSet::build(&anchored_all),
+            || {
+                if anchored_long.len() < anchored_all.len() {
+                    AnchoredSet::build(&anchored_long)
+                } else {
+                    None
+                }
+            },
+        );
         let (patterns, gate_targets) = choose_gates(gate_lits);
         let (patterns, gate_targets) = prefix_free(patterns, gate_targets);
         let mut gates = Vec::new();
