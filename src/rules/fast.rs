@@ -19,7 +19,7 @@ use regex_automata::{Anchored, Input, PatternSet, hybrid, meta};
 use regex_syntax::hir::Hir;
 
 use super::literal::Lowered;
-use super::plan::{ByteSet, Plan, choose_gates, plan, prefix_free};
+use super::plan::{ByteSet, Held, Plan, choose_gates, plan, prefix_free};
 use super::{REGEX_SIZE_LIMIT, Rule, RuleSet, fits};
 
 /// The regex side of [`RuleSet::first_match_index`], precomputed per line length.
@@ -62,7 +62,8 @@ pub(super) struct Fast {
     /// The gates of the buckets ([`Bucket::gate`]), each over the gate
     /// patterns of the gated branches that fit its buckets.
     pub(super) gates: Vec<GateSet>,
-    /// The anchored branches gated by a byte class, in rule order.
+    /// The branches gated by a byte class (anywhere in the line, or its
+    /// last byte), in rule order.
     pub(super) class_gated: Vec<ClassBranch>,
     /// Non-ASCII characters that case-fold to an ASCII letter of some gate
     /// (the Kelvin sign, the long s): a line holding one lets every gated
@@ -184,13 +185,16 @@ pub(super) struct GatedBranch {
     pub(super) re: meta::Regex,
 }
 
-/// An anchored branch of a rule's regex that runs only on lines holding a
-/// byte of its class ([`super::plan::class_gate`]).
+/// A branch of a rule's regex that runs only on lines holding a byte of its
+/// class: anywhere ([`super::plan::class_gate`]) or last
+/// ([`super::plan::end_gate`]).
 #[derive(Debug)]
 pub(super) struct ClassBranch {
     pub(super) rule: usize,
     pub(super) re: meta::Regex,
     pub(super) bytes: ByteSet,
+    /// Where a line it matches holds one of `bytes`.
+    pub(super) held: Held,
 }
 
 /// The regex work for lines of one range of word counts.
@@ -343,13 +347,14 @@ impl RuleSet {
                 }
             }
         }
-        // Class-gated anchored branches: only on lines holding their bytes.
+        // Class-gated branches: only on lines holding one of their bytes
+        // (anywhere, or last).
         for &c in &bucket.class_gated {
             let b = &fast.class_gated[c];
             if !before(best, b.rule) {
                 break;
             }
-            if b.bytes.in_line(line.as_bytes()) && b.re.is_match(line) {
+            if b.held.in_line(&b.bytes, line.as_bytes()) && b.re.is_match(line) {
                 best = Some(b.rule);
                 break;
             }
@@ -485,10 +490,11 @@ impl Fast {
                     gated: branches,
                     class_gated: by_class,
                 }) => {
-                    class_gated.extend(by_class.into_iter().map(|(re, bytes)| ClassBranch {
+                    class_gated.extend(by_class.into_iter().map(|(re, bytes, held)| ClassBranch {
                         rule: i,
                         re,
                         bytes,
+                        held,
                     }));
                     if !branches.is_empty() {
                         gated_rules.push(i);

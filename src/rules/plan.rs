@@ -25,11 +25,34 @@ pub(super) enum Plan {
     Split {
         anchored: Option<Hir>,
         gated: Vec<(meta::Regex, Vec<Vec<u8>>)>,
-        /// Anchored branches that start with a run of any letters and have no
-        /// gate literal, but hold a character of a rare byte class further on
-        /// (`^.*?…\d`): each runs on the lines holding one of those bytes.
-        class_gated: Vec<(meta::Regex, ByteSet)>,
+        /// Branches that run only on the lines holding a byte of a rare
+        /// class, anywhere or last ([`Held`]): anchored branches that start
+        /// with a run of any letters and have no gate literal, but hold such
+        /// a character further on (`^.*?…\d`), and branches that end the line
+        /// with one (`says:$`).
+        class_gated: Vec<(meta::Regex, ByteSet, Held)>,
     },
+}
+
+/// Where a line holds a byte of a class-gated branch's [`ByteSet`], if the
+/// branch matches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Held {
+    /// Anywhere in the line ([`class_gate`]).
+    Anywhere,
+    /// As its last byte ([`end_gate`]).
+    Last,
+}
+
+impl Held {
+    /// Whether `hay` holds a byte of `bytes` where this says.
+    #[inline]
+    pub(super) fn in_line(self, bytes: &ByteSet, hay: &[u8]) -> bool {
+        match self {
+            Held::Anywhere => bytes.in_line(hay),
+            Held::Last => hay.last().is_some_and(|&b| bytes.0[usize::from(b)]),
+        }
+    }
 }
 
 /// Bytes a line must hold for a branch to match it (see [`class_gate`]).
@@ -59,6 +82,10 @@ impl ByteSet {
 
     fn len(&self) -> usize {
         self.0.iter().filter(|&&b| b).count()
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.0.contains(&true)
     }
 
     /// Whether a line would seldom hold a byte of the set: no ASCII letter
@@ -145,10 +172,16 @@ pub(super) fn plan(re: &str, wild: &mut Vec<char>) -> Plan {
             } else if let Some(bytes) = class_gate(&b)
                 && let Ok(re) = meta_builder().build_from_hir(&b)
             {
-                class_gated.push((re, bytes));
+                class_gated.push((re, bytes, Held::Anywhere));
             } else {
                 anchored.push(b);
             }
+            continue;
+        }
+        if let Some(bytes) = end_gate(&b)
+            && let Ok(re) = meta_builder().build_from_hir(&b)
+        {
+            class_gated.push((re, bytes, Held::Last));
             continue;
         }
         let Some(lits) = gate_literals(&b, &mut wild_here) else {
@@ -200,7 +233,11 @@ pub(super) fn inner_gate(hir: &Hir, wild: &mut Vec<char>) -> Option<Vec<Vec<u8>>
         }
         let mut here = Vec::new();
         let lits = gate_literals(&Hir::concat(subs[k..].to_vec()), &mut here)?;
-        if lits.iter().any(|l| l.len() < GATE_WINDOW) {
+        // Windows shorter than the full width (the words of `, on jan`)
+        // are in too many words of text (`market`, `decide`): each would
+        // stop the searcher, and run the branch, on every line of dates.
+        let narrow = |l: &Vec<u8>| gate_windows(l).iter().all(|(w, _)| w.len() < GATE_WINDOW);
+        if lits.iter().any(|l| l.len() < GATE_WINDOW || narrow(l)) {
             return None;
         }
         wild.extend(here);
@@ -226,6 +263,85 @@ pub(super) fn class_gate(hir: &Hir) -> Option<ByteSet> {
         }
         required_bytes(&Hir::concat(subs[k..].to_vec())).filter(ByteSet::is_rare)
     })
+}
+
+/// The rare last bytes of an unanchored branch that ends the line (`$`)
+/// with a mark (`(?:says|wrote)\s*:$`): the line's last byte is one of them.
+/// A check of one byte then spares the gate's search the branch's
+/// literals, common words. `None` when the branch does not end the line or
+/// its last bytes are not rare as line ends: letters, digits, spaces,
+/// sentence marks, quotes, brackets (which close most lines of text), or
+/// more than eight bytes.
+pub(super) fn end_gate(hir: &Hir) -> Option<ByteSet> {
+    let props = hir.properties();
+    if !props.look_set_suffix().contains(Look::End) || props.minimum_len() == Some(0) {
+        return None;
+    }
+    let set = last_bytes(hir)?;
+    let common =
+        |b: u8| b.is_ascii_alphanumeric() || b.is_ascii_whitespace() || b".!?)]\"'".contains(&b);
+    (!set.is_empty() && set.len() <= 8 && !(0..=255u8).any(|b| set.0[usize::from(b)] && common(b)))
+        .then_some(set)
+}
+
+/// The bytes that a non-empty match of `hir` may end with (sound, not
+/// complete): for a character class, the last bytes of its characters'
+/// UTF-8 forms (every continuation byte for a range of more than 256 of
+/// them). `None` when it is not known.
+pub(super) fn last_bytes(hir: &Hir) -> Option<ByteSet> {
+    let mut set = ByteSet([false; 256]);
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(l) => set.0[usize::from(*l.0.last()?)] = true,
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    set.0[usize::from(b)] = true;
+                }
+            }
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            for r in c.ranges() {
+                let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
+                if hi - lo > 256 {
+                    let end = char::from_u32(hi.min(0x7F)).unwrap_or('\x7f');
+                    for ch in r.start()..=end {
+                        set.0[usize::from(ch as u8)] = true;
+                    }
+                    if hi >= 0x80 {
+                        for b in 0x80..=0xBF {
+                            set.0[b] = true;
+                        }
+                    }
+                    continue;
+                }
+                for ch in r.start()..=r.end() {
+                    let mut buf = [0; 4];
+                    let last = *ch.encode_utf8(&mut buf).as_bytes().last()?;
+                    set.0[usize::from(last)] = true;
+                }
+            }
+        }
+        // A non-empty match of a repetition ends with one of its part.
+        HirKind::Repetition(r) => return last_bytes(&r.sub),
+        HirKind::Capture(c) => return last_bytes(&c.sub),
+        HirKind::Alternation(alts) => {
+            for a in alts {
+                set = set.union(&last_bytes(a)?);
+            }
+        }
+        HirKind::Concat(subs) => {
+            // From the end: the last part that cannot be empty, and every
+            // part after it (which may be).
+            for sub in subs.iter().rev() {
+                set = set.union(&last_bytes(sub)?);
+                if sub.properties().minimum_len() != Some(0) {
+                    break;
+                }
+            }
+        }
+    }
+    Some(set)
 }
 
 /// A set of bytes every match of `hir` holds one of (sound, not complete):

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use super::fast::{Bucket, Gate, LONG_LINE_WORDS};
+use super::fast::{Bucket, ClassBranch, Gate, LONG_LINE_WORDS};
 use super::literal::{alnum_words_at_most, is_plain};
-use super::plan::{choose_gates, gate_literals, prefix_free};
+use super::plan::{Held, choose_gates, gate_literals, prefix_free};
 use super::*;
 
 #[test]
@@ -214,6 +214,20 @@ fn user_rules() -> Vec<Rule> {
         rule(
             "class.gate",
             "regex = '(?i)^.*?(?:at|@) ?\\d{1,2}:\\d{2} ?[ap]m$'\nmax_words = 12",
+        ),
+        // An anchored branch that starts with a run, whose literal after
+        // the run has only short words (`on jan`): not gated by them, but
+        // by its digits.
+        rule(
+            "narrow.gate",
+            "regex = '(?i)^(?:.{0,20}?\\s)?on (?:jan|feb) \\d+$'",
+        ),
+        // Unanchored branches that end the line with a mark: gated by the
+        // line's last byte. The one ending with a full stop, as most
+        // lines do, keeps its gate literal.
+        rule(
+            "end.gate",
+            "regex = '(?i)(?:says|wrote|a dit)\\s*:$|(?i)said ?[,;]$|(?i)quoth\\.$'\nmax_words = 12",
         ),
         // A short gate literal (`ab`) is not usable: run whole.
         rule("short.gate", "regex = 'ab[c-z]+x|zz top'"),
@@ -449,6 +463,115 @@ fn anchored_branch_starting_with_a_run_is_gated_by_its_inner_literal() {
             .iter()
             .all(|b| !b.anchored_rules.contains(&posted_by))
     );
+}
+
+#[test]
+fn anchored_branch_whose_inner_literal_has_only_short_words_is_not_gated_by_it() {
+    let (set, _) = user_set();
+    let first = |l: &str| id(set, set.first_match_index(l));
+    let rule = set.rules().iter().position(|r| r.id == "narrow.gate");
+    let rule = rule.unwrap();
+    assert!(set.fast.gated.iter().all(|b| b.rule != rule));
+    let branch = set.fast.class_gated.iter().find(|b| b.rule == rule);
+    assert!(branch.unwrap().bytes.in_line(b"5") && !branch.unwrap().bytes.in_line(b"on jan"));
+    assert_eq!(first("Jane, on Jan 5"), Some("narrow.gate"));
+    assert_eq!(first("on feb 12"), Some("narrow.gate"));
+    assert_eq!(first("The market on March 5"), None);
+    // Builtin: `comments.name-on-date` (`…, on Jan 5, 2025`) runs on the
+    // lines holding its comma, not on those holding `mar` or `dec`.
+    let (builtin, _) = builtin_set();
+    let on_date = builtin
+        .rules()
+        .iter()
+        .position(|r| r.id == "comments.name-on-date")
+        .unwrap();
+    assert!(builtin.fast.gated.iter().all(|b| b.rule != on_date));
+    let branch = builtin.fast.class_gated.iter().find(|b| b.rule == on_date);
+    let branch = branch.unwrap();
+    assert_eq!(branch.held, Held::Anywhere);
+    assert!(branch.bytes.in_line(b",") && !branch.bytes.in_line(b"Mar 5 2025"));
+}
+
+#[test]
+fn branch_ending_the_line_with_a_rare_mark_is_gated_by_the_last_byte() {
+    let (set, _) = user_set();
+    let first = |l: &str| id(set, set.first_match_index(l));
+    let rule = set.rules().iter().position(|r| r.id == "end.gate");
+    let rule = rule.unwrap();
+    let ends: Vec<&ClassBranch> = set
+        .fast
+        .class_gated
+        .iter()
+        .filter(|b| b.rule == rule)
+        .collect();
+    assert_eq!(ends.len(), 2);
+    assert!(ends.iter().all(|b| b.held == Held::Last));
+    assert!(
+        ends[0].held.in_line(&ends[0].bytes, b"a:") && !ends[0].held.in_line(&ends[0].bytes, b":a")
+    );
+    assert!(
+        ends[1].held.in_line(&ends[1].bytes, b"a;") && !ends[1].held.in_line(&ends[1].bytes, b"")
+    );
+    // The full stop is a common line end: that branch keeps its literal.
+    assert_eq!(set.fast.gated.iter().filter(|b| b.rule == rule).count(), 1);
+    assert_eq!(first("Jane Doe says:"), Some("end.gate"));
+    assert_eq!(first("Marie a dit :"), Some("end.gate"));
+    assert_eq!(first("Jane said,"), Some("end.gate"));
+    assert_eq!(first("And so quoth."), Some("end.gate"));
+    assert_eq!(first("Jane says: hello"), None);
+    assert_eq!(first("Jane said, then left"), None);
+    // Builtin: `comments.says` ('Tomas said...' aside) is gated by the
+    // line's last byte, and its words are out of the gate's search.
+    let (builtin, _) = builtin_set();
+    let says = builtin
+        .rules()
+        .iter()
+        .position(|r| r.id == "comments.says")
+        .unwrap();
+    let ends = builtin.fast.class_gated.iter().filter(|b| b.rule == says);
+    assert!(ends.clone().count() >= 2 && ends.clone().all(|b| b.held == Held::Last));
+    assert_eq!(
+        builtin.fast.gated.iter().filter(|b| b.rule == says).count(),
+        1
+    );
+}
+
+#[test]
+fn last_bytes_end_every_non_empty_match() {
+    use super::plan::{end_gate, last_bytes};
+    let hir = |re: &str| regex_syntax::Parser::new().parse(re).unwrap();
+    let bytes = |s: super::plan::ByteSet| -> Vec<u8> {
+        (0..=255u8).filter(|&b| s.0[usize::from(b)]).collect()
+    };
+    let set = |re: &str| last_bytes(&hir(re)).map(bytes);
+    assert_eq!(set(r"ab"), Some(b"b".to_vec()));
+    // Optional parts at the end add theirs to the part before them.
+    assert_eq!(set(r"a[xy]?"), Some(b"axy".to_vec()));
+    assert_eq!(set(r"(?:a|bc)\s*:$"), Some(b":".to_vec()));
+    assert_eq!(set(r"(?:a|bc)$"), Some(b"ac".to_vec()));
+    // Case folded; non-ASCII characters by their last byte.
+    assert_eq!(set(r"(?i)q"), Some(b"Qq".to_vec()));
+    assert_eq!(set(r"é|…"), Some(vec![0xA6, 0xA9]));
+    // A wide class of non-ASCII characters: every continuation byte.
+    let wide = set(r"\w").unwrap();
+    assert!(
+        wide.contains(&b'z')
+            && wide.contains(&0x80)
+            && wide.contains(&0xBF)
+            && !wide.contains(&0xC3)
+    );
+    // Of the non-empty matches, even where the empty one matches too.
+    assert_eq!(set(r"x*"), Some(b"x".to_vec()));
+    assert_eq!(set(r"(?:a|b?)$"), Some(b"ab".to_vec()));
+    // End gates: the branch must end the line, with rare marks only.
+    let gate = |re: &str| end_gate(&hir(re)).map(bytes);
+    assert_eq!(gate(r"(?i)says\s*:$"), Some(b":".to_vec()));
+    assert_eq!(gate(r"(?i)says\s*:"), None);
+    assert_eq!(gate(r"(?i)said\.$"), None);
+    assert_eq!(gate(r"(?i)said\w$"), None);
+    assert_eq!(gate(r"(?i)said…$"), Some(vec![0xA6]));
+    // A branch that matches the empty line has no last byte to gate on.
+    assert_eq!(gate(r":?$"), None);
 }
 
 #[test]
@@ -751,6 +874,11 @@ fn piece() -> impl Strategy<Value = String> {
         Just("@12:30AM".to_string()),
         Just("abddx".to_string()),
         Just(":".to_string()),
+        Just("says:".to_string()),
+        Just("a dit :".to_string()),
+        Just("said,".to_string()),
+        Just("quoth.".to_string()),
+        Just(", on Jan 5".to_string()),
         Just("\u{a0}".to_string()),
         Just("\t".to_string()),
         "[a-zA-Z]{1,9}",
