@@ -258,6 +258,22 @@ fn builtin_set() -> &'static (RuleSet, Reference) {
     &SET
 }
 
+/// The index of rule `id` in `set`.
+fn index(set: &RuleSet, id: &str) -> usize {
+    set.rules()
+        .iter()
+        .position(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no rule {id}"))
+}
+
+/// Whether no bucket of `set` searches rule `rule` in the anchored automaton.
+fn out_of_automaton(set: &RuleSet, rule: usize) -> bool {
+    set.fast
+        .buckets
+        .iter()
+        .all(|b| !b.anchored_rules.contains(&rule))
+}
+
 fn id(set: &RuleSet, i: Option<usize>) -> Option<&str> {
     i.map(|i| set.rules()[i].id.as_str())
 }
@@ -433,15 +449,9 @@ fn mixed_anchored_and_unanchored_branches() {
 fn anchored_branch_starting_with_a_run_is_gated_by_its_inner_literal() {
     let (set, _) = user_set();
     let first = |l: &str| id(set, set.first_match_index(l));
-    let rule = set.rules().iter().position(|r| r.id == "inner.gate");
-    let rule = rule.unwrap();
+    let rule = index(set, "inner.gate");
     assert!(set.fast.gated.iter().any(|b| b.rule == rule));
-    assert!(
-        set.fast
-            .buckets
-            .iter()
-            .all(|b| !b.anchored_rules.contains(&rule))
-    );
+    assert!(out_of_automaton(set, rule));
     assert_eq!(first("Comment posted by 12 people"), Some("inner.gate"));
     assert_eq!(first("Posted By 3"), Some("inner.gate"));
     assert_eq!(first("poſted by 3"), Some("inner.gate"));
@@ -450,27 +460,16 @@ fn anchored_branch_starting_with_a_run_is_gated_by_its_inner_literal() {
     assert_eq!(first("reposted by 12"), None);
     // Builtin: `comments.posted-by` is gated too.
     let (builtin, _) = builtin_set();
-    let posted_by = builtin
-        .rules()
-        .iter()
-        .position(|r| r.id == "comments.posted-by")
-        .unwrap();
+    let posted_by = index(builtin, "comments.posted-by");
     assert!(builtin.fast.gated.iter().any(|b| b.rule == posted_by));
-    assert!(
-        builtin
-            .fast
-            .buckets
-            .iter()
-            .all(|b| !b.anchored_rules.contains(&posted_by))
-    );
+    assert!(out_of_automaton(builtin, posted_by));
 }
 
 #[test]
 fn anchored_branch_whose_inner_literal_has_only_short_words_is_not_gated_by_it() {
     let (set, _) = user_set();
     let first = |l: &str| id(set, set.first_match_index(l));
-    let rule = set.rules().iter().position(|r| r.id == "narrow.gate");
-    let rule = rule.unwrap();
+    let rule = index(set, "narrow.gate");
     assert!(set.fast.gated.iter().all(|b| b.rule != rule));
     let branch = set.fast.class_gated.iter().find(|b| b.rule == rule);
     assert!(branch.unwrap().bytes.in_line(b"5") && !branch.unwrap().bytes.in_line(b"on jan"));
@@ -480,11 +479,7 @@ fn anchored_branch_whose_inner_literal_has_only_short_words_is_not_gated_by_it()
     // Builtin: `comments.name-on-date` (`…, on Jan 5, 2025`) runs on the
     // lines holding its comma, not on those holding `mar` or `dec`.
     let (builtin, _) = builtin_set();
-    let on_date = builtin
-        .rules()
-        .iter()
-        .position(|r| r.id == "comments.name-on-date")
-        .unwrap();
+    let on_date = index(builtin, "comments.name-on-date");
     assert!(builtin.fast.gated.iter().all(|b| b.rule != on_date));
     let branch = builtin.fast.class_gated.iter().find(|b| b.rule == on_date);
     let branch = branch.unwrap();
@@ -496,8 +491,7 @@ fn anchored_branch_whose_inner_literal_has_only_short_words_is_not_gated_by_it()
 fn branch_ending_the_line_with_a_rare_mark_is_gated_by_the_last_byte() {
     let (set, _) = user_set();
     let first = |l: &str| id(set, set.first_match_index(l));
-    let rule = set.rules().iter().position(|r| r.id == "end.gate");
-    let rule = rule.unwrap();
+    let rule = index(set, "end.gate");
     let ends: Vec<&ClassBranch> = set
         .fast
         .class_gated
@@ -523,11 +517,7 @@ fn branch_ending_the_line_with_a_rare_mark_is_gated_by_the_last_byte() {
     // Builtin: `comments.says` ('Tomas said...' aside) is gated by the
     // line's last byte, and its words are out of the gate's search.
     let (builtin, _) = builtin_set();
-    let says = builtin
-        .rules()
-        .iter()
-        .position(|r| r.id == "comments.says")
-        .unwrap();
+    let says = index(builtin, "comments.says");
     let ends = builtin.fast.class_gated.iter().filter(|b| b.rule == says);
     assert!(ends.clone().count() >= 2 && ends.clone().all(|b| b.held == Held::Last));
     assert_eq!(
@@ -578,8 +568,7 @@ fn last_bytes_end_every_non_empty_match() {
 fn anchored_branch_starting_with_a_run_without_a_literal_is_gated_by_a_byte_class() {
     let (set, _) = user_set();
     let first = |l: &str| id(set, set.first_match_index(l));
-    let rule = set.rules().iter().position(|r| r.id == "class.gate");
-    let rule = rule.unwrap();
+    let rule = index(set, "class.gate");
     let branch = set
         .fast
         .class_gated
@@ -588,12 +577,7 @@ fn anchored_branch_starting_with_a_run_without_a_literal_is_gated_by_a_byte_clas
         .unwrap();
     // The colon: rarer than the digits, and every match holds one.
     assert!(branch.bytes.in_line(b"9:05") && !branch.bytes.in_line(b"at 905 pm"));
-    assert!(
-        set.fast
-            .buckets
-            .iter()
-            .all(|b| !b.anchored_rules.contains(&rule))
-    );
+    assert!(out_of_automaton(set, rule));
     assert_eq!(first("Jane wrote at 9:05 pm"), Some("class.gate"));
     assert_eq!(first("Posted @12:30AM"), Some("class.gate"));
     assert_eq!(first("Jane wrote at 9:05 pm today"), None);
@@ -606,11 +590,7 @@ fn anchored_branch_starting_with_a_run_without_a_literal_is_gated_by_a_byte_clas
     // Builtin: `comments.posted-at` is gated by its digits, out of the
     // anchored automaton.
     let (builtin, _) = builtin_set();
-    let posted_at = builtin
-        .rules()
-        .iter()
-        .position(|r| r.id == "comments.posted-at")
-        .unwrap();
+    let posted_at = index(builtin, "comments.posted-at");
     let branch = builtin
         .fast
         .class_gated
@@ -619,13 +599,7 @@ fn anchored_branch_starting_with_a_run_without_a_literal_is_gated_by_a_byte_clas
     let bytes = &branch.unwrap().bytes;
     assert!((b'0'..=b'9').all(|d| bytes.0[usize::from(d)]));
     assert!(!bytes.in_line("Ünterschrift: é à ü, @ at".as_bytes()));
-    assert!(
-        builtin
-            .fast
-            .buckets
-            .iter()
-            .all(|b| !b.anchored_rules.contains(&posted_at))
-    );
+    assert!(out_of_automaton(builtin, posted_at));
 }
 
 #[test]
@@ -664,7 +638,7 @@ fn unicode_word_boundary_rule_runs_whole_and_right() {
     // `é` is a word character to a Unicode `\b`: no boundary inside `écafé`.
     assert_eq!(first("écafé"), None);
     for whole in ["uni.boundary", "short.gate"] {
-        let k = set.rules().iter().position(|r| r.id == whole).unwrap();
+        let k = index(set, whole);
         assert!(
             set.fast.buckets.iter().all(|b| b.whole.contains(&k)),
             "{whole}"
