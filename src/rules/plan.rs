@@ -55,7 +55,8 @@ impl Held {
     }
 }
 
-/// Bytes a line must hold for a branch to match it (see [`class_gate`]).
+/// Bytes a line must hold for a branch to match it, anywhere or last (see
+/// [`class_gate`] and [`end_gate`]).
 #[derive(Clone, PartialEq, Eq)]
 pub(super) struct ByteSet(pub(super) [bool; 256]);
 
