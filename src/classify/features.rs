@@ -440,7 +440,8 @@ fn weight(bytes: &[u8], m: &LineMasks) -> usize {
 /// Sentence ends inside a line: a space after a sentence mark (`.`, `!`, `?`,
 /// `…`, `。`, `！`, `？`, `।` or `؟`), with closers (quotes, brackets, `*`)
 /// between. `starts` are the positions of the bytes that may start a mark
-/// (those of [`is_stop_lead`]), in order: only they are looked at closely.
+/// (the `marks` of [`LineMasks`]), in order: only
+/// they are looked at closely.
 fn inner_stops(t: &str, starts: impl Iterator<Item = usize>) -> usize {
     let bytes = t.as_bytes();
     let mut n = 0;

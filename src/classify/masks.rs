@@ -146,7 +146,8 @@ pub(super) struct LineMasks {
     /// Bytes of non-ASCII characters inside words.
     high: Vec<u64>,
     /// Bytes that may start a sentence mark: `.`, `!`, `?` and the lead
-    /// bytes of the others (see `features::is_stop_lead`).
+    /// bytes of the others (`features::is_stop` names them; a test checks
+    /// that each starts on one of these bytes).
     marks: Vec<u64>,
     /// Lead bytes 0xE1 to 0xEF: the only ones of wide characters.
     wide_leads: Vec<u64>,
@@ -207,8 +208,8 @@ impl LineMasks {
                 self.marks[b] = ascii_marks;
                 continue;
             }
-            // Lead bytes of the other sentence marks (see
-            // `features::is_stop_lead`), of wide characters (0xE1 to 0xEF), and
+            // Lead bytes of the other sentence marks (those of
+            // `features::is_stop`), of wide characters (0xE1 to 0xEF), and
             // of non-ASCII spaces (0xC2, 0xE1 to 0xE3); continuation bytes.
             self.marks[b] = ascii_marks
                 | x.mask(|x| x.eq(0xD8) | x.eq(0xE0) | x.range(0xE2, 0xE3) | x.eq(0xEF));

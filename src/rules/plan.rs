@@ -129,7 +129,7 @@ pub(super) fn meta_builder_kind(kind: regex_automata::MatchKind) -> meta::Builde
     b
 }
 
-/// Splits regex `re` for the fast path (see [`Fast`]). Characters that ASCII
+/// Splits regex `re` for the fast path (see [`Fast`](super::fast::Fast)). Characters that ASCII
 /// lower-casing cannot fold onto a gate literal (the Kelvin sign for `(?i)k`,
 /// the long s for `(?i)s`) are added to `wild`: a line holding one lets every
 /// gated branch run.
