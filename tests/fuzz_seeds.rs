@@ -80,3 +80,28 @@ fn jsonl_seeds() {
     }
     assert!(parsed > 0, "no seed parsed: the check ran on nothing");
 }
+
+#[test]
+fn wet_seeds() {
+    use std::io::Read;
+    let mut lines = 0;
+    for (name, data) in inputs("wet") {
+        let mut reader = rinse::internals::read::WetLines::new(std::io::BufReader::with_capacity(
+            7,
+            data.as_slice(),
+        ));
+        let mut out = Vec::new();
+        let _ = reader.read_to_end(&mut out);
+        for line in out
+            .split_inclusive(|&b| b == b'\n')
+            .filter(|l| l.ends_with(b"\n"))
+        {
+            let v: serde_json::Value =
+                serde_json::from_slice(line).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, ["id", "url", "date", "language", "text"], "{name}");
+            lines += 1;
+        }
+    }
+    assert!(lines > 0, "no seed gave a record: the check ran on nothing");
+}

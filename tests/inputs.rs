@@ -2,7 +2,6 @@
 //! kind rinse reads by default, each file read by its own format, and JSON
 //! Lines piped on standard input are read as JSONL without `--input-format`.
 
-use std::io::Write;
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -10,7 +9,7 @@ use serde_json::Value;
 
 mod common;
 
-use common::{tmp, write};
+use common::{gzip, records, tmp, write};
 
 fn rinse() -> Command {
     let mut c = Command::cargo_bin("rinse").expect("binary");
@@ -30,20 +29,6 @@ fn article(n: usize) -> String {
 /// `article(n)` as a JSON Lines line with id `id`.
 fn line(id: &str, n: usize) -> String {
     format!("{}\n", serde_json::json!({"id": id, "text": article(n)}))
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(data).unwrap();
-    gz.finish().unwrap()
-}
-
-fn records(out: &[u8]) -> Vec<Value> {
-    std::str::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
-        .collect()
 }
 
 fn field(recs: &[Value], key: &str) -> Vec<String> {

@@ -34,12 +34,15 @@ pub enum FormatArg {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum InputFormatArg {
     /// `.jsonl`/`.ndjson`/`.json` files (also `.gz`, `.zst`) are JSONL,
+    /// `.wet` files (also `.gz`, `.zst`: Common Crawl's `.warc.wet.gz`) WET,
     /// `.parquet` files Parquet, the rest text; standard input is JSONL when
-    /// its first non-blank line is a JSON object, else text.
+    /// its first non-blank line is a JSON object, WET when it starts with a
+    /// WARC record, else text.
     Auto,
     /// Every input is one text document.
     Text,
-    /// Every input is JSONL, one document per line.
+    /// Every input is JSONL, one document per line (WET, one document per
+    /// text record, when it starts with a WARC record).
     Jsonl,
 }
 
@@ -96,17 +99,19 @@ pub struct CleanArgs {
     pub input_format: InputFormatArg,
 
     /// Which files to take from folders (matched against the relative path and the file name).
-    /// By default every kind rinse reads: `.txt`, `.jsonl`, `.ndjson` (each also `.gz`,
+    /// By default every kind rinse reads: `.txt`, `.jsonl`, `.ndjson`, `.wet` (each also `.gz`,
     /// `.zst`) and `.parquet`; not `.json`, as often one JSON document as JSON Lines
     /// (`--glob '*.json'` takes them, read as JSONL).
     #[arg(long, default_value = read::DEFAULT_GLOB, value_name = "GLOB")]
     pub glob: String,
 
-    /// JSONL and Parquet input: the field (column) that holds the text.
+    /// JSONL and Parquet input: the field (column) that holds the text (a WET record's text
+    /// is in `text`).
     #[arg(long, default_value = "text", value_name = "KEY")]
     pub text_key: String,
 
-    /// JSONL and Parquet input: the field (column) that holds the document id.
+    /// JSONL and Parquet input: the field (column) that holds the document id (a WET
+    /// record's `WARC-Record-ID` is in `id`).
     #[arg(long, default_value = "id", value_name = "KEY")]
     pub id_key: String,
 

@@ -9,26 +9,26 @@ use std::path::{Component, Path, PathBuf};
 use globset::{Glob, GlobMatcher};
 
 use super::open::{is_jsonl_name, is_parquet_file_name};
+use super::wet::is_wet_name;
 use super::{InputFile, InputFormat};
 use crate::error::{Error, Result};
 
 /// The files `rinse clean` takes from folders when no `--glob` is given:
 /// every kind it reads by name. Text (`.txt`), JSON Lines (`.jsonl`,
-/// `.ndjson`), each also gzip or zstd compressed, and Parquet (`.parquet`,
-/// when built with the cargo feature `parquet`). Not `.json`: a `.json` file
+/// `.ndjson`) and WET (`.wet`, Common Crawl's `.warc.wet.gz`), each also
+/// gzip or zstd compressed, and Parquet (`.parquet`, when built with the
+/// cargo feature `parquet`). Not `.json`: a `.json` file
 /// is as often one (pretty-printed) JSON document as JSON Lines, such as the
 /// expected records beside the sample pages of `samples/`.
 #[cfg(feature = "parquet")]
-pub const DEFAULT_GLOB: &str =
-    "*.{txt,txt.gz,txt.zst,jsonl,jsonl.gz,jsonl.zst,ndjson,ndjson.gz,ndjson.zst,parquet}";
+pub const DEFAULT_GLOB: &str = "*.{txt,txt.gz,txt.zst,jsonl,jsonl.gz,jsonl.zst,ndjson,ndjson.gz,ndjson.zst,wet,wet.gz,wet.zst,parquet}";
 /// The files `rinse clean` takes from folders when no `--glob` is given:
 /// every kind it reads by name. Text (`.txt`), JSON Lines (`.jsonl`,
-/// `.ndjson`), each also gzip or zstd compressed. Not `.json`: a `.json` file
+/// `.ndjson`) and WET (`.wet`), each also gzip or zstd compressed. Not `.json`: a `.json` file
 /// is as often one (pretty-printed) JSON document as JSON Lines, such as the
 /// expected records beside the sample pages of `samples/`.
 #[cfg(not(feature = "parquet"))]
-pub const DEFAULT_GLOB: &str =
-    "*.{txt,txt.gz,txt.zst,jsonl,jsonl.gz,jsonl.zst,ndjson,ndjson.gz,ndjson.zst}";
+pub const DEFAULT_GLOB: &str = "*.{txt,txt.gz,txt.zst,jsonl,jsonl.gz,jsonl.zst,ndjson,ndjson.gz,ndjson.zst,wet,wet.gz,wet.zst}";
 
 /// A problem met while finding inputs (an unreadable folder, a broken link…).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub fn find_inputs_skipping(
     // The default glob matches every path: no need to ask it of each file.
     let match_all = glob == "*";
     let jsonl_for = |name: &str| match format {
-        InputFormat::Auto => is_jsonl_name(name) || is_parquet_file_name(name),
+        InputFormat::Auto => is_jsonl_name(name) || is_parquet_file_name(name) || is_wet_name(name),
         InputFormat::Text => false,
         InputFormat::Jsonl => true,
     };
@@ -165,7 +165,9 @@ pub fn find_inputs_skipping(
             let name = entry.file_name().to_string_lossy();
             let wanted = match_all
                 || match format {
-                    InputFormat::Jsonl => is_jsonl_name(&name) || matcher.is_match(rel),
+                    InputFormat::Jsonl => {
+                        is_jsonl_name(&name) || is_wet_name(&name) || matcher.is_match(rel)
+                    }
                     _ => matcher.is_match(rel) || matcher.is_match(&*name),
                 };
             if !wanted {

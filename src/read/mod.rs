@@ -10,13 +10,16 @@
 //! `--files-from` lists, shards, ids and output names); `open` opens them
 //! (decompression, the format known by name or, for standard input, by its
 //! first line, reads a signal stops, whole text documents within a limit);
-//! `jsonl` reads JSON Lines (lines within a limit, each line's document).
+//! `jsonl` reads JSON Lines (lines within a limit, each line's document);
+//! `wet` reads WET files (Common Crawl's page text in WARC records) as JSON
+//! Lines, one object per text record.
 
 use std::path::PathBuf;
 
 mod find;
 mod jsonl;
 mod open;
+mod wet;
 
 pub use find::{
     DEFAULT_GLOB, FileId, FindError, find_inputs, find_inputs_skipping, output_name,
@@ -30,17 +33,20 @@ pub use open::{
     Stop, decompress, detect_stdin_jsonl, is_stop, open, open_stoppable, read_text,
     read_text_stoppable, stdin_metadata,
 };
+pub use wet::WetLines;
 
 /// How to read an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
-    /// `.jsonl`, `.jsonl.gz`, `.jsonl.zst` (and `.json*` alike) are JSONL, the rest text;
-    /// standard input is JSONL when it looks like it ([`detect_stdin_jsonl`]).
+    /// `.jsonl`, `.jsonl.gz`, `.jsonl.zst` (and `.json*` alike) are JSONL,
+    /// `.wet` (also compressed) WET, the rest text; standard input is JSONL
+    /// or WET when it looks like it ([`detect_stdin_jsonl`]).
     #[default]
     Auto,
     /// Every input is one text document.
     Text,
-    /// Every input is JSONL, one document per line.
+    /// Every input is JSONL, one document per line (or WET, one document
+    /// per text record, when it starts with a WARC record).
     Jsonl,
 }
 
@@ -51,7 +57,8 @@ pub struct InputFile {
     pub path: Option<PathBuf>,
     /// The document id: the path relative to the folder given, or the file name.
     pub id: String,
-    /// Whether the file is read as JSONL.
+    /// Whether the file is read as JSONL (or as WET, which is read as
+    /// JSONL: see [`WetLines`]).
     pub jsonl: bool,
 }
 

@@ -81,7 +81,8 @@ const PEEK_LIMIT: usize = 64 << 20;
 /// inputs of `inputs` that are standard input and not read as JSONL
 /// already, looks at the start of standard input (decompressed), and reads
 /// it as JSONL when its first non-blank byte (after a UTF-8 byte order mark)
-/// is `{` and its first non-blank line is a JSON object. The bytes looked
+/// is `{` and its first non-blank line is a JSON object, or when it starts
+/// with a WARC record (a WET file, read as JSONL by [`open_stoppable`]). The bytes looked
 /// at are kept for the read that follows ([`open_stoppable`]), nothing is
 /// lost or read twice. For [`InputFormat::Auto`](super::InputFormat::Auto): an input format given
 /// explicitly is not second-guessed. Reads give up once `stop` is set.
@@ -126,6 +127,14 @@ fn looks_like_jsonl(reader: &mut dyn BufRead) -> io::Result<(Vec<u8>, bool)> {
             };
             if head.len() < 3 && b"\xef\xbb\xbf".starts_with(&head) {
                 continue;
+            }
+            // A WET file: a WARC record from the first byte on.
+            if bom == 0 && head[0] == b'W' {
+                if head.len() < 5 && b"WARC/".starts_with(&head) {
+                    continue;
+                }
+                let wet = super::wet::is_warc_start(&head);
+                return Ok((head, wet));
             }
             match head[bom..].iter().position(|b| !b.is_ascii_whitespace()) {
                 Some(i) if head[bom + i] == b'{' => start = Some(bom + i),
@@ -190,12 +199,15 @@ pub fn is_stop(e: &io::Error) -> bool {
 /// it: opening a FIFO waits for a writer) while the reader waits on it,
 /// looking at the flag every 50 ms, so that a signal stops a run blocked on a
 /// pipe at once. Without `stop`, the same as [`open`].
+///
+/// An input read as JSONL ([`InputFile::jsonl`]) that starts with a WARC
+/// record is read through [`WetLines`](super::WetLines): one JSON object per
+/// text record of a WET file.
 pub fn open_stoppable(input: &InputFile, stop: Option<&Stop>) -> Result<Box<dyn BufRead + Send>> {
-    const BUF: usize = 1 << 20;
     if input.path.is_none()
         && let Some(peeked) = peeked_stdin(Option::take)
     {
-        return Ok(peeked);
+        return as_records(input, peeked);
     }
     #[cfg(feature = "parquet")]
     if let Some(p) = input
@@ -208,6 +220,26 @@ pub fn open_stoppable(input: &InputFile, stop: Option<&Stop>) -> Result<Box<dyn 
             stop.cloned(),
         )?));
     }
+    let opened = open_bytes(input, stop)?;
+    as_records(input, opened)
+}
+
+/// `reader`, the bytes of `input`, as [`open_stoppable`] gives them: WET
+/// read as JSON Lines when `input` is read as JSONL.
+fn as_records(
+    input: &InputFile,
+    reader: Box<dyn BufRead + Send>,
+) -> Result<Box<dyn BufRead + Send>> {
+    if !input.jsonl {
+        return Ok(reader);
+    }
+    let name = input.path.as_deref().unwrap_or(Path::new("-"));
+    super::wet::records(reader).map_err(|e| Error::io(name, e))
+}
+
+/// [`open_stoppable`] of a file or standard input as bytes, decompressed.
+fn open_bytes(input: &InputFile, stop: Option<&Stop>) -> Result<Box<dyn BufRead + Send>> {
+    const BUF: usize = 1 << 20;
     let name = input.path.as_deref().unwrap_or(Path::new("-"));
     let err = |e| Error::io(name, e);
     let raw: Box<dyn Read + Send> = match (&input.path, stop) {
