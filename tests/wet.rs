@@ -242,3 +242,78 @@ fn coverage_counts_the_rules_on_wet_records() {
     let counts: Vec<&str> = share.split_whitespace().skip(1).collect();
     assert_eq!(counts, ["3", "3"], "{share}");
 }
+
+/// `rinse explain` of one document of a file of many, named by its place
+/// (as a record's `source` gives it) or by its id, explains it as the same
+/// text in a file of its own.
+#[test]
+fn explain_takes_one_document_of_a_wet_or_jsonl_file() {
+    let d = tmp();
+    let wet_file = d.path().join("x.warc.wet.gz");
+    write(&wet_file, gzip(&wet(&[page(1), page(2)])));
+    let jsonl_file = d.path().join("x.jsonl");
+    let lines: String = [1, 2]
+        .iter()
+        .map(|&n| {
+            format!(
+                "{}\n",
+                serde_json::json!({"doc": format!("d{n}"), "body": article(n)})
+            )
+        })
+        .collect();
+    write(&jsonl_file, lines);
+    let text_file = d.path().join("2.txt");
+    write(&text_file, article(2));
+    let explain = |args: &[&str]| {
+        let out = rinse()
+            .args(["explain", "--color", "never"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code(),
+        )
+    };
+    let (want, _, code) = explain(&[text_file.to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    assert!(want.contains("Share on Facebook"), "{want}");
+    let wet = wet_file.to_str().unwrap();
+    let jsonl = jsonl_file.to_str().unwrap();
+    let by_place = explain(&[&format!("{wet}:2")]);
+    assert_eq!(by_place.0, want);
+    let by_id = explain(&[wet, "--id", "<urn:uuid:2>"]);
+    assert_eq!(by_id.0, want);
+    assert!(
+        by_id.1.contains(&format!("explaining {wet}:2")),
+        "{}",
+        by_id.1
+    );
+    let keys = ["--text-key", "body", "--id-key", "doc"];
+    assert_eq!(
+        explain(&[&[&format!("{jsonl}:2")[..]], &keys[..]].concat()).0,
+        want
+    );
+    assert_eq!(
+        explain(&[&[jsonl, "--id", "d2"][..], &keys[..]].concat()).0,
+        want
+    );
+    // A file of many without a document named, a line past the end, an
+    // unknown id: errors that say so.
+    for (args, says) in [
+        (vec![wet], "name one, as FILE:LINE"),
+        (vec![&*format!("{wet}:3")], "no line 3; it has 2"),
+        (vec![wet, "--id", "<urn:uuid:9>"], "no document with id"),
+        (vec![jsonl, "--id", "d1"], "no document with id \"d1\""),
+        (
+            vec![jsonl, "--id", "d1", "--id-key", "doc"],
+            "no \"text\" field",
+        ),
+    ] {
+        let (out, err, code) = explain(&args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
