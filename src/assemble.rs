@@ -103,7 +103,7 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
             Class::Blank => {}
             Class::Title => {
                 rec.title = if d.reason == signal::PAGE_TITLE {
-                    title::headline_part(text).to_string()
+                    title::page_headline(text, lines).to_string()
                 } else {
                     text.to_string()
                 }

@@ -308,6 +308,28 @@ fn run_to_credit(
 /// Lines above the first body line where the headline is looked for.
 const HEADLINE_WINDOW: usize = 12;
 
+/// Most lines between the body and the headline over a byline or date stamp
+/// ([`Classifier::over_stamp`]), the stamps counted.
+const STAMP_REACH: usize = 4;
+
+/// Fewest words of a page title that another line confirms as the headline
+/// by starting with it: a site name (`Winnipeg Free Press`) is shorter, and
+/// is repeated in the page too.
+const CONFIRMED_WORDS: usize = 5;
+
+/// Most words of a date stamp between a headline and its article: a caption
+/// or a sentence with a date is longer.
+const STAMP_WORDS: usize = 10;
+
+/// Whether a line is shaped like a headline: three words or more, no
+/// sentence inside, no rule on it and no date (`date`: [`context::has_date`]).
+fn headline_like(info: &Info, text: &str, date: bool) -> bool {
+    info.rule.is_none()
+        && !date
+        && info.f.is_headline_shaped(text)
+        && (info.f.words >= 3 || info.f.weight >= 12)
+}
+
 /// The line model's inputs for a document (see [`Classifier::feature_rows`]).
 #[doc(hidden)]
 #[derive(Debug, Clone, Default)]
@@ -436,15 +458,23 @@ impl Classifier {
     }
 
     /// Finds the headline just above the article the model chose, when the
-    /// page title was not found repeated: the nearest line from the first
-    /// body line up (that line itself only when it ends without a sentence
-    /// mark and more body follows), within [`HEADLINE_WINDOW`] lines, that is shaped like a
-    /// headline (three words or more, no sentence inside, no rule on it, no
-    /// date) and whose words are the page title's (the page's own headline,
-    /// without the site name around it). When the page title is
-    /// no headline (a site name, a menu), the headline-shaped line right
-    /// above the body (bylines and dates between) is taken. The page title's
-    /// line then counts as a duplicate.
+    /// page title was not found repeated. A line shaped like a headline
+    /// (three words or more, no sentence inside, no rule on it, no date) is
+    /// taken, first found of:
+    /// 1. within [`HEADLINE_WINDOW`] lines from the first body line up (that
+    ///    line itself only when it ends without a sentence mark and more body
+    ///    follows), the nearest whose words are the page title's (the page's
+    ///    own headline, without the site name around it);
+    /// 2. the line over the byline, credit or date stamp that stands close
+    ///    above the body (`By Jane Doe`, `January 15, 2008`;
+    ///    [`Classifier::over_stamp`]): where news and blog pages print their
+    ///    headline, when the page title is not confirmed as the headline by
+    ///    another line that starts with it (it may be a site or section name);
+    /// 3. when the page title is no headline (a site name, a menu), the
+    ///    nearest line right above the body, with only bylines, dates and
+    ///    other rule lines between.
+    ///
+    /// The page title's line then counts as a duplicate.
     fn headline_above_body(
         &self,
         lines: &[Line<'_>],
@@ -466,12 +496,14 @@ impl Classifier {
         let page_is_title = out[page].class == Class::Title;
         let page_words = title::words(lines[page].text);
         let mut next_to_body = true;
+        let mut right_above = None;
         // The first body line itself may be the headline, when more body follows.
         let top = if body[first_body + 1..].contains(&true) {
             first_body
         } else {
             first_body.saturating_sub(1)
         };
+        let mut found = None;
         for r in (first_body.saturating_sub(HEADLINE_WINDOW)..=top).rev() {
             let i = idx[r];
             if i == page {
@@ -483,23 +515,17 @@ impl Classifier {
             let info = &infos[i];
             let text = lines[i].text;
             let date = context::has_date(text);
-            if info.rule.is_none()
-                && !date
-                && info.f.is_headline_shaped(text)
-                && (info.f.words >= 3 || info.f.weight >= 12)
-            {
+            if headline_like(info, text, date) {
                 let words = title::words(text);
                 let shared = words.iter().filter(|w| page_words.contains(w)).count();
                 // Every word in the page title (one may differ in a long
                 // headline): a menu glued before the headline is not it.
-                let of_page_title =
-                    shared >= 2 && shared + usize::from(words.len() >= 6) >= words.len();
-                if of_page_title || next_to_body && !page_is_title {
-                    out[i] = Decision::new(Class::Title, signal::HEADLINE);
-                    if page_is_title {
-                        out[page] = Decision::new(Class::Boilerplate, signal::PAGE_TITLE_DUP);
-                    }
-                    return;
+                if shared >= 2 && shared + usize::from(words.len() >= 6) >= words.len() {
+                    found = Some(i);
+                    break;
+                }
+                if next_to_body && !page_is_title && right_above.is_none() {
+                    right_above = Some(i);
                 }
             }
             // Bylines, dates and other rule lines may stand between the
@@ -508,6 +534,90 @@ impl Classifier {
                 next_to_body = false;
             }
         }
+        // The headline over a stamp replaces a page title that no line of
+        // the page confirms: one starts with it (a site name is shorter, and
+        // is repeated in the page too), or the line holds its first two
+        // words after others (a breadcrumb: `Home Pictures Pleiades, M45`
+        // under `Pleiades, M45 - Adventure Astronomy`; a line that starts
+        // with them is the page's own wording of the headline).
+        let over_stamp = || {
+            let rows = (&idx[..first_body], idx[first_body]);
+            let i = self.over_stamp(lines, infos, rows, page)?;
+            if !page_is_title {
+                return Some(i);
+            }
+            let head = title::words(title::page_headline(lines[page].text, lines));
+            let confirmed = head.len() >= CONFIRMED_WORDS
+                && idx[1..]
+                    .iter()
+                    .any(|&j| title::starts_with_words(lines[j].text, &head));
+            let start = &head[..head.len().min(2)];
+            let holds = head.len() >= 2
+                && title::words(lines[i].text)
+                    .windows(2)
+                    .skip(1)
+                    .any(|w| w == start);
+            (!confirmed && !holds).then_some(i)
+        };
+        if let Some(i) = found.or_else(over_stamp).or(right_above) {
+            out[i] = Decision::new(Class::Title, signal::HEADLINE);
+            if page_is_title {
+                out[page] = Decision::new(Class::Boilerplate, signal::PAGE_TITLE_DUP);
+            }
+        }
+    }
+
+    /// The headline over a byline, credit or date stamp close above the
+    /// body: going up from the last of `rows` (the lines above the first body
+    /// line, `first`), past at most [`STAMP_REACH`] lines that are stamps,
+    /// rule lines or short lines (a role, `AP Golf Writer`), the first line
+    /// above a stamp that is not one, if it is shaped like a headline. The
+    /// first body line may be the stamp itself. Stops at `page`.
+    fn over_stamp(
+        &self,
+        lines: &[Line<'_>],
+        infos: &[Info],
+        (rows, first): (&[usize], usize),
+        page: usize,
+    ) -> Option<usize> {
+        let is_stamp = |i: usize| {
+            let text = lines[i].text;
+            self.is_stamp(&infos[i], text, context::has_date(text))
+        };
+        let mut stamped = is_stamp(first);
+        for (passed, &i) in rows.iter().rev().enumerate() {
+            if i == page || passed > STAMP_REACH {
+                return None;
+            }
+            let info = &infos[i];
+            if is_stamp(i) {
+                stamped = true;
+            } else if stamped
+                && info.f.words >= 3
+                && headline_like(info, lines[i].text, context::has_date(lines[i].text))
+                && title::reads_as_headline(lines[i].text)
+            {
+                return Some(i);
+            } else if info.rule.is_none() && info.f.words > 4 {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Whether a line is a byline, a credit or a date stamp: what stands
+    /// between a headline and its article. `date` is [`context::has_date`] of
+    /// `text`.
+    fn is_stamp(&self, info: &Info, text: &str, date: bool) -> bool {
+        if let Some(r) = info.rule {
+            let rule = &self.rules.rules()[r];
+            if rule.action == Action::Credit
+                || ["meta.byline", "meta.timestamp"].contains(&&*rule.id)
+            {
+                return true;
+            }
+        }
+        date && info.f.words <= STAMP_WORDS && !text.trim_end().ends_with('.')
     }
 
     /// The heuristic's decisions, with the lines it left to the article span

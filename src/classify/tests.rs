@@ -248,6 +248,55 @@ fn the_model_finds_the_headline_above_the_body_when_the_page_title_is_a_site_nam
 }
 
 #[test]
+fn the_headline_over_a_byline_or_date_wins_over_a_short_page_title() {
+    // The page title is the site's name; the headline stands over the
+    // byline (a role line under it) or over the date, whatever the title says.
+    for stamp in [
+        "By Doug Ferguson\nAP Golf Writer",
+        "January 15, 2008 3:42 pm",
+    ] {
+        let text = format!(
+            "Charleston Daily Mail\nHome\nNews\nSport\nSubscription Services\nFormer winner back on tour after a decade away\n{stamp}\n{PROSE}\n{PROSE}\n{PROSE}\n"
+        );
+        let got = classify_model(&text);
+        assert_eq!(
+            got[5],
+            (Class::Title, signal::HEADLINE.to_string()),
+            "{got:?}"
+        );
+        assert_eq!(got[0].1, signal::PAGE_TITLE_DUP, "{got:?}");
+    }
+    // A menu over the date is no headline, nor a breadcrumb that ends with
+    // the page title's words: the page title stays.
+    for text in [
+        format!(
+            "Charleston Daily Mail\nHome\nNews\nHome | News | Sport | Weather\nJanuary 15, 2008\n{PROSE}\n{PROSE}\n{PROSE}\n"
+        ),
+        format!(
+            "Pleiades over the lake - Adventure Astronomy\nHome\nNews\nHome Pictures Pleiades over the lake\nSeptember 17, 2019 Helmut Rubik\n{PROSE}\n{PROSE}\n{PROSE}\n"
+        ),
+    ] {
+        let got = classify_model(&text);
+        assert_eq!(got[0].0, Class::Title, "{got:?}");
+    }
+}
+
+#[test]
+fn a_page_title_that_a_line_starts_with_stays_the_headline() {
+    // The page title is the headline (a line of the page starts with it):
+    // the deck over the date does not take its place.
+    let text = format!(
+        "Seattle quarterback beats the media blitz\nHome\nSports\nSeattle quarterback beats the media blitz 7-Day Sports index\nHasselbeck tackles the question before it is asked\nTuesday, January 8, 2008 3:20 AM\n{PROSE}\n{PROSE}\n{PROSE}\n"
+    );
+    let got = classify_model(&text);
+    assert_eq!(got[0].0, Class::Title, "{got:?}");
+    assert!(
+        got.iter().filter(|(c, _)| *c == Class::Title).count() == 1,
+        "{got:?}"
+    );
+}
+
+#[test]
 fn model_decisions_are_named_by_where_they_stand() {
     let got = classify_model(&page_with_comments());
     assert!(got.iter().any(|(_, r)| r == signal::MODEL_BODY), "{got:?}");

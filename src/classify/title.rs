@@ -1,6 +1,8 @@
 //! Finding the headline: pages open with their `<title>` (`Headline - Site`,
 //! `Site | Headline`), and the headline is usually repeated just above the article.
 
+use crate::segment::Line;
+
 /// Separators between a headline and a site name in a page title.
 const SEPARATORS: [&str; 8] = [" - ", " | ", " – ", " — ", " :: ", " · ", " » ", " || "];
 
@@ -10,11 +12,34 @@ const MAX_SITE_WORDS: usize = 6;
 /// The headline part of a page title: `Headline - Site` and `Site | Headline` give
 /// `Headline`; a title without a short site part is returned whole.
 pub fn headline_part(title: &str) -> &str {
-    let t = title.trim();
-    let at = separators_in(t);
+    let (head, _) = strip_site(title.trim(), &SEPARATORS);
+    head
+}
+
+/// Separators that only the record's title is cut at ([`page_headline`]):
+/// `Headline -- Site`, `Site : Section : Headline`.
+const MORE_SEPARATORS: [&str; SEPARATORS.len() + 2] = [
+    " - ", " | ", " – ", " — ", " :: ", " · ", " » ", " || ", " -- ", " : ",
+];
+
+/// Which side of a page title [`strip_site`] took a site name off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Nothing was taken off.
+    None,
+    /// `Headline - Site`.
+    After,
+    /// `Site | Headline`.
+    Before,
+}
+
+/// The headline part of the trimmed title `t` at `seps` ([`headline_part`]),
+/// and the side the site name was taken off.
+fn strip_site<'a>(t: &'a str, seps: &[&str]) -> (&'a str, Side) {
+    let at = separators_in(t, seps);
     // Site name after the last separator.
     let mut best: Option<(usize, usize)> = None;
-    for (sep, at) in SEPARATORS.iter().zip(&at) {
+    for (sep, at) in seps.iter().zip(&at) {
         if let Some((_, i)) = *at {
             let site = &t[i + sep.len()..];
             let site_words = site.split_whitespace().count();
@@ -30,32 +55,86 @@ pub fn headline_part(title: &str) -> &str {
     if let Some((i, _)) = best {
         let head = t[..i].trim();
         if head.split_whitespace().count() >= 2 {
-            return head;
+            return (head, Side::After);
         }
     }
     // Site name before the first separator.
-    for (sep, at) in SEPARATORS.iter().zip(&at) {
+    for (sep, at) in seps.iter().zip(&at) {
         if let Some((i, _)) = *at {
             let site = &t[..i];
             let head = t[i + sep.len()..].trim();
             if site.split_whitespace().count() <= MAX_SITE_WORDS
                 && head.split_whitespace().count() > site.split_whitespace().count()
             {
-                return head;
+                return (head, Side::Before);
             }
+        }
+    }
+    (t, Side::None)
+}
+
+/// The record's title from a page title: its [`headline_part`], cut again
+/// (at ` -- ` too, and at ` : ` when it parts three pieces or more) while a
+/// section or site part is left, as long as three words remain after a part
+/// taken off the end (`Headline - Section - Site`, `Headline -- Page 1 --
+/// Site`) or four after one taken off the start (`Site - Section -
+/// Headline`; `Obama - McCain debate` stays); then a single ` : ` before a
+/// short capitalised site name ends the headline (`… : India World`), and
+/// `Site: Headline` gives `Headline` when one of `lines` is that headline.
+pub fn page_headline<'a>(title: &'a str, lines: &[Line<'_>]) -> &'a str {
+    let mut t = headline_part(title);
+    // ` : ` is a French colon (`Covid-19 et infox : le parcours…`) unless it
+    // parts three pieces or more (`The Hindu : National : …`).
+    let seps: &[&str] = if title.matches(" : ").count() >= 2 {
+        &MORE_SEPARATORS
+    } else {
+        &MORE_SEPARATORS[..MORE_SEPARATORS.len() - 1]
+    };
+    for _ in 0..4 {
+        let (next, side) = strip_site(t, seps);
+        let enough = match side {
+            Side::None => break,
+            Side::After => 3,
+            Side::Before => 4,
+        };
+        if next.split_whitespace().count() < enough {
+            break;
+        }
+        t = next;
+    }
+    // One ` : ` ends a site name only after the headline, in capitals
+    // (`… : India World`); in French it is a colon (`Covid-19 et infox : le
+    // parcours…`).
+    if let [head, site] = t.split(" : ").collect::<Vec<_>>()[..] {
+        let (head, site) = (head.trim(), site.trim());
+        let site_words = site.split_whitespace().count();
+        if site.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+            && site_words <= MAX_SITE_WORDS
+            && site_words < head.split_whitespace().count()
+            && head.split_whitespace().count() >= 3
+        {
+            t = head;
+        }
+    }
+    // `Site: Headline`, `Blog: Section: Headline`: the longest tail after a
+    // colon that stands as a line of its own.
+    for (i, _) in t.match_indices(": ") {
+        let tail = t[i + 2..].trim();
+        if tail.split_whitespace().count() >= 3 && lines.iter().any(|l| same_text(l.text, tail)) {
+            return tail;
         }
     }
     t
 }
 
-/// Where each of [`SEPARATORS`] first and last starts in `t` (what `find`
-/// and `rfind` give), in one pass over the spaces of `t`: every separator
-/// starts with one.
-fn separators_in(t: &str) -> [Option<(usize, usize)>; SEPARATORS.len()] {
-    let mut at = [None; SEPARATORS.len()];
+/// Where each of `seps` (at most [`MORE_SEPARATORS`]) first and last starts
+/// in `t` (what `find` and `rfind` give), in one pass over the spaces of
+/// `t`: every separator starts with one.
+fn separators_in(t: &str, seps: &[&str]) -> [Option<(usize, usize)>; MORE_SEPARATORS.len()] {
+    let mut at = [None; MORE_SEPARATORS.len()];
     for i in memchr::memchr_iter(b' ', t.as_bytes()) {
         let rest = &t.as_bytes()[i..];
-        for (sep, at) in SEPARATORS.iter().zip(&mut at) {
+        for (sep, at) in seps.iter().zip(&mut at) {
             if rest.starts_with(sep.as_bytes()) {
                 let first = at.map_or(i, |(f, _)| f);
                 *at = Some((first, i));
@@ -63,6 +142,47 @@ fn separators_in(t: &str) -> [Option<(usize, usize)>; SEPARATORS.len()] {
         }
     }
     at
+}
+
+/// Whether a line that stands where a headline would (over a byline or a
+/// date) reads as one, rather than as a menu, a link or names: it starts with
+/// a capital letter, a digit or a quotation mark; it holds no menu separator
+/// (`|`, `//`, ` / `, `«`, `»`, `•`, `$`); it is no list of tags (three
+/// or more comma-separated items of one or two words); and upper-case words, if it mixes
+/// them with others, are fewer than two or under 40 % of its words (`Nation
+/// ASSOCIATED PRESS`, `MICHAEL HARRIS Josh Pringle`).
+pub fn reads_as_headline(text: &str) -> bool {
+    let t = text.trim();
+    let starts_well = t.chars().next().is_some_and(|c| {
+        c.is_uppercase()
+            || c.is_ascii_digit()
+            || matches!(c, '"' | '\'' | '‘' | '“' | '„' | '¿' | '¡')
+    });
+    if !starts_well
+        || ["|", "//", " / ", "«", "»", "•", "$"]
+            .iter()
+            .any(|m| t.contains(m))
+    {
+        return false;
+    }
+    // A list of tags or sections: `Blog, Ernährung, Umweltschutz, Vegan`.
+    let items = t.split(',').map(|p| p.split_whitespace().count());
+    if t.matches(',').count() >= 2 && items.clone().all(|n| n <= 2) {
+        return false;
+    }
+    let (mut words, mut upper) = (0usize, 0usize);
+    for w in t.split_whitespace() {
+        let letters = w.chars().filter(|c| c.is_alphabetic());
+        let (n, up) = letters.fold((0, 0), |(n, up), c| {
+            (n + 1, up + usize::from(c.is_uppercase()))
+        });
+        if n == 0 {
+            continue;
+        }
+        words += 1;
+        upper += usize::from(n >= 2 && up == n);
+    }
+    upper < 2 || upper == words || upper * 10 < words * 4
 }
 
 /// The parts of a page title split at every separator, longest first (the
@@ -87,6 +207,18 @@ pub fn words(text: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect()
+}
+
+/// Whether the words of `text` ([`words`]) start with `head` and go on
+/// past it; read without allocating.
+pub fn starts_with_words(text: &str, head: &[String]) -> bool {
+    let mut it = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    head.iter().all(|h| {
+        it.next()
+            .is_some_and(|w| w.chars().flat_map(char::to_lowercase).eq(h.chars()))
+    }) && it.next().is_some()
 }
 
 /// Compares two lines ignoring case, spacing and punctuation.
@@ -196,6 +328,79 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_record_title_loses_every_section_and_site_part() {
+        let lines = crate::segment::lines("Phishers on the hunt\nPepsi to push its MP3 store\n");
+        for (title, want) in [
+            (
+                "Jeremy Clarkson ripped off - Digital Lifestyle - Macworld UK",
+                "Jeremy Clarkson ripped off",
+            ),
+            (
+                "Snake saved after eating golf balls -- Page 1 -- Times Union",
+                "Snake saved after eating golf balls",
+            ),
+            (
+                "The Hindu : National : Buddhadeb caution on modernising markets",
+                "Buddhadeb caution on modernising markets",
+            ),
+            (
+                "Allardyce leaves Magpies - Football News | SPORTBOX.tv",
+                "Allardyce leaves Magpies",
+            ),
+            // A tail after a colon is taken only when the page has it as a line.
+            (
+                "ABC News: Pepsi to push its MP3 store",
+                "Pepsi to push its MP3 store",
+            ),
+            (
+                "Reports: Taiwan opposition surges to a big lead",
+                "Reports: Taiwan opposition surges to a big lead",
+            ),
+            // A part taken off the start must leave four words.
+            (
+                "Obama - McCain debate recap - CNN.com",
+                "Obama - McCain debate recap",
+            ),
+            ("Plain headline", "Plain headline"),
+            // One ` : ` ends a capitalised site name; in French it is a colon.
+            (
+                "India developing missiles to destroy ICBMs : India World",
+                "India developing missiles to destroy ICBMs",
+            ),
+            (
+                "Covid-19 et infox : le parcours d'une fausse information",
+                "Covid-19 et infox : le parcours d'une fausse information",
+            ),
+        ] {
+            assert_eq!(page_headline(title, &lines), want, "{title:?}");
+        }
+    }
+
+    #[test]
+    fn menus_and_names_over_a_date_do_not_read_as_headlines() {
+        for yes in [
+            "Aspen die-off alarms foresters",
+            "'Surge' makes annual banned-words list",
+            "HITZFELD BEGINS SWISS TALKS",
+            "2014 Acura RLX review",
+        ] {
+            assert!(reads_as_headline(yes), "{yes:?}");
+        }
+        for no in [
+            "Home | News | Sport",
+            "twitter // youtube // rss",
+            "« Older post",
+            "Press / Public Speaking",
+            "a work in progress",
+            "- Scottdale Top Local Sports",
+            "Nation ASSOCIATED PRESS",
+            "MICHAEL HARRIS Josh Pringle",
+        ] {
+            assert!(!reads_as_headline(no), "{no:?}");
+        }
+    }
+
+    #[test]
     fn site_names_are_cut_from_either_end() {
         assert_eq!(
             headline_part("Lawan moves motion for adjournment - The Paradigm"),
@@ -238,7 +443,7 @@ mod tests {
             "no separator at all",
             "é – é — é",
         ] {
-            let at = separators_in(t);
+            let at = separators_in(t, &SEPARATORS);
             for (sep, at) in SEPARATORS.iter().zip(at) {
                 assert_eq!(at, t.find(sep).zip(t.rfind(sep)), "{t:?} {sep:?}");
             }
