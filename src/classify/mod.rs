@@ -321,6 +321,19 @@ const CONFIRMED_WORDS: usize = 5;
 /// or a sentence with a date is longer.
 const STAMP_WORDS: usize = 10;
 
+/// Whether a page title not shaped like a headline may still stand as the
+/// record's title when nothing else does: no rule on it, three to 30 words,
+/// no sentence of more than 12 words, no colon at its end (`On Air Now:`),
+/// and its headline part ([`title::page_headline`]) reads as one
+/// ([`title::reads_as_headline`]).
+fn page_title_will_do(info: &Info, text: &str, lines: &[Line<'_>]) -> bool {
+    info.rule.is_none()
+        && (3..=30).contains(&info.f.words)
+        && !is_prose_sentence(&info.f)
+        && !info.f.colon
+        && title::reads_as_headline(title::page_headline(text, lines))
+}
+
 /// Whether a line is shaped like a headline: three words or more, no
 /// sentence inside, no rule on it and no date (`date`: [`context::has_date`]).
 fn headline_like(info: &Info, text: &str, date: bool) -> bool {
@@ -564,6 +577,14 @@ impl Classifier {
             if page_is_title {
                 out[page] = Decision::new(Class::Boilerplate, signal::PAGE_TITLE_DUP);
             }
+        } else if !out.iter().any(|d| d.class == Class::Title)
+            && page_title_will_do(&infos[page], lines[page].text, lines)
+            && out[page].class == Class::Boilerplate
+        {
+            // No headline anywhere: the page title, though not shaped like
+            // one (too long, a `!` or an abbreviation inside), is better
+            // than none.
+            out[page] = Decision::new(Class::Title, signal::PAGE_TITLE);
         }
     }
 

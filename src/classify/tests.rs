@@ -282,6 +282,24 @@ fn the_headline_over_a_byline_or_date_wins_over_a_short_page_title() {
 }
 
 #[test]
+fn a_page_title_not_shaped_like_a_headline_is_better_than_no_title() {
+    // A question and an exclamation inside: not headline-shaped, yet the
+    // page's only candidate.
+    let text =
+        format!("Startup idea stuck? Spend a buck!\nHome\nNews\n{PROSE}\n{PROSE}\n{PROSE}\n");
+    let got = classify_model(&text);
+    assert_eq!(
+        got[0],
+        (Class::Title, signal::PAGE_TITLE.to_string()),
+        "{got:?}"
+    );
+    // A label that ends with a colon is not one.
+    let text = format!("On Air Now:\nHome\nNews\n{PROSE}\n{PROSE}\n{PROSE}\n");
+    let got = classify_model(&text);
+    assert!(got.iter().all(|(c, _)| *c != Class::Title), "{got:?}");
+}
+
+#[test]
 fn a_page_title_that_a_line_starts_with_stays_the_headline() {
     // The page title is the headline (a line of the page starts with it):
     // the deck over the date does not take its place.
