@@ -9,7 +9,8 @@
 # other three (scripts/train_lines.py --without SOURCE) and the source is
 # cleaned with it (`rinse clean --line-model`) and scored; then every source
 # is cleaned with the built-in model (trained on all four: in-sample figures)
-# and with no model (`--line-model none`: the heuristic span alone). Needs
+# and with no model (`--line-model none`: the heuristic span alone); titles
+# are scored on Dragnet and L3S-GN1 (scripts/eval-titles.py). Needs
 # Python with lightgbm and numpy (scripts/requirements-train.txt).
 set -euo pipefail
 if [ $# -lt 1 ]; then
@@ -58,4 +59,12 @@ echo "no model (the heuristic article span alone):"
 for s in $sources; do
     "$rinse" clean "$(text_dir "$s")" --line-model none -o "$work/none-$s.jsonl" --quiet
     printf '  %-12s %s\n' "$s" "$(score "$s" "$work/none-$s.jsonl")"
+done
+echo "titles (scripts/eval-titles.py, held-out records; the title rules were written"
+echo "looking at even-numbered pages only, so the odd half is held out for them):"
+for s in dragnet l3s-gn1; do
+    for half in odd all; do
+        printf '  %-12s %-4s %s\n' "$s" "$half" \
+            "$("$py" "$root/scripts/eval-titles.py" "$(gold "$s")" "$work/cv-$s.jsonl" --half "$half")"
+    done
 done
