@@ -433,6 +433,7 @@ impl Classifier {
         let Some(model) = &self.model else {
             let (infos, lang) = self.measure(lines, false);
             let mut out = self.heuristic(lines, &infos, lang).decisions;
+            self.headline_of_heuristic(lines, &infos, &mut out);
             trim_glued(lines, &infos, lang, &mut out);
             return (out, None);
         };
@@ -457,6 +458,7 @@ impl Classifier {
         // the heuristic's article has one, keeps the heuristic's article.
         if !keeps_prose((&idx, &free, &body), &h.decisions, &infos) {
             let mut out = h.decisions;
+            self.headline_of_heuristic(lines, &infos, &mut out);
             trim_glued(lines, &infos, lang, &mut out);
             return (out, scores);
         }
@@ -468,6 +470,14 @@ impl Classifier {
         self.headline_above_body(lines, &infos, &idx, &body, &mut out);
         trim_glued(lines, &infos, lang, &mut out);
         (out, scores)
+    }
+
+    /// [`Classifier::headline_above_body`] over the heuristic's article (no
+    /// line model, or a page the model would have left without prose).
+    fn headline_of_heuristic(&self, lines: &[Line<'_>], infos: &[Info], out: &mut [Decision]) {
+        let idx: Vec<usize> = (0..lines.len()).filter(|&i| !infos[i].blank).collect();
+        let body: Vec<bool> = idx.iter().map(|&i| out[i].class == Class::Body).collect();
+        self.headline_above_body(lines, infos, &idx, &body, out);
     }
 
     /// Finds the headline just above the article the model chose, when the
