@@ -3,8 +3,9 @@
 
 use crate::segment::Line;
 
-/// Separators between a headline and a site name in a page title.
-const SEPARATORS: [&str; 8] = [" - ", " | ", " – ", " — ", " :: ", " · ", " » ", " || "];
+/// Separators between a headline and a site name in a page title: the
+/// first eight of [`MORE_SEPARATORS`].
+const SEPARATORS: &[&str] = MORE_SEPARATORS.split_at(8).0;
 
 /// Most words a site name part of a page title may have.
 const MAX_SITE_WORDS: usize = 6;
@@ -12,13 +13,14 @@ const MAX_SITE_WORDS: usize = 6;
 /// The headline part of a page title: `Headline - Site` and `Site | Headline` give
 /// `Headline`; a title without a short site part is returned whole.
 pub fn headline_part(title: &str) -> &str {
-    let (head, _) = strip_site(title.trim(), &SEPARATORS);
+    let (head, _) = strip_site(title.trim(), SEPARATORS);
     head
 }
 
-/// Separators that only the record's title is cut at ([`page_headline`]):
-/// `Headline -- Site`, `Site : Section : Headline`.
-const MORE_SEPARATORS: [&str; SEPARATORS.len() + 2] = [
+/// Every separator a page title is cut at: the last two only for the
+/// record's title ([`page_headline`]): `Headline -- Site`, `Site : Section :
+/// Headline`.
+const MORE_SEPARATORS: [&str; 10] = [
     " - ", " | ", " – ", " — ", " :: ", " · ", " » ", " || ", " -- ", " : ",
 ];
 
@@ -443,7 +445,7 @@ mod tests {
             "no separator at all",
             "é – é — é",
         ] {
-            let at = separators_in(t, &SEPARATORS);
+            let at = separators_in(t, SEPARATORS);
             for (sep, at) in SEPARATORS.iter().zip(at) {
                 assert_eq!(at, t.find(sep).zip(t.rfind(sep)), "{t:?} {sep:?}");
             }
