@@ -107,7 +107,9 @@ pub fn page_headline<'a>(title: &'a str, lines: &[Line<'_>]) -> &'a str {
     // One ` : ` ends a site name only after the headline, in capitals
     // (`… : India World`); in French it is a colon (`Covid-19 et infox : le
     // parcours…`).
-    if let [head, site] = t.split(" : ").collect::<Vec<_>>()[..] {
+    if let Some((head, site)) = t.split_once(" : ")
+        && !site.contains(" : ")
+    {
         let (head, site) = (head.trim(), site.trim());
         let site_words = site.split_whitespace().count();
         if site.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
@@ -149,10 +151,10 @@ fn separators_in(t: &str, seps: &[&str]) -> [Option<(usize, usize)>; MORE_SEPARA
 /// Whether a line that stands where a headline would (over a byline or a
 /// date) reads as one, rather than as a menu, a link or names: it starts with
 /// a capital letter, a digit or a quotation mark; it holds no menu separator
-/// (`|`, `//`, ` / `, `«`, `»`, `•`, `$`); it is no list of tags (three
-/// or more comma-separated items of one or two words); and upper-case words, if it mixes
-/// them with others, are fewer than two or under 40 % of its words (`Nation
-/// ASSOCIATED PRESS`, `MICHAEL HARRIS Josh Pringle`).
+/// (`|`, `//`, ` / `, `«`, `»`, `•`, `$`); it is no list of tags (three or
+/// more comma-separated items of one or two words); and upper-case words, if
+/// it mixes them with others, are fewer than two or under 40 % of its words
+/// (`Nation ASSOCIATED PRESS`, `MICHAEL HARRIS Josh Pringle`).
 pub fn reads_as_headline(text: &str) -> bool {
     let t = text.trim();
     let starts_well = t.chars().next().is_some_and(|c| {
@@ -168,8 +170,7 @@ pub fn reads_as_headline(text: &str) -> bool {
         return false;
     }
     // A list of tags or sections: `Blog, Ernährung, Umweltschutz, Vegan`.
-    let items = t.split(',').map(|p| p.split_whitespace().count());
-    if t.matches(',').count() >= 2 && items.clone().all(|n| n <= 2) {
+    if t.matches(',').count() >= 2 && t.split(',').all(|p| p.split_whitespace().count() <= 2) {
         return false;
     }
     let (mut words, mut upper) = (0usize, 0usize);
