@@ -334,6 +334,42 @@ fn page_title_will_do(info: &Info, text: &str, lines: &[Line<'_>]) -> bool {
         && title::reads_as_headline(title::page_headline(text, lines))
 }
 
+/// How many of a line's words the article must echo for it to be taken for
+/// the headline over a page title that does not (see [`echo`]).
+const ECHO_WORDS: usize = 2;
+
+/// The article's first body lines that [`echo`] reads.
+const ECHO_LINES: usize = 5;
+
+/// Counts, for a text, its distinct words that stand in the first
+/// [`ECHO_LINES`] body lines (`body[r]` for line `idx[r]`): a headline
+/// names what its article is about, a site or section name seldom does.
+/// Words of four letters or more count; with `numbers`, words with a digit
+/// too (`KDE 4.9.3 Has Been Officially Released`: the page title is heard
+/// when the article speaks of `4.9`).
+fn echo(lines: &[Line<'_>], idx: &[usize], body: &[bool]) -> impl Fn(&str, bool) -> usize {
+    let words = |text: &str, numbers: bool| {
+        let mut words = title::words(text);
+        words.retain(|w| {
+            w.chars().count() >= 4 || (numbers && w.chars().any(|c| c.is_ascii_digit()))
+        });
+        words
+    };
+    let heard: std::collections::HashSet<String> = idx
+        .iter()
+        .zip(body)
+        .filter(|&(_, &b)| b)
+        .take(ECHO_LINES)
+        .flat_map(|(&i, _)| words(lines[i].text, true))
+        .collect();
+    move |text: &str, numbers: bool| {
+        let mut own = words(text, numbers);
+        own.sort_unstable();
+        own.dedup();
+        own.iter().filter(|w| heard.contains(*w)).count()
+    }
+}
+
 /// Whether a line is shaped like a headline: three words or more, no
 /// sentence inside, no rule on it and no date (`date`: [`context::has_date`]).
 fn headline_like(info: &Info, text: &str, date: bool) -> bool {
@@ -495,7 +531,11 @@ impl Classifier {
     ///    another line that starts with it (it may be a site or section name);
     /// 3. when the page title is no headline (a site name, a menu), the
     ///    nearest line right above the body, with only bylines, dates and
-    ///    other rule lines between.
+    ///    other rule lines between;
+    /// 4. that same line when the page title is taken for the headline but
+    ///    the article's first lines echo none of its words and at least
+    ///    [`ECHO_WORDS`] of the line's ([`echo`]): the title is a site or
+    ///    section name. Not a sentence, nor a caption ending with its credit.
     ///
     /// The page title's line then counts as a duplicate.
     fn headline_above_body(
@@ -520,6 +560,9 @@ impl Classifier {
         let page_words = title::words(lines[page].text);
         let mut next_to_body = true;
         let mut right_above = None;
+        // The nearest headline-shaped line right above the body (past only
+        // bylines, dates and other rule lines), whatever the page title is.
+        let mut near = None;
         // The first body line itself may be the headline, when more body follows.
         let top = if body[first_body + 1..].contains(&true) {
             first_body
@@ -547,8 +590,11 @@ impl Classifier {
                     found = Some(i);
                     break;
                 }
-                if next_to_body && !page_is_title && right_above.is_none() {
-                    right_above = Some(i);
+                if next_to_body && near.is_none() {
+                    near = Some(i);
+                    if !page_is_title {
+                        right_above = Some(i);
+                    }
                 }
             }
             // Bylines, dates and other rule lines may stand between the
@@ -582,7 +628,20 @@ impl Classifier {
                     .any(|w| w == start);
             (!confirmed && !holds).then_some(i)
         };
-        if let Some(i) = found.or_else(over_stamp).or(right_above) {
+        // A page title that tells nothing of the article (a site or section
+        // name) gives way to the line right above the body that does.
+        let echoed = || {
+            let i = near.filter(|_| page_is_title)?;
+            let heard = echo(lines, idx, body);
+            // Not a sentence, nor a photo's caption with its credit (`… [EPA]`).
+            (!infos[i].f.terminal
+                && !lines[i].text.trim_end().ends_with(']')
+                && heard(title::page_headline(lines[page].text, lines), true) == 0
+                && heard(lines[i].text, false) >= ECHO_WORDS
+                && title::reads_as_headline(lines[i].text))
+            .then_some(i)
+        };
+        if let Some(i) = found.or_else(over_stamp).or(right_above).or_else(echoed) {
             out[i] = Decision::new(Class::Title, signal::HEADLINE);
             if page_is_title {
                 out[page] = Decision::new(Class::Boilerplate, signal::PAGE_TITLE_DUP);

@@ -317,6 +317,43 @@ fn a_page_title_that_a_line_starts_with_stays_the_headline() {
 }
 
 #[test]
+fn a_headline_the_article_echoes_wins_over_a_page_title_it_does_not() {
+    // The page title names the site; the line right above the body names
+    // what the article is about (`council`, `tram`, `network`).
+    let page = |title: &str, headline: &str| {
+        format!("{title}\nHome\nNews\nSport\n{headline}\n{PROSE}\n{PROSE}\n{PROSE}\n")
+    };
+    let text = page(
+        "Harbour Evening Gazette Online",
+        "Council approves a larger tram network",
+    );
+    for got in [classify_model(&text), classify(&text)] {
+        assert_eq!(
+            got[4],
+            (Class::Title, signal::HEADLINE.to_string()),
+            "{got:?}"
+        );
+        assert_eq!(got[0].1, signal::PAGE_TITLE_DUP, "{got:?}");
+    }
+    // The page title stays when the article echoes it, or when it echoes
+    // too little of the line above it.
+    for text in [
+        page(
+            "Tram network vote - Harbour Evening Gazette",
+            "Council approves a larger tram network",
+        ),
+        page(
+            "Harbour Evening Gazette Online",
+            "Weekend weather brings snow to the hills",
+        ),
+    ] {
+        let got = classify_model(&text);
+        assert_eq!(got[0].0, Class::Title, "{got:?}");
+        assert_ne!(got[4].0, Class::Title, "{got:?}");
+    }
+}
+
+#[test]
 fn model_decisions_are_named_by_where_they_stand() {
     let got = classify_model(&page_with_comments());
     assert!(got.iter().any(|(_, r)| r == signal::MODEL_BODY), "{got:?}");
