@@ -105,7 +105,8 @@ pub fn assemble(lines: &[Line<'_>], decisions: &[Decision]) -> Record {
                 rec.title = if d.reason == signal::PAGE_TITLE {
                     title::page_headline(text, lines).to_string()
                 } else {
-                    text.to_string()
+                    // A headline line may carry a section label before it.
+                    title::without_label(text, lines).to_string()
                 }
             }
             Class::Dateline => rec.dateline = text.to_string(),

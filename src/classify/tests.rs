@@ -354,6 +354,24 @@ fn a_headline_the_article_echoes_wins_over_a_page_title_it_does_not() {
 }
 
 #[test]
+fn the_record_title_drops_a_section_label_before_the_page_headline() {
+    // The headline line repeats the page title's headline after a section
+    // label (`Sports`): the record's title is the headline alone.
+    let text = format!(
+        "Daily Courier > Sports -- Henin beats Ivanovic to reach the final\nHome\nNews\nSports Henin beats Ivanovic to reach the final\n{PROSE}\n{PROSE}\n{PROSE}\n"
+    );
+    let rec = crate::Cleaner::builder()
+        .build()
+        .unwrap()
+        .clean(text.as_str())
+        .unwrap();
+    assert_eq!(
+        rec.title, "Henin beats Ivanovic to reach the final",
+        "{rec:?}"
+    );
+}
+
+#[test]
 fn model_decisions_are_named_by_where_they_stand() {
     let got = classify_model(&page_with_comments());
     assert!(got.iter().any(|(_, r)| r == signal::MODEL_BODY), "{got:?}");

@@ -212,6 +212,38 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words a section label glued before a headline may have (`Sports`,
+/// `South Asia`, `Life and Style`).
+const MAX_LABEL_WORDS: usize = 3;
+
+/// A headline line without the section label glued before it: when the
+/// page title's own headline ([`page_headline`] of the first non-blank
+/// line of `lines`) ends `line` after one to [`MAX_LABEL_WORDS`] words,
+/// that headline (`Sports Henin beat Ivanovic…` under the page title
+/// `SignOnSanDiego.com > Sports -- Henin beat Ivanovic…`); else `line`.
+/// A label ends with a letter or digit: a line that joins a name to the
+/// headline with a mark (`Isis – “Streetcleaner”`, `Site | Headline`) is
+/// the headline as the page prints it.
+pub fn without_label<'a>(line: &'a str, lines: &[Line<'_>]) -> &'a str {
+    let Some(page) = lines.iter().find(|l| !l.text.trim().is_empty()) else {
+        return line;
+    };
+    let head = page_headline(page.text.trim(), lines);
+    if head.split_whitespace().count() < 3 {
+        return line;
+    }
+    match line.strip_suffix(head) {
+        Some(label)
+            if label.ends_with(' ')
+                && label.trim_end().ends_with(char::is_alphanumeric)
+                && (1..=MAX_LABEL_WORDS).contains(&label.split_whitespace().count()) =>
+        {
+            &line[label.len()..]
+        }
+        _ => line,
+    }
+}
+
 /// Whether the words of `text` ([`words`]) start with `head` and go on
 /// past it; read without allocating.
 pub fn starts_with_words(text: &str, head: &[String]) -> bool {
@@ -329,6 +361,38 @@ fn same_text_chars(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_section_label_glued_before_the_page_headline_is_cut_off() {
+        let page = "SignOnSanDiego.com > Sports -- Henin beats Ivanovic to reach the final\nHome\n";
+        let lines = crate::segment::lines(page);
+        let head = "Henin beats Ivanovic to reach the final";
+        for (line, want) in [
+            // One to three words of a section before the headline.
+            ("Sports Henin beats Ivanovic to reach the final", head),
+            (
+                "Tennis Results Henin beats Ivanovic to reach the final",
+                head,
+            ),
+            // The headline itself, a longer run of words, a name joined by a
+            // mark, or other words: the line as printed.
+            (head, head),
+            (
+                "Latest Tennis News Today Henin beats Ivanovic to reach the final",
+                "Latest Tennis News Today Henin beats Ivanovic to reach the final",
+            ),
+            (
+                "Tennis | Henin beats Ivanovic to reach the final",
+                "Tennis | Henin beats Ivanovic to reach the final",
+            ),
+            (
+                "Sports Henin beats Ivanovic in the final",
+                "Sports Henin beats Ivanovic in the final",
+            ),
+        ] {
+            assert_eq!(without_label(line, &lines), want, "{line}");
+        }
+    }
 
     #[test]
     fn the_record_title_loses_every_section_and_site_part() {
