@@ -348,7 +348,7 @@ const ECHO_LINES: usize = 5;
 /// too (`KDE 4.9.3 Has Been Officially Released`: the page title is heard
 /// when the article speaks of `4.9`).
 fn echo(lines: &[Line<'_>], idx: &[usize], body: &[bool]) -> impl Fn(&str, bool) -> usize {
-    let words = |text: &str, numbers: bool| {
+    let counted = |text: &str, numbers: bool| {
         let mut words = title::words(text);
         words.retain(|w| {
             w.chars().count() >= 4 || (numbers && w.chars().any(|c| c.is_ascii_digit()))
@@ -360,10 +360,10 @@ fn echo(lines: &[Line<'_>], idx: &[usize], body: &[bool]) -> impl Fn(&str, bool)
         .zip(body)
         .filter(|&(_, &b)| b)
         .take(ECHO_LINES)
-        .flat_map(|(&i, _)| words(lines[i].text, true))
+        .flat_map(|(&i, _)| counted(lines[i].text, true))
         .collect();
     move |text: &str, numbers: bool| {
-        let mut own = words(text, numbers);
+        let mut own = counted(text, numbers);
         own.sort_unstable();
         own.dedup();
         own.iter().filter(|w| heard.contains(*w)).count()
