@@ -218,7 +218,7 @@ const MAX_LABEL_WORDS: usize = 3;
 
 /// A headline line without the section label glued before it: when the
 /// page title's own headline ([`page_headline`] of the first non-blank
-/// line of `lines`) ends `line` after one to [`MAX_LABEL_WORDS`] words,
+/// line of `lines`) ends `line` after one to three words (`MAX_LABEL_WORDS`),
 /// that headline (`Sports Henin beat Ivanovic…` under the page title
 /// `SignOnSanDiego.com > Sports -- Henin beat Ivanovic…`); else `line`.
 /// A label ends with a letter or digit: a line that joins a name to the
