@@ -27,10 +27,11 @@ PROMO = "Follow us on our official WhatsApp channel for breaking news alerts and
 
 
 def dolma_doc(i: int, story: str) -> dict:
-    """A document in dolma's shape, with a headline of its own."""
+    """A document in dolma's shape, with a headline of its own (the story's
+    own headline left out, so that the page's title is this one)."""
     return {
         "id": f"doc-{i:03d}",
-        "text": f"Headline number {i} of the shard\n\n{story}",
+        "text": f"Headline number {i} of the shard\n\n{story.split(chr(10), 2)[2]}",
         "source": "rinse-test",
         "added": "2024-07-20T00:00:00.000Z",
         "created": "2024-07-20T00:00:00.000Z",
