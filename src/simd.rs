@@ -193,6 +193,22 @@ impl Lanes for Bytes16 {
     }
 }
 
+/// Asks the processor to bring the cache line holding `p` closer, ahead of
+/// a read or write of it: a hint, with no effect on what the program does.
+#[inline(always)]
+pub(crate) fn prefetch<T>(p: *const T) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
+    // SAFETY: a prefetch never faults, whatever the address; SSE is in the
+    // x86-64 baseline (checked by the `cfg`).
+    #[allow(unsafe_code)]
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>());
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
+    let _ = p;
+}
+
 /// Whether the processor has AVX2 (looked up once, then read from a cache).
 #[cfg(target_arch = "x86_64")]
 pub(crate) fn has_avx2() -> bool {

@@ -192,6 +192,11 @@ fn model_decides(d: &Decision) -> bool {
 /// or more is a page glued into one line (see [`free_rows`]).
 const GLUED_WORDS: usize = 200;
 
+/// How many lines ahead [`Classifier::measure`] brings a line's memo slot
+/// into the cache: far enough for the fetch to arrive before the line is
+/// reached, near enough that the slot is still there.
+const PREFETCH_AHEAD: usize = 8;
+
 /// True when a line of `words` words, on a page of `total` words, is a page
 /// glued into one line.
 fn is_glued(words: usize, total: usize) -> bool {
@@ -804,7 +809,12 @@ impl Classifier {
             let mut lang = None;
             let infos: Vec<Info> = lines
                 .iter()
-                .map(|l| {
+                .enumerate()
+                .map(|(i, l)| {
+                    if let (Some(m), Some(ahead)) = (memo.as_deref(), lines.get(i + PREFETCH_AHEAD))
+                    {
+                        m.prefetch(ahead.text);
+                    }
                     let reading = guess.reading();
                     let (f, rule, masks) = self.measure_line(
                         l.text,
