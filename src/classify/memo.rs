@@ -115,11 +115,11 @@ impl Memo {
         }
         let (_, at) = Self::place(b);
         let slot = std::ptr::from_ref(&self.slots[at]).cast::<u8>();
-        // A slot spans up to three cache lines of 64 bytes.
-        for off in (0..size_of::<Slot>()).step_by(64) {
-            crate::simd::prefetch(slot.wrapping_add(off));
+        // Each cache line of 64 bytes that the slot touches (three of them).
+        let skew = slot.addr() % 64;
+        for off in (0..skew + size_of::<Slot>()).step_by(64) {
+            crate::simd::prefetch(slot.wrapping_add(off).wrapping_sub(skew));
         }
-        crate::simd::prefetch(slot.wrapping_add(size_of::<Slot>() - 1));
     }
 
     /// The measures and first rule hit remembered for `line`, if any.
