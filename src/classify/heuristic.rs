@@ -207,21 +207,29 @@ struct Titles<'a> {
     head: title::Target<'a>,
     /// The whole title, when the headline part is not all of it.
     whole: Option<title::Target<'a>>,
+    /// The record's title from the page title ([`title::page_headline`]:
+    /// cut at more separators, `Site: Headline`), when it is neither.
+    page: Option<title::Target<'a>>,
 }
 
 impl<'a> Titles<'a> {
-    fn new(page_title: &'a str) -> Self {
+    fn new(page_title: &'a str, lines: &[Line<'_>]) -> Self {
         let head = title::headline_part(page_title);
+        let page = title::page_headline(page_title, lines);
         Titles {
             head: title::Target::new(head),
             whole: (head != page_title).then(|| title::Target::new(page_title)),
+            page: (page != head && page != page_title).then(|| title::Target::new(page)),
         }
     }
 
-    /// Whether `text` (of lead `lead`) is the headline part or the whole
-    /// title ([`title::same_text`]).
+    /// Whether `text` (of lead `lead`) is the headline part, the whole
+    /// title or the record's title from it ([`title::same_text`]).
     fn repeats(&self, text: &str, lead: title::Lead) -> bool {
-        self.head.same(text, lead) || self.whole.as_ref().is_some_and(|w| w.same(text, lead))
+        [Some(&self.head), self.whole.as_ref(), self.page.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|t| t.same(text, lead))
     }
 }
 
@@ -338,7 +346,7 @@ impl Classifier {
             && !is_prose_sentence(&infos[first].f)
         {
             let page_title = lines[first].text;
-            let titles = Titles::new(page_title);
+            let titles = Titles::new(page_title, lines);
             let head = titles.head.text();
             let best_score = span.map_or(0, |(s, e)| scores[s..=e].iter().sum::<i64>());
             let parts: Vec<title::Target<'_>> = title::parts(page_title)
@@ -586,7 +594,7 @@ impl Classifier {
         }
         let first = infos.iter().position(|i| !i.blank)?;
         let prose = scores.iter().position(|&s| s >= STRONG_SCORE)?;
-        let titles = Titles::new(lines[first].text);
+        let titles = Titles::new(lines[first].text, lines);
         let mut headline: Option<usize> = None;
         let mut markers = Vec::new();
         for (k, info) in infos.iter().enumerate().skip(first + 1) {

@@ -39,6 +39,24 @@ fn short_lines_inside_the_span_are_kept_and_nav_outside_is_dropped() {
 }
 
 #[test]
+fn the_headline_after_a_blog_name_and_colon_is_the_title_not_the_blog_name() {
+    // `Blog: Headline`: the line with the blog's name stands first, the
+    // headline over the article (no separator that `headline_part` cuts at).
+    let text = format!(
+        "Presentation Zen: Kyoto conference held this Sunday\nPresentation Zen\nSeptember 20, 2012\nKyoto conference held this Sunday\n{PROSE}\n{PROSE}\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[0].1, signal::PAGE_TITLE_DUP, "{got:?}");
+    assert_ne!(got[1].0, Class::Title, "{got:?}");
+    assert_eq!(
+        got[3],
+        (Class::Title, signal::TITLE_REPEAT.to_string()),
+        "{got:?}"
+    );
+    assert_eq!(got[4].0, Class::Body);
+}
+
+#[test]
 fn headerless_headline_run_after_the_body_is_related() {
     let text = format!(
         "Trams win the vote\n\n{PROSE}\n\n{PROSE}\n\nMayor opens new bridge over the river\nFestival draws record crowds this summer\nSchools reopen after the long strike\n"

@@ -4,8 +4,8 @@
 use crate::segment::Line;
 
 /// Separators between a headline and a site name in a page title: the
-/// first eight of [`MORE_SEPARATORS`].
-const SEPARATORS: &[&str] = MORE_SEPARATORS.split_at(8).0;
+/// first nine of [`MORE_SEPARATORS`].
+const SEPARATORS: &[&str] = MORE_SEPARATORS.split_at(9).0;
 
 /// Most words a site name part of a page title may have.
 const MAX_SITE_WORDS: usize = 6;
@@ -19,10 +19,22 @@ pub fn headline_part(title: &str) -> &str {
 
 /// Every separator a page title is cut at: the last two only for the
 /// record's title ([`page_headline`]): `Headline -- Site`, `Site : Section :
-/// Headline`.
-const MORE_SEPARATORS: [&str; 10] = [
-    " - ", " | ", " – ", " — ", " :: ", " · ", " » ", " || ", " -- ", " : ",
+/// Headline`. ` « ` (`Headline « Blog`, old WordPress titles) only where no
+/// `»` follows, and ` » ` only where no `«` comes before: in French they
+/// open and close a quotation (`Macron : « Nous… »`).
+const MORE_SEPARATORS: [&str; 11] = [
+    " - ", " | ", " – ", " — ", " :: ", " · ", " » ", " || ", " « ", " -- ", " : ",
 ];
+
+/// Whether `sep`, found at byte `i` of `t`, parts it: ` « ` opens a French
+/// quotation when a `»` follows it, and ` » ` closes one after a `«`.
+fn parts_at(t: &str, i: usize, sep: &str) -> bool {
+    match sep {
+        " « " => !t[i + sep.len()..].contains('»'),
+        " » " => !t[..i].contains('«'),
+        _ => true,
+    }
+}
 
 /// Which side of a page title [`strip_site`] took a site name off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +57,10 @@ fn strip_site<'a>(t: &'a str, seps: &[&str]) -> (&'a str, Side) {
         if let Some((_, i)) = *at {
             let site = &t[i + sep.len()..];
             let site_words = site.split_whitespace().count();
+            // `Headline « Blog` is never the other way round: a short
+            // headline (`Wheels Up…. « Joe McNally’s Blog`) keeps its place.
             if site_words <= MAX_SITE_WORDS
-                && site_words < t[..i].split_whitespace().count()
+                && (site_words < t[..i].split_whitespace().count() || *sep == " « ")
                 && best.is_none_or(|(b, _)| i > b)
                 && i > 0
             {
@@ -62,7 +76,9 @@ fn strip_site<'a>(t: &'a str, seps: &[&str]) -> (&'a str, Side) {
     }
     // Site name before the first separator.
     for (sep, at) in seps.iter().zip(&at) {
-        if let Some((i, _)) = *at {
+        if let Some((i, _)) = *at
+            && *sep != " « "
+        {
             let site = &t[..i];
             let head = t[i + sep.len()..].trim();
             if site.split_whitespace().count() <= MAX_SITE_WORDS
@@ -82,7 +98,8 @@ fn strip_site<'a>(t: &'a str, seps: &[&str]) -> (&'a str, Side) {
 /// Site`) or four after one taken off the start (`Site - Section -
 /// Headline`; `Obama - McCain debate` stays); then a single ` : ` before a
 /// short capitalised site name ends the headline (`… : India World`), and
-/// `Site: Headline` gives `Headline` when one of `lines` is that headline.
+/// `Site: Headline` gives `Headline` when one of `lines` is that headline
+/// (`Headline: Site` gives `Headline` when it stands lower than the site).
 pub fn page_headline<'a>(title: &'a str, lines: &[Line<'_>]) -> &'a str {
     let mut t = headline_part(title);
     // ` : ` is a French colon (`Covid-19 et infox : le parcours…`) unless it
@@ -121,11 +138,28 @@ pub fn page_headline<'a>(title: &'a str, lines: &[Line<'_>]) -> &'a str {
         }
     }
     // `Site: Headline`, `Blog: Section: Headline`: the longest tail after a
-    // colon that stands as a line of its own.
+    // colon that stands as a line of its own, of three words or more, or
+    // shorter when what comes before the colon stands as a line too (`The
+    // Fischbowl: Backwards!` over the lines `The Fischbowl` and `Backwards!`).
+    // When both stand, the one standing lower is the headline, nearer its
+    // article (a site name stands at the top): `Headline: Site` gives the
+    // headline. A line ending with a colon is a label (`FILM REVIEW:`), not
+    // a headline standing.
+    let stands = |s: &str| {
+        lines
+            .iter()
+            .position(|l| !l.text.trim_end().ends_with(':') && same_text(l.text, s))
+    };
     for (i, _) in t.match_indices(": ") {
-        let tail = t[i + 2..].trim();
-        if tail.split_whitespace().count() >= 3 && lines.iter().any(|l| same_text(l.text, tail)) {
-            return tail;
+        let (head, tail) = (t[..i].trim(), t[i + 2..].trim());
+        let Some(at) = stands(tail) else {
+            continue;
+        };
+        match stands(head) {
+            Some(h) if h > at => return head,
+            Some(_) => return tail,
+            None if tail.split_whitespace().count() >= 3 => return tail,
+            None => {}
         }
     }
     t
@@ -139,7 +173,7 @@ fn separators_in(t: &str, seps: &[&str]) -> [Option<(usize, usize)>; MORE_SEPARA
     for i in memchr::memchr_iter(b' ', t.as_bytes()) {
         let rest = &t.as_bytes()[i..];
         for (sep, at) in seps.iter().zip(&mut at) {
-            if rest.starts_with(sep.as_bytes()) {
+            if rest.starts_with(sep.as_bytes()) && parts_at(t, i, sep) {
                 let first = at.map_or(i, |(f, _)| f);
                 *at = Some((first, i));
             }
@@ -195,7 +229,11 @@ pub fn parts(title: &str) -> Vec<&str> {
     for sep in SEPARATORS {
         let mut next = Vec::new();
         for p in parts {
-            next.extend(p.split(sep).map(str::trim));
+            if (*sep == " « " || *sep == " » ") && p.contains('«') && p.contains('»') {
+                next.push(p);
+            } else {
+                next.extend(p.split(sep).map(str::trim));
+            }
         }
         parts = next;
     }
@@ -440,6 +478,56 @@ mod tests {
             ),
         ] {
             assert_eq!(page_headline(title, &lines), want, "{title:?}");
+        }
+    }
+
+    #[test]
+    fn a_colon_title_gives_the_part_that_stands_nearer_the_article() {
+        // `Site: Headline` with a one-word headline: both parts stand alone,
+        // the site at the top, the headline over the article.
+        let page = "The Fischbowl: Backwards!\nThe Fischbowl\nSunday, October 28, 2012\nBackwards!\nI've read several items over the last weeks.\n";
+        let lines = crate::segment::lines(page);
+        assert_eq!(page_headline(lines[0].text, &lines), "Backwards!");
+        // Without the site standing alone, a tail of one word is no headline.
+        let page = "The Fischbowl: Backwards!\nSunday, October 28, 2012\nBackwards!\n";
+        let lines = crate::segment::lines(page);
+        assert_eq!(
+            page_headline(lines[0].text, &lines),
+            "The Fischbowl: Backwards!"
+        );
+        // `Headline: Site`: the headline stands lower than the site name.
+        let page = "Preview of my keynote at the summit: Church of the Customer Blog\nChurch of the Customer Blog\nArchives\nPreview of my keynote at the summit\nNext week I speak in Las Vegas.\n";
+        let lines = crate::segment::lines(page);
+        assert_eq!(
+            page_headline(lines[0].text, &lines),
+            "Preview of my keynote at the summit"
+        );
+        // A label ending with a colon does not stand for the tail.
+        let page = "Charlie Wilson's War: film review\nCharlie Wilson's War\nFILM REVIEW:\n";
+        let lines = crate::segment::lines(page);
+        assert_eq!(
+            page_headline(lines[0].text, &lines),
+            "Charlie Wilson's War: film review"
+        );
+    }
+
+    #[test]
+    fn a_guillemet_parts_a_blog_title_but_not_a_french_quotation() {
+        assert_eq!(
+            headline_part("Paris Meetup and Upcoming Bootcamp « Scott H Young"),
+            "Paris Meetup and Upcoming Bootcamp"
+        );
+        // A headline shorter than the blog's name is still the headline.
+        assert_eq!(
+            headline_part("Wheels Up…. « Joe McNally’s Blog"),
+            "Wheels Up…."
+        );
+        for french in [
+            "Macron : « Nous ne céderons rien »",
+            "Le « grand débat » national est lancé",
+        ] {
+            assert_eq!(headline_part(french), french);
+            assert_eq!(parts(french), vec![french]);
         }
     }
 
