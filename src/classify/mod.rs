@@ -646,6 +646,8 @@ impl Classifier {
                 && title::reads_as_headline(lines[i].text))
             .then_some(i)
         };
+        let stands_apart =
+            first_body == 0 && body.get(1) == Some(&false) && body[1..].contains(&true);
         if let Some(i) = found.or_else(over_stamp).or(right_above).or_else(echoed) {
             out[i] = Decision::new(Class::Title, signal::HEADLINE);
             if page_is_title {
@@ -653,11 +655,13 @@ impl Classifier {
             }
         } else if !out.iter().any(|d| d.class == Class::Title)
             && page_title_will_do(&infos[page], lines[page].text, lines)
-            && out[page].class == Class::Boilerplate
+            && (out[page].class == Class::Boilerplate || stands_apart)
         {
             // No headline anywhere: the page title, though not shaped like
             // one (too long, a `!` or an abbreviation inside), is better
-            // than none.
+            // than none; also when the model kept it as body, if it stands
+            // apart from the article (a menu between them): a first
+            // paragraph runs on into the next.
             out[page] = Decision::new(Class::Title, signal::PAGE_TITLE);
         }
     }
