@@ -105,7 +105,8 @@ pub struct Features {
     /// [`measure_all`], not by [`measure_shape`].
     pub lang_stops: Option<[u32; 4]>,
     /// A link teaser flattened into one line: a headline glued to its summary
-    /// without a space (`…Spots In DetroitHoodline crunched…`).
+    /// without a space (`…Spots In DetroitHoodline crunched…`), or to the
+    /// dateline its story opens with (`… from US NEW DELHI: Their American…`).
     pub glued_teaser: bool,
 }
 
@@ -139,6 +140,72 @@ fn glued_teaser(t: &str, masks: &LineMasks) -> bool {
     }
     let stops = and(m.marks, and(down3(m.spaces, 1), bits3(0, 160)));
     first3(glued).is_some_and(|g| first3(stops).is_none_or(|s| g < s))
+}
+
+/// Finds a headline glued to the dateline its story opens with: a run of one
+/// to four capitalised words holding five capitals or more, after a word that
+/// is not capitalised and 15 to 200 bytes in, with a colon and a capital after
+/// it and no sentence end before it (`… in US NEW YORK: An Indian-origin
+/// man…`). A dateline opens a story; one inside a line is a teaser's.
+fn glued_dateline(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(b':', &b[..b.len().min(200)]).any(|colon| {
+        let after = t[colon + 1..].strip_prefix(' ').unwrap_or(&t[colon + 1..]);
+        let mut next = after.chars();
+        let opens = match (next.next(), next.next()) {
+            (Some(c), Some(n)) if c.is_ascii_uppercase() => n.is_ascii_lowercase() || n == ' ',
+            (Some('"' | '\u{201c}'), Some(c)) => c.is_ascii_uppercase(),
+            _ => false,
+        };
+        opens
+            && dateline_start(t, colon)
+                .is_some_and(|start| start >= 15 && !sentence_end_in(&t[..start]))
+    })
+}
+
+/// Where the run of capitalised words that ends at byte `end` of `t` starts
+/// (see [`glued_dateline`]): the space before it, when the run holds five
+/// capitals or more and follows a word that is not capitalised.
+fn dateline_start(t: &str, end: usize) -> Option<usize> {
+    let b = t.as_bytes();
+    let in_word = |c: u8| c.is_ascii_uppercase() || matches!(c, b'.' | b'&' | b'\'' | b'-');
+    let (mut i, mut capitals) = (end, 0);
+    for _ in 0..4 {
+        let mut j = i;
+        while j > 0 && in_word(b[j - 1]) {
+            j -= 1;
+        }
+        if i - j < 2 || !b[j].is_ascii_uppercase() {
+            return None;
+        }
+        capitals += b[j..i].iter().filter(|c| c.is_ascii_uppercase()).count();
+        // The space before the word, after a comma maybe.
+        let space = j.checked_sub(1).filter(|&s| b[s] == b' ')?;
+        let gap = if space > 0 && b[space - 1] == b',' {
+            space - 1
+        } else {
+            space
+        };
+        if gap > 0 && b[gap - 1].is_ascii_uppercase() {
+            i = gap;
+            continue;
+        }
+        // The end of the word before the run: lower case, a digit or a
+        // closing mark.
+        let last = t[..gap].chars().next_back()?;
+        let plain = last.is_lowercase()
+            || last.is_ascii_digit()
+            || matches!(last, ',' | ')' | '\'' | '"' | '\u{2019}' | '\u{201d}');
+        return (plain && capitals >= 5).then_some(space);
+    }
+    None
+}
+
+/// Whether `t` holds a sentence end: `.`, `!` or `?`, closing marks maybe,
+/// then a space.
+fn sentence_end_in(t: &str) -> bool {
+    t.match_indices(['.', '!', '?'])
+        .any(|(k, _)| t[k + 1..].trim_start_matches(is_closer).starts_with(' '))
 }
 
 /// Bits `lo..=hi` (below 192) of a three-block mask.
@@ -260,7 +327,7 @@ pub fn measure_shape(text: &str, s: &mut Scratch) -> Features {
         f.weight = t.len();
     }
     line_end(t, &mut f);
-    f.glued_teaser = f.weight >= 60 && glued_teaser(t, m);
+    f.glued_teaser = f.weight >= 60 && (glued_teaser(t, m) || glued_dateline(t));
     f
 }
 

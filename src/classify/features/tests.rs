@@ -28,6 +28,36 @@ fn glued_teasers_are_found_by_masks_as_character_by_character() {
 }
 
 #[test]
+fn a_headline_glued_to_the_dateline_of_its_story_is_a_teaser() {
+    for t in [
+        "Indian-origin man pleads guilty to fraud scheme in US NEW YORK: An Indian-origin man has pleaded guilty.",
+        "UN \u{2018}regrets\u{2019} new US position on settlements UNITED NATIONS: United Nations Secretary General said.",
+        "Imran Khan-led govt\u{2019}s days are numbered: warns Pak cleric Fazlur Rehman KARACHI: Firebrand cleric said.",
+        "Britain bans junk food adverts for children, Gulf/Arab World LONDON: \u{201c}Britain introduced a ban yesterday.",
+    ] {
+        assert!(glued_dateline(t), "{t:?}");
+        assert!(
+            measure_shape(t, &mut Scratch::default()).glued_teaser,
+            "{t:?}"
+        );
+    }
+    for t in [
+        // The dateline opens the line: the story itself.
+        "NEW DELHI: Their American dream shattered and huge savings wasted, nearly 150 Indians returned home.",
+        // Fewer than five capitals: an acronym in running text.
+        "Here is one of the most encouraging developments within the GOP: Young Republicans who disagree.",
+        // A sentence ends before it.
+        "The mayor spoke at length. Then the minister said on LONDON RADIO: Nobody will be left behind today.",
+        // Nothing before the run but a capital: not the end of a headline.
+        "IMPORTANT NOTICE FROM THE EDITORS: Comments are closed on this story until the trial ends today.",
+        // No capital after the colon.
+        "The paper printed the headline in full, right under NEW YORK: the city that never sleeps wakes up.",
+    ] {
+        assert!(!glued_dateline(t), "{t:?}");
+    }
+}
+
+#[test]
 fn only_four_characters_beyond_latin1_lower_case_into_it() {
     for c in (0x100..=0x10FFFFu32).filter_map(char::from_u32) {
         let into = c.to_lowercase().all(|l| l <= '\u{ff}');
