@@ -319,6 +319,45 @@ fn a_page_title_not_shaped_like_a_headline_is_better_than_no_title() {
     assert!(got.iter().all(|(c, _)| *c != Class::Title), "{got:?}");
 }
 
+/// A line model that keeps every line it decides: one leaf in each stage,
+/// far above both thresholds.
+fn keep_all_model() -> std::sync::Arc<LineModel> {
+    let leaf = r#"[{"feature":[],"threshold":[],"left":[],"right":[],"value":[],"leaf":[20.0]}]"#;
+    let file = format!(
+        r#"{{"format":1,"trained":"test","stage1":{{"names":{},"trees":{leaf}}},"stage2":{{"names":{},"trees":{leaf}}},"threshold":0.5,"threshold_heuristic_body":0.5}}"#,
+        serde_json::to_string(&context::NAMES.to_vec()).unwrap(),
+        serde_json::to_string(&*context::NAMES2).unwrap(),
+    );
+    std::sync::Arc::new(LineModel::parse(&file).unwrap())
+}
+
+#[test]
+fn a_page_title_the_model_keeps_is_the_title_when_a_menu_parts_it_from_the_article() {
+    let c = Classifier::new(RuleSet::builtin().unwrap()).with_model(Some(keep_all_model()));
+    let run = |text: &str| -> Vec<(Class, String)> {
+        c.classify(&segment::lines(text))
+            .into_iter()
+            .map(|d| (d.class, d.reason.into_owned()))
+            .collect()
+    };
+    let got = run(&format!(
+        "Startup idea stuck? Spend a buck!\nHome\nNews\n{PROSE}\n{PROSE}\n"
+    ));
+    assert_eq!(
+        got[0],
+        (Class::Title, signal::PAGE_TITLE.to_string()),
+        "{got:?}"
+    );
+    // A first line that runs on into the article is its first paragraph.
+    let got = run(&format!(
+        "Startup idea stuck? Spend a buck!\n{PROSE}\n{PROSE}\n"
+    ));
+    assert_eq!(got[0].0, Class::Body, "{got:?}");
+    // With no article after the menu, the line is all the body there is.
+    let got = run("Startup idea stuck? Spend a buck!\nHome\nSearch\n");
+    assert_eq!(got[0].0, Class::Body, "{got:?}");
+}
+
 #[test]
 fn a_page_title_that_a_line_starts_with_stays_the_headline() {
     // The page title is the headline (a line of the page starts with it):
