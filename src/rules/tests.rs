@@ -135,6 +135,21 @@ fn equals_ignores_case_and_trailing_punctuation_but_not_extra_words() {
     assert_eq!(share("Share this with your friends and family today"), None);
 }
 
+#[test]
+fn an_archive_widget_of_a_thousand_weeks_on_one_line_is_still_the_archive() {
+    // A blog that lists every week since 2002 on one line: thousands of words.
+    let mut line = String::from("Blog Archive");
+    for week in 0..600 {
+        line.push_str(&format!(" 10/{:02}/12 - 11/04/12 ({week})", week % 28 + 1));
+    }
+    assert!(super::literal::word_count(&line) > 2000);
+    let set = RuleSet::builtin().unwrap();
+    assert_eq!(
+        set.first_match(&line).map(|r| r.id.as_str()),
+        Some("nav.archive")
+    );
+}
+
 /// The naive reference: every rule in order, within its word bounds,
 /// through `equals`, `starts_with`, `contains` and its whole regex.
 struct Reference {
