@@ -83,6 +83,8 @@ pub const NAMES: [&str; COLUMNS] = [
     "prose_before",
     "trailers_before",
     "since_trailer",
+    "comment_heads_before",
+    "since_comment_head",
     // Neighbours.
     "prev_log_weight",
     "prev_terminal",
@@ -118,7 +120,7 @@ pub const NAMES: [&str; COLUMNS] = [
 ];
 
 /// Columns of a row.
-pub const COLUMNS: usize = 86;
+pub const COLUMNS: usize = 88;
 
 /// The width of a row in memory: both stages' columns, padded to a power of
 /// two so that the trees index a row with a mask instead of a bounds check.
@@ -300,6 +302,8 @@ pub(super) struct RowMaker<'a, 'b> {
     trailers_before: Vec<(u32, Option<usize>)>,
     /// The row of the last comment marker above each row.
     last_comment: Vec<Option<usize>>,
+    /// Comment-section heads above each row, and the row of the last one.
+    heads_before: Vec<(u32, Option<usize>)>,
 }
 
 impl<'a, 'b> RowMaker<'a, 'b> {
@@ -404,7 +408,9 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         let mut prose_before = Vec::with_capacity(n);
         let mut trailers_before = Vec::with_capacity(n);
         let mut last_comment = Vec::with_capacity(n);
+        let mut heads_before = Vec::with_capacity(n);
         let (mut prose, mut trailers, mut trailer, mut comment_at) = (0f32, 0u32, None, None);
+        let (mut heads, mut head) = (0u32, None);
         for (r, &i) in idx.iter().enumerate() {
             prose_before.push(if prose_total > 0.0 {
                 prose / prose_total
@@ -413,6 +419,7 @@ impl<'a, 'b> RowMaker<'a, 'b> {
             });
             trailers_before.push((trailers, trailer));
             last_comment.push(comment_at);
+            heads_before.push((heads, head));
             if inp.heur[i].score > 0 {
                 prose += inp.infos[i].f.weight as f32;
             }
@@ -425,6 +432,10 @@ impl<'a, 'b> RowMaker<'a, 'b> {
             ) {
                 trailers += 1;
                 trailer = Some(r);
+            }
+            if inp.actions[i] == Some(Action::CommentsHead) {
+                heads += 1;
+                head = Some(r);
             }
         }
         RowMaker {
@@ -447,6 +458,7 @@ impl<'a, 'b> RowMaker<'a, 'b> {
             prose_before,
             trailers_before,
             last_comment,
+            heads_before,
         }
     }
 
@@ -509,6 +521,7 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         let prev = r.checked_sub(1).map(|p| &self.base[p]);
         let next = self.base.get(r + 1);
         let (trailers, last_trailer) = self.trailers_before[r];
+        let (heads, last_head) = self.heads_before[r];
         let count = self.count[r];
         let (lo, hi) = (r.saturating_sub(10), (r + 11).min(n));
         let (stamps, comments, dups) = (&self.stamps_upto, &self.comments_upto, &self.dups_upto);
@@ -574,6 +587,8 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         put(self.prose_before[r]);
         put(trailers.min(5) as f32);
         put(last_trailer.map_or(100.0, |t| ((r - t) as f32).min(100.0)));
+        put(heads.min(5) as f32);
+        put(last_head.map_or(-1.0, |t| ((r - t) as f32).min(100.0)));
         put(prev.map_or(0.0, |p| p.log_weight));
         put(prev.map_or(0.0, |p| p.terminal));
         put(prev.map_or(0.0, |p| p.prose));

@@ -611,10 +611,17 @@ impl Classifier {
                 headline = Some(k);
             }
         }
+        // A thread whose markers sign the comments below their text (Movable
+        // Type's `Posted by: … at …`) starts at the section head just above
+        // its first marker, not at the marker under the first comment.
         let by_markers = markers
             .windows(THREAD_MARKERS)
             .find(|w| w[THREAD_MARKERS - 1] - w[0] <= THREAD_WINDOW)
-            .map(|w| w[0]);
+            .map(|w| {
+                (w[0].saturating_sub(HEAD_REACH).max(prose + 1)..w[0])
+                    .find(|&k| is_head(&infos[k]))
+                    .unwrap_or(w[0])
+            });
         // A comment-section head with a marker or another head close below,
         // before any prose: a head in the article's meta line (a comment
         // count by the byline) is followed by the article itself.

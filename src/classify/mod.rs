@@ -14,8 +14,9 @@
 //!   maximum-sum segment), anchored on the headline repeated from the page title
 //!   (`Headline - Site`, first line). Related-link items follow a related header
 //!   or run headerless after the article; a thread of reader comments (three
-//!   comment markers close together, below the first prose) ends the page
-//!   (`signal.comments`).
+//!   comment markers close together, below the first prose, or a comment-section
+//!   head with a marker close below it; a comment-section head just above the
+//!   first marker opens the thread) ends the page (`signal.comments`).
 //! * **The line model** ([`model`]): learned weights that read each line's
 //!   measures, its rules, the heuristic's view and its neighbours ([`context`])
 //!   and decide, for every line the heuristic left to its span, whether it is

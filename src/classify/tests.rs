@@ -232,6 +232,27 @@ fn a_comment_head_with_one_marker_below_opens_the_thread() {
 }
 
 #[test]
+fn a_thread_signed_below_each_comment_starts_at_its_head() {
+    // Movable Type: the section head, then each comment's text above its
+    // `Posted by: … at …` signature.
+    let reply = "I tried this in my town and the trams were full from the first day, so I hope the council sticks with it.";
+    let mut thread = String::new();
+    for (k, name) in ["Anna", "Ben", "Carla"].iter().enumerate() {
+        thread.push_str(&format!(
+            "{reply}\nPosted by: {name} at November 13, 2012 6:3{k} AM\n"
+        ));
+    }
+    let text = format!("Trams win the vote\n{PROSE}\n{PROSE}\nComments\n{thread}");
+    let got = classify(&text);
+    assert_eq!(got[3], (Class::Trailer, "trailer.comments".to_string()));
+    assert_eq!(got[5].1, "comments.posted-by", "{got:?}");
+    // The first comment's text, above the first signature, is in the thread.
+    assert_eq!(got[4], (Class::Trailer, signal::COMMENTS.to_string()));
+    assert_eq!(got[6], (Class::Trailer, signal::COMMENTS.to_string()));
+    assert!(got[1..3].iter().all(|(c, _)| *c == Class::Body), "{got:?}");
+}
+
+#[test]
 fn a_comment_count_above_the_article_opens_no_thread() {
     // A standfirst, a comment count and a share button, then the article:
     // the marker below comes after prose, so the count opens nothing.
