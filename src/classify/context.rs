@@ -299,11 +299,12 @@ pub(super) struct RowMaker<'a, 'b> {
     /// The share of the prose weight above each row.
     prose_before: Vec<f32>,
     /// End markers above each row, and the row of the last one.
-    trailers_before: Vec<(u32, Option<usize>)>,
-    /// The row of the last comment marker above each row.
-    last_comment: Vec<Option<usize>>,
+    trailers_before: Vec<(u32, Option<u32>)>,
+    /// The row of the last comment marker above each row (rows are `u32`
+    /// here, as in the counts above: one entry per line, kept small).
+    last_comment: Vec<Option<u32>>,
     /// Comment-section heads above each row, and the row of the last one.
-    heads_before: Vec<(u32, Option<usize>)>,
+    heads_before: Vec<(u32, Option<u32>)>,
 }
 
 impl<'a, 'b> RowMaker<'a, 'b> {
@@ -424,18 +425,18 @@ impl<'a, 'b> RowMaker<'a, 'b> {
                 prose += inp.infos[i].f.weight as f32;
             }
             if comment[r] {
-                comment_at = Some(r);
+                comment_at = Some(r as u32);
             }
             if matches!(
                 inp.actions[i],
                 Some(Action::Trailer | Action::CommentsHead | Action::RelatedHeader)
             ) {
                 trailers += 1;
-                trailer = Some(r);
+                trailer = Some(r as u32);
             }
             if inp.actions[i] == Some(Action::CommentsHead) {
                 heads += 1;
-                head = Some(r);
+                head = Some(r as u32);
             }
         }
         RowMaker {
@@ -568,7 +569,7 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         put((comments[hi] - comments[r + 1]) as f32);
         put(ln_1p(comments[r] as usize));
         put(ln_1p((comments[n] - comments[r + 1]) as usize));
-        put(self.last_comment[r].map_or(100.0, |t| ((r - t) as f32).min(100.0)));
+        put(self.last_comment[r].map_or(100.0, |t| ((r - t as usize) as f32).min(100.0)));
         put(self.next_comment[r + 1]
             .checked_sub(r)
             .map_or(100.0, |d| (d as f32).min(100.0)));
@@ -586,9 +587,9 @@ impl<'a, 'b> RowMaker<'a, 'b> {
         put(ln_count(n - r));
         put(self.prose_before[r]);
         put(trailers.min(5) as f32);
-        put(last_trailer.map_or(100.0, |t| ((r - t) as f32).min(100.0)));
+        put(last_trailer.map_or(100.0, |t| ((r - t as usize) as f32).min(100.0)));
         put(heads.min(5) as f32);
-        put(last_head.map_or(-1.0, |t| ((r - t) as f32).min(100.0)));
+        put(last_head.map_or(-1.0, |t| ((r - t as usize) as f32).min(100.0)));
         put(prev.map_or(0.0, |p| p.log_weight));
         put(prev.map_or(0.0, |p| p.terminal));
         put(prev.map_or(0.0, |p| p.prose));

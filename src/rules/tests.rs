@@ -136,7 +136,7 @@ fn equals_ignores_case_and_trailing_punctuation_but_not_extra_words() {
 }
 
 #[test]
-fn an_archive_widget_of_a_thousand_weeks_on_one_line_is_still_the_archive() {
+fn an_archive_widget_of_six_hundred_weeks_on_one_line_is_still_the_archive() {
     // A blog that lists every week since 2002 on one line: thousands of words.
     let mut line = String::from("Blog Archive");
     for week in 0..600 {
