@@ -365,8 +365,12 @@ impl Classifier {
             let mut fallback = None;
             for of_head in [true, false] {
                 for t in (first + 1..lines.len()).filter(|&i| repeat(i, of_head)) {
+                    // A repeat of the headline inside the best span parts
+                    // the article below it from what stands above (a menu
+                    // of long teasers): it anchors however short the article.
+                    let inside = of_head && span.is_some_and(|(s, e)| s < t && t < e);
                     if let Some((score, s, e)) = anchored_span(scores, t, ANCHOR_WINDOW)
-                        && score as f64 >= best_score as f64 * ANCHOR_SHARE
+                        && (inside || score as f64 >= best_score as f64 * ANCHOR_SHARE)
                     {
                         title_line = Some((t, signal::TITLE_REPEAT));
                         span = Some((s, e));

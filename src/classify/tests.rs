@@ -253,6 +253,22 @@ fn a_thread_signed_below_each_comment_starts_at_its_head() {
 }
 
 #[test]
+fn a_headline_inside_the_best_span_cuts_off_a_menu_of_long_teasers_above() {
+    // A mega-menu whose entries carry long excerpts outweighs the short post
+    // below the repeated headline (less than a fifth of the best span).
+    let teaser = format!("{PROSE} {PROSE} {PROSE} {PROSE} {PROSE} And there is more…");
+    let text = format!(
+        "Keeper letters from three founders | Hats\nHome\nConsulting {teaser}\nPodcast\nBooks {teaser}\nAsk Bob\nAbout {teaser}\nKeeper letters from three founders\nFor the past week I have been getting great advice from a newsletter about starting a business, with three long letters from founders. Highly recommended.\n"
+    );
+    let got = classify(&text);
+    assert_eq!(got[7].0, Class::Title, "{got:?}");
+    assert_eq!(got[8].0, Class::Body, "{got:?}");
+    for teaser in [2, 4, 6] {
+        assert_ne!(got[teaser].0, Class::Body, "{got:?}");
+    }
+}
+
+#[test]
 fn a_comment_count_above_the_article_opens_no_thread() {
     // A standfirst, a comment count and a share button, then the article:
     // the marker below comes after prose, so the count opens nothing.
